@@ -1,0 +1,132 @@
+/**
+ * AMQP exceptions. One hierarchy, mapped to reply codes in one place.
+ * RabbitMQ decides channel-vs-connection by the reply code's class in the spec
+ * (`rabbit_binary_generator:map_exception`), not by the method that caused it.
+ */
+
+/** Reply codes (AMQP 0-9-1 constants). */
+export const ReplyCode = {
+  SUCCESS: 200,
+  CONTENT_TOO_LARGE: 311,
+  NO_ROUTE: 312,
+  NO_CONSUMERS: 313,
+  CONNECTION_FORCED: 320,
+  INVALID_PATH: 402,
+  ACCESS_REFUSED: 403,
+  NOT_FOUND: 404,
+  RESOURCE_LOCKED: 405,
+  PRECONDITION_FAILED: 406,
+  FRAME_ERROR: 501,
+  SYNTAX_ERROR: 502,
+  COMMAND_INVALID: 503,
+  CHANNEL_ERROR: 504,
+  UNEXPECTED_FRAME: 505,
+  RESOURCE_ERROR: 506,
+  NOT_ALLOWED: 530,
+  NOT_IMPLEMENTED: 540,
+  INTERNAL_ERROR: 541,
+} as const;
+
+const NAMES: Record<number, string> = {
+  311: 'CONTENT_TOO_LARGE',
+  312: 'NO_ROUTE',
+  313: 'NO_CONSUMERS',
+  320: 'CONNECTION_FORCED',
+  402: 'INVALID_PATH',
+  403: 'ACCESS_REFUSED',
+  404: 'NOT_FOUND',
+  405: 'RESOURCE_LOCKED',
+  406: 'PRECONDITION_FAILED',
+  501: 'FRAME_ERROR',
+  502: 'SYNTAX_ERROR',
+  503: 'COMMAND_INVALID',
+  504: 'CHANNEL_ERROR',
+  505: 'UNEXPECTED_FRAME',
+  506: 'RESOURCE_ERROR',
+  530: 'NOT_ALLOWED',
+  540: 'NOT_IMPLEMENTED',
+  541: 'INTERNAL_ERROR',
+};
+
+/** Soft codes close the channel; everything else closes the connection. */
+const SOFT = new Set([311, 312, 313, 403, 404, 405, 406]);
+
+/** True when the spec classes this reply code as a soft (channel) error. */
+export function isSoftCode(code: number): boolean {
+  return SOFT.has(code);
+}
+
+/** The RabbitMQ name of a reply code, e.g. 404 -> NOT_FOUND. */
+export function replyCodeName(code: number): string {
+  return NAMES[code] ?? 'INTERNAL_ERROR';
+}
+
+/**
+ * An AMQP exception. `detail` is the text after the code name; `replyText`
+ * is what goes on the wire: `NOT_FOUND - no queue 'q' in vhost '/'`.
+ * classId/methodId name the method that caused it (0 when none).
+ */
+export class AmqpError extends Error {
+  readonly replyCode: number;
+  readonly detail: string;
+  classId: number;
+  methodId: number;
+
+  constructor(replyCode: number, detail: string, classId = 0, methodId = 0) {
+    super(`${replyCodeName(replyCode)} - ${detail}`);
+    this.replyCode = replyCode;
+    this.detail = detail;
+    this.classId = classId;
+    this.methodId = methodId;
+  }
+
+  /** The reply-text sent in channel.close / connection.close. */
+  get replyText(): string {
+    return this.message;
+  }
+
+  /** True when this error closes only its channel. */
+  get isChannelError(): boolean {
+    return isSoftCode(this.replyCode);
+  }
+}
+
+/** A soft error: closes the channel (311, 312, 313, 403, 404, 405, 406). */
+export class ChannelError extends AmqpError {}
+
+/** A hard error: closes the whole connection (320, 402, 5xx, and 403 at login). */
+export class ConnectionError extends AmqpError {
+  override get isChannelError(): boolean {
+    return false;
+  }
+}
+
+/** Builds the right subclass for a reply code. */
+export function amqpError(replyCode: number, detail: string, classId = 0, methodId = 0): AmqpError {
+  return isSoftCode(replyCode)
+    ? new ChannelError(replyCode, detail, classId, methodId)
+    : new ConnectionError(replyCode, detail, classId, methodId);
+}
+
+/** 404 NOT_FOUND. */
+export const notFound = (detail: string): AmqpError => new ChannelError(404, detail);
+/** 406 PRECONDITION_FAILED. */
+export const preconditionFailed = (detail: string): AmqpError => new ChannelError(406, detail);
+/** 405 RESOURCE_LOCKED. */
+export const resourceLocked = (detail: string): AmqpError => new ChannelError(405, detail);
+/** 403 ACCESS_REFUSED (as a channel error). */
+export const accessRefused = (detail: string): AmqpError => new ChannelError(403, detail);
+/** 530 NOT_ALLOWED. */
+export const notAllowed = (detail: string): AmqpError => new ConnectionError(530, detail);
+/** 540 NOT_IMPLEMENTED. */
+export const notImplemented = (detail: string): AmqpError => new ConnectionError(540, detail);
+/** 504 CHANNEL_ERROR. */
+export const channelError = (detail: string): AmqpError => new ConnectionError(504, detail);
+/** 505 UNEXPECTED_FRAME. */
+export const unexpectedFrame = (detail: string): AmqpError => new ConnectionError(505, detail);
+/** 501 FRAME_ERROR. */
+export const frameError = (detail: string): AmqpError => new ConnectionError(501, detail);
+/** 502 SYNTAX_ERROR. */
+export const syntaxError = (detail: string): AmqpError => new ConnectionError(502, detail);
+/** 503 COMMAND_INVALID. */
+export const commandInvalid = (detail: string): AmqpError => new ConnectionError(503, detail);
