@@ -1,5 +1,24 @@
-// STUB: being written (runtime). Signatures are the contract.
-import type { Config } from './config.js';
+/**
+ * Warren's public API: start a broker in this process (tests, embedding) or from a full
+ * Config (the `warren` command).
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Broker } from './broker/broker.js';
+import { defaultConfig, type Config } from './config.js';
+import { readConfigFile } from './config-load.js';
+import { buildHttpApp } from './http/app.js';
+import { createLogger } from './log.js';
+import { AmqpServer } from './server/amqp-server.js';
+
+export type { Config } from './config.js';
+export { defaultConfig } from './config.js';
+export { ConfigError, loadConfig, type LoadConfigOptions } from './config-load.js';
+export { createLogger } from './log.js';
 
 /** Options for an in-process broker; any Config field may be overridden. */
 export interface StartOptions extends Partial<Config> {
@@ -20,7 +39,123 @@ export interface BrokerHandle {
   close(): Promise<void>;
 }
 
+/** A host and port something is bound to. */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** Everything a started broker consists of. */
+export interface BrokerServices {
+  /** The config in force, with `port` and `managementPort` replaced by the bound ports. */
+  config: Config;
+  broker: Broker;
+  server: AmqpServer;
+  http: FastifyInstance;
+  amqp: ListenAddress;
+  management: ListenAddress;
+  /** Stops accepting, closes every AMQP connection with 320 (reason in its text), then HTTP, then the broker. */
+  close(reason?: string): Promise<void>;
+}
+
+/** `host:port`, with IPv6 hosts bracketed. */
+export function formatAddress(a: ListenAddress): string {
+  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+}
+
+/**
+ * Starts the broker, the AMQP listener and the management HTTP API from a complete Config,
+ * logging one line per listener. On failure, whatever was started is stopped again.
+ */
+export async function startServices(config: Config, logger: Logger): Promise<BrokerServices> {
+  await mkdir(config.dataDir, { recursive: true });
+  const broker = new Broker({ config, logger });
+  await broker.start();
+  const undo: Array<() => Promise<void>> = [() => broker.close()];
+  try {
+    const server = new AmqpServer({ config, broker, logger });
+    const amqp = await server.listen();
+    undo.unshift(() => server.close());
+    logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
+
+    const running: Config = { ...config, port: amqp.port };
+    const http = buildHttpApp({ broker, server, config: running, logger });
+    undo.unshift(() => http.close());
+    await http.listen({ host: config.managementHost, port: config.managementPort });
+    const bound = http.server.address() as AddressInfo;
+    const management = { host: config.managementHost, port: bound.port };
+    running.managementPort = management.port;
+    logger.info({ address: formatAddress(management) }, 'management listener started');
+
+    return {
+      config: running,
+      broker,
+      server,
+      http,
+      amqp,
+      management,
+      async close(reason = 'shutdown') {
+        // Clients first (they get 320 and can reconnect elsewhere), then HTTP, then the store.
+        await server.close(reason);
+        await http.close();
+        await broker.close();
+      },
+    };
+  } catch (e) {
+    for (const stop of undo) await stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+// A wildcard bind is reached through loopback, which is also where guest is allowed from.
+function amqpUrl(config: Config, amqp: ListenAddress): string {
+  const host = amqp.host === '0.0.0.0' || amqp.host === '::' ? '127.0.0.1' : amqp.host;
+  const auth = `${encodeURIComponent(config.defaultUser)}:${encodeURIComponent(config.defaultPass)}`;
+  const vhost = config.defaultVhost === '/' ? '' : `/${encodeURIComponent(config.defaultVhost)}`;
+  return `amqp://${auth}@${formatAddress({ host, port: amqp.port })}${vhost}`;
+}
+
+// Embedded brokers stay private and quiet unless asked otherwise.
+const EMBEDDED_DEFAULTS: Partial<Config> = {
+  host: '127.0.0.1',
+  port: 0,
+  managementHost: '127.0.0.1',
+  managementPort: 0,
+  logLevel: 'silent',
+};
+
 /** Starts a broker in this process. Defaults: port 0, management port 0, a temp data dir, log level 'silent'. */
-export async function startBroker(_options: StartOptions = {}): Promise<BrokerHandle> {
-  throw new Error('not implemented yet');
+export async function startBroker(options: StartOptions = {}): Promise<BrokerHandle> {
+  const { configFile, ...rest } = options;
+  const fromFile = configFile ? readConfigFile(configFile) : {};
+  // Explicit `undefined` must not erase a default.
+  const overrides = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<Config>;
+  const config: Config = { ...defaultConfig(), ...EMBEDDED_DEFAULTS, ...fromFile, ...overrides };
+  const tempDir = fromFile.dataDir === undefined && overrides.dataDir === undefined ? await mkdtemp(path.join(os.tmpdir(), 'warren-')) : undefined;
+  if (tempDir) config.dataDir = tempDir;
+  const removeTemp = async (): Promise<void> => {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  };
+
+  let services: BrokerServices;
+  try {
+    services = await startServices(config, createLogger(config.logLevel));
+  } catch (e) {
+    await removeTemp();
+    throw e;
+  }
+  const { amqp, management } = services;
+  return {
+    host: amqp.host,
+    port: amqp.port,
+    managementPort: management.port,
+    url: amqpUrl(config, amqp),
+    async close() {
+      try {
+        await services.close();
+      } finally {
+        await removeTemp();
+      }
+    },
+  };
 }

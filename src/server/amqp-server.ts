@@ -1,19 +1,65 @@
-// STUB: being written (core). Signatures are the contract.
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Broker } from '../broker/broker.js';
+import { Connection } from './connection.js';
 
 /** The AMQP listener: accepts sockets and runs a Connection for each. */
 export class AmqpServer {
-  constructor(readonly opts: { config: Config; broker: Broker; logger: Logger }) {}
-  /** Starts listening on config.host:config.port (0 = free port); resolves with the bound address. */
-  async listen(): Promise<{ host: string; port: number }> {
-    return { host: this.opts.config.host, port: this.opts.config.port };
+  readonly connections = new Set<Connection>();
+  private readonly config: Config;
+  private readonly broker: Broker;
+  private readonly logger: Logger;
+  private server: Server | null = null;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(opts: { config: Config; broker: Broker; logger: Logger }) {
+    this.config = opts.config;
+    this.broker = opts.broker;
+    this.logger = opts.logger;
   }
+
+  /** Starts listening on config.host:config.port (0 = free port); resolves with the bound address. */
+  listen(): Promise<{ host: string; port: number }> {
+    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.port, this.config.host, () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.logger.error({ err }, 'AMQP listener error'));
+        const addr = server.address();
+        if (addr === null || typeof addr === 'string') return reject(new Error('unexpected listener address'));
+        resolve({ host: addr.address, port: addr.port });
+      });
+    });
+  }
+
   /** Number of open AMQP connections. */
   get connectionCount(): number {
-    return 0;
+    return this.connections.size;
   }
+
   /** Stops accepting, closes every connection with 320 CONNECTION_FORCED, resolves when all sockets are gone. */
-  async close(_reason = 'shutdown'): Promise<void> {}
+  async close(reason = 'shutdown'): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    const closed = server === null ? Promise.resolve() : new Promise<void>((r) => server.close(() => r()));
+    for (const c of this.connections) c.forceClose(reason);
+    if (this.connections.size > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+    await closed;
+  }
+
+  private accept(socket: Socket): void {
+    const conn = new Connection(socket, {
+      config: this.config,
+      broker: this.broker,
+      logger: this.logger,
+      onClosed: (c) => {
+        this.connections.delete(c);
+        if (this.connections.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+      },
+    });
+    this.connections.add(conn);
+  }
 }

@@ -1,0 +1,27 @@
+import type { Message } from '../message.js';
+import type { Consumer } from '../consumer.js';
+import type { Queue } from './queue.js';
+
+/**
+ * One message's place in one queue. The same object travels from the queue's
+ * ready list to a channel's unacked map and back on requeue, so a delivery
+ * allocates nothing more.
+ */
+export class QueueEntry {
+  /** Position in the queue's publication order; requeued entries go back by it. */
+  readonly seq: number;
+  readonly message: Message;
+  readonly queue: Queue;
+  /** True once it has been delivered and requeued. */
+  redelivered = false;
+  /** Set while delivered and unacknowledged on a channel. */
+  deliveryTag = 0;
+  /** The consumer it was delivered to; null for basic.get. */
+  consumer: Consumer | null = null;
+
+  constructor(queue: Queue, seq: number, message: Message) {
+    this.queue = queue;
+    this.seq = seq;
+    this.message = message;
+  }
+}

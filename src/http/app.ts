@@ -1,0 +1,52 @@
+/**
+ * The management HTTP app: RabbitMQ's /api paths and JSON names, plus the dashboard at /.
+ */
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Broker } from '../broker/broker.js';
+import type { Config } from '../config.js';
+import type { AmqpServer } from '../server/amqp-server.js';
+import { healthRoutes } from './routes/health.js';
+
+/** What the HTTP app is built from. */
+export interface HttpAppOptions {
+  broker: Broker;
+  server: AmqpServer;
+  /** The running config: `port` is the AMQP port actually bound (not 0). */
+  config: Config;
+  logger: Logger;
+}
+
+// Same relative path from src/http/ and dist/http/.
+const INDEX_HTML = new URL('../../management-ui/index.html', import.meta.url);
+
+/** Builds (does not start) the Fastify app; call `listen()` or `inject()` on it. */
+export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
+  // Fastify logs every request and its own "Server listening" at info; the broker logs its
+  // listeners itself and a line per request would drown it, so HTTP logs warnings and up.
+  const level = opts.logger.levelVal >= opts.logger.levels.values.warn! ? opts.logger.level : 'warn';
+  const app = Fastify({
+    // Typed as Fastify's base logger so the app is a plain FastifyInstance for route modules.
+    loggerInstance: opts.logger.child({ component: 'http' }, { level }) as FastifyBaseLogger,
+  });
+
+  const managementPort = (): number[] => {
+    const address = app.server.address() as AddressInfo | string | null;
+    return address && typeof address === 'object' ? [address.port] : [];
+  };
+  void app.register(healthRoutes, { listeningPorts: () => [opts.config.port, ...managementPort()] });
+
+  app.get('/', async (_req, reply) => {
+    try {
+      return reply.type('text/html; charset=utf-8').send(await readFile(INDEX_HTML));
+    } catch {
+      return reply.code(404).send({ error: 'Object Not Found', reason: 'Not Found' });
+    }
+  });
+
+  // RabbitMQ's 404 body, so clients that parse it keep working.
+  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: 'Object Not Found', reason: 'Not Found' }));
+  return app;
+}

@@ -1,0 +1,91 @@
+/**
+ * The `warren` server process: config -> broker -> listeners; SIGTERM/SIGINT close every
+ * connection with 320 CONNECTION_FORCED and exit 0.
+ * Exit codes: 0 clean shutdown (or --help), 1 failed to start or crashed, 78 (sysexits
+ * EX_CONFIG) for any configuration mistake, bad flags included.
+ */
+import path from 'node:path';
+import { ConfigError, isHelpRequested, loadConfig, usage } from './config-load.js';
+import { startServices, type BrokerServices } from './index.js';
+import { createLogger } from './log.js';
+
+const EX_CONFIG = 78;
+
+// Turns the usual start-up failures into one sentence an operator can act on.
+function describeStartError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number; path?: string };
+  const where = err.port !== undefined ? `${err.address ?? '*'}:${err.port}` : err.path;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: address already in use (is another broker running?)`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: address not available on this host`;
+    case 'EACCES':
+      return `permission denied for ${where}`;
+    default:
+      return `failed to start: ${err.message ?? String(e)}`;
+  }
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  if (isHelpRequested(argv)) {
+    process.stdout.write(usage());
+    return;
+  }
+  let config;
+  try {
+    config = loadConfig({ argv, env });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    // The logger's level is itself configuration, so this goes to stderr directly.
+    process.stderr.write(`warren: ${e.message}\n`);
+    process.exit(EX_CONFIG);
+  }
+
+  const logger = createLogger(config.logLevel);
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled promise rejection');
+    process.exit(1);
+  });
+
+  logger.info({ dataDir: path.resolve(config.dataDir), node: process.version }, 'starting Warren');
+  let services: BrokerServices;
+  try {
+    services = await startServices(config, logger);
+  } catch (e) {
+    const message = describeStartError(e);
+    logger.fatal({ err: e }, message);
+    process.stderr.write(`warren: ${message}\n`);
+    process.exit(1);
+  }
+  logger.info('Warren is ready');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      // A second Ctrl-C means "now": skip the graceful close.
+      logger.warn({ signal }, 'second signal, exiting immediately');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, connections: services.server.connectionCount }, 'shutting down');
+    services.close('shutdown').then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+await run(process.argv.slice(2), process.env);

@@ -1,0 +1,557 @@
+import { randomBytes } from 'node:crypto';
+import { AmqpError, ChannelError, ConnectionError } from '../amqp/errors.js';
+import * as spec from '../amqp/spec.generated.js';
+import { Consumer, type ConsumerOwner } from '../broker/consumer.js';
+import type { Exchange } from '../broker/exchange/exchange.js';
+import { Message } from '../broker/message.js';
+import type { QueueEntry } from '../broker/queue/queue-entry.js';
+import type { Queue } from '../broker/queue/queue.js';
+import type { Vhost } from '../broker/vhost.js';
+import type { Connection } from './connection.js';
+import { writeDeliver, writeGetOk, writeReturn } from './content-writer.js';
+import { readPublishProps, type PublishProps } from './publish-props.js';
+
+const M = spec.MethodId;
+
+/** A consumer as the server keeps it: the domain consumer plus its tag pre-encoded for basic.deliver. */
+class ServerConsumer extends Consumer {
+  tagBytes: Buffer = Buffer.alloc(0);
+}
+
+/** A basic.publish waiting for its content header and body frames. */
+interface PendingPublish {
+  exchange: string;
+  routingKey: string;
+  mandatory: boolean;
+  /** props + body in one allocation; filled as frames arrive. */
+  buf: Buffer | null;
+  propsLength: number;
+  bodySize: number;
+  received: number;
+}
+
+/** A transactional action held until tx.commit. */
+type TxAction =
+  | { kind: 'publish'; exchange: Exchange; message: Message; mandatory: boolean }
+  | { kind: 'ack'; tag: number; multiple: boolean }
+  | { kind: 'reject'; tag: number; multiple: boolean; requeue: boolean };
+
+const scratchProps: PublishProps = { persistent: false, priority: 0, headers: undefined };
+
+/**
+ * One AMQP channel: content assembly, delivery tags and unacked messages,
+ * prefetch, publisher confirms and transactions. Broker operations go to the
+ * vhost; AMQP errors thrown by them close this channel (soft) or the
+ * connection (hard), which the connection decides.
+ */
+export class Channel implements ConsumerOwner {
+  readonly id: number;
+  readonly conn: Connection;
+  /** 'closing': we sent channel.close and discard everything until close-ok. */
+  state: 'open' | 'closing' = 'open';
+  readonly consumers = new Map<string, ServerConsumer>();
+  /** Unacked deliveries by tag; Map order is tag order (tags only grow). */
+  readonly unacked = new Map<number, QueueEntry>();
+  /** basic.qos global=false: prefetch for consumers created from now on. */
+  prefetch = 0;
+  /** basic.qos global=true: limit shared by all consumers of the channel. */
+  globalPrefetch = 0;
+  confirm = false;
+  /** Publish sequence numbers (confirm mode). */
+  private publishSeq = 0;
+  /** Highest sequence number to ack at the next flush, and the last one acked. */
+  private confirmUpTo = 0;
+  private confirmedUpTo = 0;
+  private tx: TxAction[] | null = null;
+  private nextTag = 0;
+  /** The publish whose content is being assembled (null between messages); `pub` is reused for each. */
+  private pending: PendingPublish | null = null;
+  private readonly pub: PendingPublish = {
+    exchange: '',
+    routingKey: '',
+    mandatory: false,
+    buf: null,
+    propsLength: 0,
+    bodySize: 0,
+    received: 0,
+  };
+  /** The channel's most recently declared queue, for "" queue names. */
+  private lastQueue = '';
+  /** Counters for statistics. */
+  readonly stats = { published: 0, delivered: 0, acked: 0 };
+
+  constructor(id: number, conn: Connection) {
+    this.id = id;
+    this.conn = conn;
+  }
+
+  /** The owning connection, for exclusive-queue checks. */
+  get connectionOwner(): object {
+    return this.conn;
+  }
+
+  private get vhost(): Vhost {
+    return this.conn.vhost as Vhost;
+  }
+
+  // ---- frames ------------------------------------------------------------------------------
+
+  /** A method frame for this channel; buf[start..end) is the payload after class/method ids. */
+  handleMethod(id: number, buf: Buffer, start: number, end: number): void {
+    if (this.state === 'closing') {
+      // Discard until close-ok (spec); a crossing channel.close gets its close-ok.
+      if (id === M.ChannelCloseOk) this.conn.channelFinished(this);
+      else if (id === M.ChannelClose) this.send(M.ChannelCloseOk, {});
+      return;
+    }
+    if (this.pending !== null) {
+      throw new ConnectionError(505, `expected content header for class 60, got non content header frame instead`);
+    }
+    switch (id) {
+      case M.BasicPublish:
+        return this.onPublish(spec.decodeBasicPublish(buf, start, end));
+      case M.BasicAck: {
+        const a = spec.decodeBasicAck(buf, start, end);
+        if (this.tx !== null) return void this.tx.push({ kind: 'ack', tag: a.deliveryTag, multiple: a.multiple });
+        return this.ack(a.deliveryTag, a.multiple);
+      }
+      default:
+        return this.handleOther(spec.decodeMethod(buf, start - 4, end));
+    }
+  }
+
+  /** A content header frame (payload buf[start..end)). */
+  handleHeader(buf: Buffer, start: number, end: number): void {
+    if (this.state === 'closing') return;
+    const p = this.pending;
+    if (p === null || p.buf !== null) {
+      throw new ConnectionError(505, `expected method frame, got non method frame instead`);
+    }
+    if (end - start < 14) throw new ConnectionError(502, 'content header frame too short');
+    const classId = buf.readUInt16BE(start);
+    if (classId !== 60) throw new ConnectionError(505, `expected content header for class 60, got class ${classId} instead`);
+    const high = buf.readUInt32BE(start + 4);
+    const bodySize = high * 0x100000000 + buf.readUInt32BE(start + 8);
+    const max = this.conn.config.maxMessageSize;
+    if (bodySize > max) {
+      this.pending = null;
+      throw new ChannelError(406, `message size ${bodySize} is larger than configured max size ${max}`, 60, 40);
+    }
+    const propsLength = end - start - 12;
+    // One allocation holds properties and body, so a queued message pins no socket chunk.
+    const mbuf = Buffer.allocUnsafe(propsLength + bodySize);
+    buf.copy(mbuf, 0, start + 12, end);
+    p.buf = mbuf;
+    p.propsLength = propsLength;
+    p.bodySize = bodySize;
+    p.received = 0;
+    if (bodySize === 0) this.completePublish(p);
+  }
+
+  /** A content body frame. */
+  handleBody(buf: Buffer, start: number, end: number): void {
+    if (this.state === 'closing') return;
+    const p = this.pending;
+    if (p === null || p.buf === null) {
+      throw new ConnectionError(505, `expected method frame, got non method frame instead`);
+    }
+    const n = end - start;
+    if (p.received + n > p.bodySize) {
+      throw new ConnectionError(501, `content body larger than the declared size ${p.bodySize}`);
+    }
+    buf.copy(p.buf, p.propsLength + p.received, start, end);
+    p.received += n;
+    if (p.received === p.bodySize) this.completePublish(p);
+  }
+
+  // ---- publishing --------------------------------------------------------------------------
+
+  private onPublish(a: spec.BasicPublishArgs): void {
+    if (a.immediate) throw new ConnectionError(540, 'immediate=true', 60, 40);
+    const p = this.pub;
+    p.exchange = a.exchange;
+    p.routingKey = a.routingKey;
+    p.mandatory = a.mandatory;
+    p.buf = null;
+    p.received = 0;
+    this.pending = p;
+  }
+
+  private completePublish(p: PendingPublish): void {
+    this.pending = null;
+    const mbuf = p.buf as Buffer;
+    p.buf = null;
+    const propsRaw = mbuf.subarray(0, p.propsLength);
+    const props = readPublishProps(propsRaw, scratchProps);
+    const message = new Message(
+      p.exchange,
+      p.routingKey,
+      propsRaw,
+      mbuf.subarray(p.propsLength),
+      props.persistent,
+      props.priority,
+      props.headers,
+    );
+    let exchange: Exchange;
+    try {
+      exchange = this.vhost.exchangeForPublish(p.exchange);
+    } catch (e) {
+      if (e instanceof AmqpError) {
+        e.classId = 60;
+        e.methodId = 40;
+      }
+      throw e;
+    }
+    this.stats.published++;
+    if (this.tx !== null) {
+      this.tx.push({ kind: 'publish', exchange, message, mandatory: p.mandatory });
+      return;
+    }
+    this.route(exchange, message, p.mandatory);
+    if (this.confirm) {
+      this.confirmUpTo = ++this.publishSeq;
+      this.conn.confirmPending(this);
+    }
+  }
+
+  private route(exchange: Exchange, message: Message, mandatory: boolean): void {
+    const routed = this.vhost.publish(exchange, message);
+    if (routed === 0 && mandatory) {
+      // RabbitMQ: the basic.return goes before the confirm.
+      writeReturn(this.conn.writer, this.id, 312, 'NO_ROUTE', message, this.conn.maxPayload);
+    }
+  }
+
+  /** Called by the connection before each flush: one basic.ack covers every confirm of the tick. */
+  flushConfirms(): void {
+    const upTo = this.confirmUpTo;
+    if (upTo === this.confirmedUpTo || this.state !== 'open') return;
+    const multiple = upTo - this.confirmedUpTo > 1;
+    this.confirmedUpTo = upTo;
+    this.send(M.BasicAck, { deliveryTag: upTo, multiple });
+  }
+
+  // ---- deliveries (ConsumerOwner) --------------------------------------------------------------
+
+  /** True when the channel and socket can take another delivery for c now. */
+  canDeliver(c: Consumer): boolean {
+    if (this.state !== 'open') return false;
+    if (!this.conn.writer.writable) {
+      this.conn.deliveryBlocked = true;
+      return false;
+    }
+    return c.noAck || this.globalPrefetch === 0 || this.unacked.size < this.globalPrefetch;
+  }
+
+  /** basic.deliver to a consumer of this channel. */
+  deliver(c: Consumer, entry: QueueEntry): void {
+    const tag = ++this.nextTag;
+    if (!c.noAck) {
+      entry.deliveryTag = tag;
+      this.unacked.set(tag, entry);
+    }
+    this.stats.delivered++;
+    writeDeliver(this.conn.writer, this.id, (c as ServerConsumer).tagBytes, tag, entry.redelivered, entry.message, this.conn.maxPayload);
+  }
+
+  /** The queue was deleted: tell clients that understand basic.cancel from the server. */
+  cancelledByBroker(c: Consumer): void {
+    if (this.consumers.get(c.tag) !== c) return;
+    this.consumers.delete(c.tag);
+    if (this.state === 'open' && this.conn.capabilities.consumer_cancel_notify === true) {
+      this.send(M.BasicCancel, { consumerTag: c.tag, nowait: true });
+    }
+  }
+
+  // ---- acknowledgements --------------------------------------------------------------------
+
+  private ack(tag: number, multiple: boolean): void {
+    const entries = this.collect(tag, multiple);
+    for (const e of entries) e.queue.settle(e);
+    this.stats.acked += entries.length;
+    this.afterSettle();
+  }
+
+  private reject(tag: number, multiple: boolean, requeue: boolean): void {
+    const entries = this.collect(tag, multiple);
+    if (requeue) this.requeueEntries(entries);
+    else for (const e of entries) e.queue.settle(e);
+    this.afterSettle();
+  }
+
+  /**
+   * The unacked entries an ack/nack names, removed from the map. Like
+   * RabbitMQ's collect_acks: tag 0 + multiple = all; an unknown tag is 406
+   * and acks nothing.
+   */
+  private collect(tag: number, multiple: boolean): QueueEntry[] {
+    if (multiple && tag === 0) {
+      const all = [...this.unacked.values()];
+      this.unacked.clear();
+      return all;
+    }
+    const entry = this.unacked.get(tag);
+    if (entry === undefined) throw new ChannelError(406, `unknown delivery tag ${tag}`);
+    if (!multiple) {
+      this.unacked.delete(tag);
+      return [entry];
+    }
+    const out: QueueEntry[] = [];
+    for (const [t, e] of this.unacked) {
+      if (t > tag) break;
+      out.push(e);
+      this.unacked.delete(t);
+    }
+    return out;
+  }
+
+  private requeueEntries(entries: Iterable<QueueEntry>): void {
+    const byQueue = new Map<Queue, QueueEntry[]>();
+    for (const e of entries) {
+      let list = byQueue.get(e.queue);
+      if (list === undefined) byQueue.set(e.queue, (list = []));
+      list.push(e);
+    }
+    for (const [q, list] of byQueue) q.requeue(list);
+  }
+
+  /** Capacity was freed: let this channel's consumers' queues deliver again. */
+  private afterSettle(): void {
+    for (const c of this.consumers.values()) c.queue.scheduleDispatch();
+  }
+
+  // ---- everything else ---------------------------------------------------------------------
+
+  private handleOther(m: spec.DecodedMethod): void {
+    const a = m.args;
+    try {
+      this.dispatchMethod(m.id, a);
+    } catch (e) {
+      if (e instanceof AmqpError && e.classId === 0) {
+        e.classId = m.classId;
+        e.methodId = m.methodId;
+      }
+      throw e;
+    }
+  }
+
+  private dispatchMethod(id: number, a: any): void {
+    const vh = this.vhost;
+    const owner = this.conn;
+    switch (id) {
+      case M.ChannelClose:
+        this.teardown();
+        this.send(M.ChannelCloseOk, {});
+        this.conn.channelFinished(this);
+        return;
+      case M.ChannelCloseOk:
+        return; // not closing: nothing to finish
+      case M.ChannelFlow:
+        if (!a.active) throw new ConnectionError(540, 'active=false');
+        return this.send(M.ChannelFlowOk, { active: true });
+      case M.ChannelOpen:
+        throw new ConnectionError(504, "second 'channel.open' seen");
+      case M.AccessRequest:
+        return this.send(M.AccessRequestOk, { reserved1: 1 });
+
+      case M.ExchangeDeclare: {
+        vh.declareExchange(a.exchange, a.type, {
+          passive: a.passive,
+          durable: a.durable,
+          autoDelete: a.autoDelete,
+          internal: a.internal,
+          arguments: a.arguments ?? {},
+        });
+        if (!a.nowait) this.send(M.ExchangeDeclareOk, {});
+        return;
+      }
+      case M.ExchangeDelete:
+        vh.deleteExchange(a.exchange, a.ifUnused);
+        if (!a.nowait) this.send(M.ExchangeDeleteOk, {});
+        return;
+      case M.ExchangeBind:
+        vh.bindExchange(a.destination, a.source, a.routingKey, a.arguments ?? {});
+        if (!a.nowait) this.send(M.ExchangeBindOk, {});
+        return;
+      case M.ExchangeUnbind:
+        vh.unbindExchange(a.destination, a.source, a.routingKey, a.arguments ?? {});
+        if (!a.nowait) this.send(M.ExchangeUnbindOk, {});
+        return;
+
+      case M.QueueDeclare: {
+        const name = a.passive && a.queue === '' ? this.resolveQueue('') : a.queue;
+        const q = vh.declareQueue(
+          name,
+          { passive: a.passive, durable: a.durable, exclusive: a.exclusive, autoDelete: a.autoDelete, arguments: a.arguments ?? {} },
+          owner,
+        );
+        if (q.isExclusive && q.exclusiveOwner === owner) this.conn.ownExclusive(q);
+        this.lastQueue = q.name;
+        if (!a.nowait) {
+          this.send(M.QueueDeclareOk, { queue: q.name, messageCount: q.messageCount, consumerCount: q.consumerCount });
+        }
+        return;
+      }
+      case M.QueueBind: {
+        const queue = this.resolveQueue(a.queue);
+        // Spec: an empty queue name and routing key both mean the last declared queue.
+        const key = a.queue === '' && a.routingKey === '' ? queue : a.routingKey;
+        vh.bindQueue(queue, a.exchange, key, a.arguments ?? {}, owner);
+        if (!a.nowait) this.send(M.QueueBindOk, {});
+        return;
+      }
+      case M.QueueUnbind:
+        vh.unbindQueue(this.resolveQueue(a.queue), a.exchange, a.routingKey, a.arguments ?? {}, owner);
+        return this.send(M.QueueUnbindOk, {});
+      case M.QueuePurge: {
+        const n = vh.purgeQueue(this.resolveQueue(a.queue), owner);
+        if (!a.nowait) this.send(M.QueuePurgeOk, { messageCount: n });
+        return;
+      }
+      case M.QueueDelete: {
+        const n = vh.deleteQueue(this.resolveQueue(a.queue), a.ifUnused, a.ifEmpty, owner);
+        if (!a.nowait) this.send(M.QueueDeleteOk, { messageCount: n });
+        return;
+      }
+
+      case M.BasicQos:
+        if (a.prefetchSize !== 0) throw new ConnectionError(540, `prefetch_size!=0 (${a.prefetchSize})`);
+        if (a.global) this.globalPrefetch = a.prefetchCount;
+        else this.prefetch = a.prefetchCount;
+        this.send(M.BasicQosOk, {});
+        this.afterSettle();
+        return;
+      case M.BasicConsume:
+        return this.consume(a);
+      case M.BasicCancel: {
+        const c = this.consumers.get(a.consumerTag);
+        if (c !== undefined) {
+          this.consumers.delete(a.consumerTag);
+          vh.consumerRemoved(c);
+        }
+        if (!a.nowait) this.send(M.BasicCancelOk, { consumerTag: a.consumerTag });
+        return;
+      }
+      case M.BasicGet:
+        return this.get(this.resolveQueue(a.queue), a.noAck);
+      case M.BasicReject:
+        if (this.tx !== null) return void this.tx.push({ kind: 'reject', tag: a.deliveryTag, multiple: false, requeue: a.requeue });
+        return this.reject(a.deliveryTag, false, a.requeue);
+      case M.BasicNack:
+        if (this.tx !== null) return void this.tx.push({ kind: 'reject', tag: a.deliveryTag, multiple: a.multiple, requeue: a.requeue });
+        return this.reject(a.deliveryTag, a.multiple, a.requeue);
+      case M.BasicRecover:
+      case M.BasicRecoverAsync:
+        if (!a.requeue) throw new ConnectionError(540, 'requeue=false');
+        this.requeueEntries(this.unacked.values());
+        this.unacked.clear();
+        if (id === M.BasicRecover) this.send(M.BasicRecoverOk, {});
+        return;
+
+      case M.ConfirmSelect:
+        if (this.tx !== null) throw new ChannelError(406, 'cannot switch from tx to confirm mode');
+        this.confirm = true;
+        if (!a.nowait) this.send(M.ConfirmSelectOk, {});
+        return;
+      case M.TxSelect:
+        if (this.confirm) throw new ChannelError(406, 'cannot switch from confirm to tx mode');
+        if (this.tx === null) this.tx = [];
+        return this.send(M.TxSelectOk, {});
+      case M.TxCommit:
+        if (this.tx === null) throw new ChannelError(406, 'channel is not transactional');
+        this.commit();
+        return this.send(M.TxCommitOk, {});
+      case M.TxRollback:
+        if (this.tx === null) throw new ChannelError(406, 'channel is not transactional');
+        this.tx = [];
+        return this.send(M.TxRollbackOk, {});
+      default:
+        throw new ConnectionError(540, `unimplemented method '${spec.METHOD_NAMES[id] ?? id}'`);
+    }
+  }
+
+  private consume(a: spec.BasicConsumeArgs): void {
+    const queue = this.vhost.getQueue(this.resolveQueue(a.queue), this.conn);
+    let tag = a.consumerTag;
+    if (tag === '') tag = 'amq.ctag-' + randomBytes(16).toString('base64url');
+    else if (this.consumers.has(tag)) throw new ConnectionError(530, `attempt to reuse consumer tag '${tag}'`);
+    if (queue.consumers.some((c) => c.exclusive) || (a.exclusive && queue.consumerCount > 0)) {
+      throw new ChannelError(403, `queue '${queue.name}' in vhost '${queue.vhost}' in exclusive use`);
+    }
+    const args = a.arguments ?? {};
+    const prio = args['x-priority'];
+    const c = new ServerConsumer(tag, queue, this, {
+      noAck: a.noAck,
+      exclusive: a.exclusive,
+      priority: typeof prio === 'number' ? prio : typeof prio === 'bigint' ? Number(prio) : 0,
+      prefetch: this.prefetch,
+      arguments: args,
+    });
+    c.tagBytes = Buffer.from(tag, 'utf8');
+    this.consumers.set(tag, c);
+    // consume-ok goes out before the first delivery: addConsumer only schedules dispatch.
+    if (!a.nowait) this.send(M.BasicConsumeOk, { consumerTag: tag });
+    queue.addConsumer(c);
+  }
+
+  private get(queueName: string, noAck: boolean): void {
+    const q = this.vhost.getQueue(queueName, this.conn);
+    const entry = q.take(noAck);
+    if (entry === undefined) {
+      this.send(M.BasicGetEmpty, { reserved1: '' });
+      return;
+    }
+    const tag = ++this.nextTag;
+    if (!noAck) {
+      entry.deliveryTag = tag;
+      entry.consumer = null;
+      this.unacked.set(tag, entry);
+    }
+    writeGetOk(this.conn.writer, this.id, tag, entry.redelivered, entry.message, q.messageCount, this.conn.maxPayload);
+  }
+
+  private commit(): void {
+    const actions = this.tx as TxAction[];
+    this.tx = [];
+    for (const act of actions) {
+      if (act.kind === 'publish') this.route(act.exchange, act.message, act.mandatory);
+      else if (act.kind === 'ack') this.ack(act.tag, act.multiple);
+      else this.reject(act.tag, act.multiple, act.requeue);
+    }
+  }
+
+  /** "" means the channel's most recently declared queue (404 when there is none). */
+  private resolveQueue(name: string): string {
+    if (name !== '') return name;
+    if (this.lastQueue === '') throw new ChannelError(404, 'no previously declared queue');
+    return this.lastQueue;
+  }
+
+  /** Sends a method frame on this channel. */
+  send(id: number, args: object): void {
+    this.conn.writer.write(spec.encodeMethodFrame(this.id, id, args));
+  }
+
+  /** A soft error: close the channel with its code and text, then wait for close-ok. */
+  closeWithError(e: AmqpError): void {
+    this.teardown();
+    this.state = 'closing';
+    this.send(M.ChannelClose, { replyCode: e.replyCode, replyText: e.replyText, classId: e.classId, methodId: e.methodId });
+  }
+
+  /**
+   * Releases everything the channel holds: consumers are cancelled (auto-delete
+   * queues may go) and unacked messages return to their queues, redelivered.
+   */
+  teardown(): void {
+    this.pending = null;
+    this.tx = null;
+    const vh = this.conn.vhost;
+    for (const c of this.consumers.values()) vh?.consumerRemoved(c);
+    this.consumers.clear();
+    if (this.unacked.size > 0) {
+      this.requeueEntries(this.unacked.values());
+      this.unacked.clear();
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import type { Socket } from 'node:net';
+
+/** Bytes gathered before a write is forced within a tick. */
+const CHUNK = 64 * 1024;
+/** Above this many queued bytes (ours + the socket's) deliveries pause until 'drain'. */
+const HIGH_WATER = 512 * 1024;
+/** Writes smaller than this are copied out so the 64 KiB buffer can be reused. */
+const COPY_OUT_MAX = 8 * 1024;
+/** Bodies at least this large are written as their own chunk instead of being copied. */
+const ZERO_COPY_MIN = 16 * 1024;
+
+/**
+ * The single ordered writer of a connection. Frames are encoded straight into
+ * a pre-allocated buffer and handed to the socket once per event-loop turn
+ * (setImmediate), so a burst of deliveries costs one write, not one per frame.
+ */
+export class OutputWriter {
+  /** The buffer frames are encoded into; callers write at `pos` after ensure(). */
+  buf: Buffer = Buffer.allocUnsafe(CHUNK);
+  pos = 0;
+  private flushScheduled = false;
+  private closed = false;
+  /** Bytes sent (for statistics). */
+  bytesOut = 0;
+  private readonly flushLater = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
+
+  constructor(
+    private readonly socket: Socket,
+    /** Called before each flush: lets channels add coalesced confirms. */
+    private readonly beforeFlush: () => void,
+    /** Called after a flush that left room for more deliveries. */
+    private readonly afterFlush: () => void,
+  ) {}
+
+  /** True while more deliveries may be queued without exceeding the high-water mark. */
+  get writable(): boolean {
+    return !this.closed && this.pos + this.socket.writableLength < HIGH_WATER;
+  }
+
+  /** Makes room for n bytes at `pos` (flushing what is there if needed) and schedules a flush. */
+  ensure(n: number): void {
+    if (this.pos + n > this.buf.length) {
+      if (this.pos > 0) this.writeOut();
+      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushLater);
+    }
+  }
+
+  /** Makes sure a flush (and so beforeFlush) runs at the end of this event-loop turn. */
+  scheduleFlush(): void {
+    if (!this.flushScheduled && !this.closed) {
+      this.flushScheduled = true;
+      setImmediate(this.flushLater);
+    }
+  }
+
+  /** Appends a complete frame (copied). */
+  write(frame: Buffer): void {
+    if (this.closed) return;
+    if (frame.length >= ZERO_COPY_MIN) {
+      this.writeDirect(frame);
+      return;
+    }
+    this.ensure(frame.length);
+    frame.copy(this.buf, this.pos);
+    this.pos += frame.length;
+  }
+
+  /** Appends bytes without copying them: flushes what is buffered first to keep the order. */
+  writeDirect(bytes: Buffer): void {
+    if (this.closed) return;
+    if (this.pos > 0) this.writeOut();
+    this.bytesOut += bytes.length;
+    this.socket.write(bytes);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushLater);
+    }
+  }
+
+  /** Writes what is buffered now. */
+  flush(): void {
+    if (this.closed) return;
+    this.beforeFlush();
+    if (this.pos > 0) this.writeOut();
+    this.afterFlush();
+  }
+
+  /** Stops writing (the socket is going away). */
+  close(): void {
+    this.closed = true;
+  }
+
+  private writeOut(): void {
+    const n = this.pos;
+    this.bytesOut += n;
+    this.pos = 0;
+    if (n < COPY_OUT_MAX) {
+      // Small writes (a confirm, a heartbeat, a few deliveries): copy out and keep the big buffer.
+      const out = Buffer.allocUnsafe(n);
+      this.buf.copy(out, 0, 0, n);
+      this.socket.write(out);
+      return;
+    }
+    const out = n === this.buf.length ? this.buf : this.buf.subarray(0, n);
+    // The socket owns `out` until written, so continue in a fresh buffer.
+    this.buf = Buffer.allocUnsafe(CHUNK);
+    this.socket.write(out);
+  }
+}

@@ -1,0 +1,312 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config.js';
+import {
+  ConfigError,
+  configOptions,
+  defaultConfigFile,
+  loadConfig,
+  parseConfigText,
+  usage,
+} from '../../src/config-load.js';
+import { createLogger } from '../../src/log.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'warren-config-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+/** Writes a config file and returns its path. */
+function conf(text: string): string {
+  const file = path.join(dir, `c${++n}.conf`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** The ConfigError message thrown by fn. */
+function configError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('defaults', () => {
+  it('with no file, env or flags the config is RabbitMQ 3.13 defaults', () => {
+    expect(loadConfig({ file: false })).toEqual(defaultConfig());
+    expect(defaultConfig()).toMatchObject({ port: 5672, managementPort: 15672, dataDir: './data', loopbackUsers: ['guest'] });
+  });
+
+  it('the packaged config/warren.conf changes nothing (every line is a commented-out default)', () => {
+    expect(loadConfig({})).toEqual(defaultConfig());
+  });
+
+  it('the packaged config/warren.conf documents every supported key', () => {
+    const text = readFileSync(defaultConfigFile, 'utf8');
+    const keys = configOptions.flatMap((o) => o.keys).filter((k) => !k.includes('<'));
+    for (const key of [...keys, 'loopback_users.guest']) {
+      if (key === 'log.console.level' || key === 'log.default.level') expect(text).toContain(key);
+      else expect(text, key).toMatch(new RegExp(`^# ${key.replace(/\./g, '\\.')} = `, 'm'));
+    }
+  });
+});
+
+describe('config file', () => {
+  it('parses every key', () => {
+    const file = conf(`
+# a comment
+listeners.tcp.default = 127.0.0.2:5673
+management.tcp.port = 15673
+management.tcp.ip = 127.0.0.3
+data_dir = /var/lib/warren   # trailing comment
+default_user = admin
+default_pass = s3cret
+default_vhost = prod
+loopback_users.admin = true
+heartbeat = 30
+frame_max = 8192
+channel_max = 100
+max_message_size = 1048576
+consumer_timeout = 60000
+handshake_timeout = 5000
+log.level = warning
+`);
+    expect(loadConfig({ file })).toEqual({
+      host: '127.0.0.2',
+      port: 5673,
+      managementPort: 15673,
+      managementHost: '127.0.0.3',
+      dataDir: '/var/lib/warren',
+      defaultUser: 'admin',
+      defaultPass: 's3cret',
+      defaultVhost: 'prod',
+      loopbackUsers: ['admin'],
+      heartbeat: 30,
+      frameMax: 8192,
+      channelMax: 100,
+      maxMessageSize: 1048576,
+      consumerTimeout: 60000,
+      handshakeTimeout: 5000,
+      logLevel: 'warn',
+    });
+  });
+
+  it('listeners.tcp.default accepts a port, ip:port and both IPv6 forms', () => {
+    expect(parseConfigText('listeners.tcp.default = 5673', 'f')).toEqual({ port: 5673 });
+    expect(parseConfigText('listeners.tcp.default = 0.0.0.0:0', 'f')).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(parseConfigText('listeners.tcp.default = ::1:5673', 'f')).toEqual({ host: '::1', port: 5673 });
+    expect(parseConfigText('listeners.tcp.default = [::1]:5673', 'f')).toEqual({ host: '::1', port: 5673 });
+  });
+
+  it('loopback_users = none lets every user connect remotely', () => {
+    expect(parseConfigText('loopback_users = none', 'f')).toEqual({ loopbackUsers: [] });
+  });
+
+  it('loopback_users.<user> lines replace the list with the users set to true, as RabbitMQ does', () => {
+    expect(parseConfigText('loopback_users.guest = false', 'f')).toEqual({ loopbackUsers: [] });
+    expect(parseConfigText('loopback_users.alice = true', 'f')).toEqual({ loopbackUsers: ['alice'] });
+    expect(parseConfigText('loopback_users.guest = true\nloopback_users.bob = true\nloopback_users.bob = false', 'f')).toEqual({
+      loopbackUsers: ['guest'],
+    });
+    expect(parseConfigText('loopback_users.guest = true\nloopback_users = none', 'f')).toEqual({ loopbackUsers: [] });
+  });
+
+  it('maps RabbitMQ log levels onto pino levels, under all three key names', () => {
+    expect(parseConfigText('log.level = none', 'f')).toEqual({ logLevel: 'silent' });
+    expect(parseConfigText('log.console.level = critical', 'f')).toEqual({ logLevel: 'fatal' });
+    expect(parseConfigText('log.default.level = debug', 'f')).toEqual({ logLevel: 'debug' });
+    expect(parseConfigText('log.level = warn', 'f')).toEqual({ logLevel: 'warn' });
+  });
+
+  it('frame_max accepts cuttlefish byte sizes', () => {
+    expect(parseConfigText('frame_max = 128KB', 'f')).toEqual({ frameMax: 131072 });
+    expect(parseConfigText('frame_max = 4096', 'f')).toEqual({ frameMax: 4096 });
+  });
+
+  it('a later line wins; CRLF line endings and surrounding blanks are fine', () => {
+    expect(parseConfigText('heartbeat = 10\r\n\r\n   heartbeat=20   \r\n', 'f')).toEqual({ heartbeat: 20 });
+  });
+
+  it('an unknown key names the file, the line and the key', () => {
+    const file = conf('heartbeat = 30\n\nfoo.bar = 1\n');
+    expect(configError(() => loadConfig({ file }))).toBe(`${file}:3: unknown key 'foo.bar'`);
+  });
+
+  it.each([
+    ['heartbeat = abc', "f:1: invalid value 'abc' for 'heartbeat': expected an integer from 0 to 65535"],
+    ['heartbeat = -1', "f:1: invalid value '-1' for 'heartbeat'"],
+    ['management.tcp.port = 65536', "f:1: invalid value '65536' for 'management.tcp.port': expected a port number"],
+    ['listeners.tcp.default = 127.0.0.1:99999', "f:1: invalid value '127.0.0.1:99999' for 'listeners.tcp.default'"],
+    ['listeners.tcp.default = localhost', "f:1: invalid value 'localhost' for 'listeners.tcp.default': expected a port or ip:port"],
+    ['frame_max = 4095', "f:1: invalid value '4095' for 'frame_max'"],
+    ['channel_max = 65536', "f:1: invalid value '65536' for 'channel_max'"],
+    ['max_message_size = 536870913', "f:1: invalid value '536870913' for 'max_message_size'"],
+    ['consumer_timeout = 1.5', "f:1: invalid value '1.5' for 'consumer_timeout'"],
+    ['log.level = loud', "f:1: invalid value 'loud' for 'log.level': expected one of"],
+    ['loopback_users = guest', "f:1: invalid value 'guest' for 'loopback_users': expected 'none'"],
+    ['loopback_users.guest = yes', "f:1: invalid value 'yes' for 'loopback_users.guest': expected true or false"],
+    ['default_user =', "f:1: missing value for 'default_user'"],
+    ['heartbeat 30', "f:1: expected 'key = value', got 'heartbeat 30'"],
+  ])('%s is rejected with key and line', (text, message) => {
+    expect(configError(() => parseConfigText(text, 'f'))).toContain(message);
+  });
+
+  it('reports the line number of the offending line, counting comments and blanks', () => {
+    expect(configError(() => parseConfigText('# one\n\nheartbeat = 1\nframe_max = 1\n', 'config/warren.conf'))).toMatch(
+      /^config\/warren\.conf:4: invalid value '1' for 'frame_max'/,
+    );
+  });
+
+  it('a config file named explicitly must exist', () => {
+    const missing = path.join(dir, 'missing.conf');
+    expect(configError(() => loadConfig({ file: missing }))).toBe(`${missing}: config file not found`);
+    expect(configError(() => loadConfig({ argv: ['--config', missing] }))).toContain('config file not found');
+    expect(configError(() => loadConfig({ env: { WARREN_CONFIG_FILE: missing } }))).toContain('config file not found');
+  });
+});
+
+describe('environment and flags', () => {
+  it('precedence is defaults < file < env < flags', () => {
+    const file = conf('listeners.tcp.default = 1111\nmanagement.tcp.port = 2222\nheartbeat = 5\nframe_max = 8192\n');
+    const env = { WARREN_MANAGEMENT_PORT: '3333', WARREN_HEARTBEAT: '6', WARREN_PORT: '4444' };
+    const c = loadConfig({ file, env, argv: ['--port', '5555'] });
+    expect(c.port).toBe(5555); // flag beats env and file
+    expect(c.managementPort).toBe(3333); // env beats file
+    expect(c.heartbeat).toBe(6);
+    expect(c.frameMax).toBe(8192); // file beats default
+    expect(c.channelMax).toBe(2047); // default
+  });
+
+  it('--config beats WARREN_CONFIG_FILE, which beats the file option', () => {
+    const a = conf('heartbeat = 1');
+    const b = conf('heartbeat = 2');
+    const c = conf('heartbeat = 3');
+    expect(loadConfig({ file: a, env: { WARREN_CONFIG_FILE: b }, argv: ['--config', c] }).heartbeat).toBe(3);
+    expect(loadConfig({ file: a, env: { WARREN_CONFIG_FILE: b } }).heartbeat).toBe(2);
+    expect(loadConfig({ file: a }).heartbeat).toBe(1);
+  });
+
+  it('every option with an env var is read from it', () => {
+    const c = loadConfig({
+      file: false,
+      env: {
+        WARREN_HOST: '127.0.0.1',
+        WARREN_PORT: '1',
+        WARREN_MANAGEMENT_HOST: '::1',
+        WARREN_MANAGEMENT_PORT: '2',
+        WARREN_DATA_DIR: '/d',
+        WARREN_DEFAULT_USER: 'u',
+        WARREN_DEFAULT_PASS: 'p#ss word',
+        WARREN_DEFAULT_VHOST: 'v',
+        WARREN_LOOPBACK_USERS: 'a,b',
+        WARREN_HEARTBEAT: '3',
+        WARREN_FRAME_MAX: '1MB',
+        WARREN_CHANNEL_MAX: '4',
+        WARREN_MAX_MESSAGE_SIZE: '5',
+        WARREN_CONSUMER_TIMEOUT: '6',
+        WARREN_HANDSHAKE_TIMEOUT: '7',
+        WARREN_LOG_LEVEL: 'error',
+      },
+    });
+    expect(c).toEqual({
+      host: '127.0.0.1',
+      port: 1,
+      managementHost: '::1',
+      managementPort: 2,
+      dataDir: '/d',
+      defaultUser: 'u',
+      defaultPass: 'p#ss word',
+      defaultVhost: 'v',
+      loopbackUsers: ['a', 'b'],
+      heartbeat: 3,
+      frameMax: 1048576,
+      channelMax: 4,
+      maxMessageSize: 5,
+      consumerTimeout: 6,
+      handshakeTimeout: 7,
+      logLevel: 'error',
+    });
+  });
+
+  it('an empty environment variable counts as unset', () => {
+    expect(loadConfig({ file: false, env: { WARREN_PORT: '', WARREN_CONFIG_FILE: '' } }).port).toBe(5672);
+  });
+
+  it('flags accept `--flag value` and `--flag=value`; --port 0 asks for a free port', () => {
+    const c = loadConfig({
+      file: false,
+      argv: ['--port', '0', '--management-port=0', '--data-dir', '/tmp/x', '--host', '::', '--log-level=none', '--loopback-users', 'none'],
+    });
+    expect(c).toMatchObject({ port: 0, managementPort: 0, dataDir: '/tmp/x', host: '::', logLevel: 'silent', loopbackUsers: [] });
+  });
+
+  it('a bad environment value names the variable', () => {
+    expect(configError(() => loadConfig({ file: false, env: { WARREN_PORT: 'abc' } }))).toBe(
+      "environment variable WARREN_PORT: invalid value 'abc': expected a port number from 0 to 65535 (0 picks a free port)",
+    );
+    expect(configError(() => loadConfig({ file: false, env: { WARREN_FRAME_MAX: '100' } }))).toMatch(/^environment variable WARREN_FRAME_MAX: /);
+  });
+
+  it('a bad flag value names the flag', () => {
+    expect(configError(() => loadConfig({ file: false, argv: ['--port', '70000'] }))).toMatch(/^--port: invalid value '70000'/);
+    expect(configError(() => loadConfig({ file: false, argv: ['--heartbeat=x'] }))).toMatch(/^--heartbeat: invalid value 'x'/);
+    expect(configError(() => loadConfig({ file: false, argv: ['--host', 'not a host'] }))).toMatch(/^--host: invalid value/);
+  });
+
+  it('unknown flags, missing values and stray arguments are errors', () => {
+    expect(configError(() => loadConfig({ file: false, argv: ['--prot', '1'] }))).toBe("unknown option '--prot' (see --help)");
+    expect(configError(() => loadConfig({ file: false, argv: ['--port'] }))).toBe('--port: missing value');
+    expect(configError(() => loadConfig({ file: false, argv: ['--data-dir', '--port', '1'] }))).toBe('--data-dir: missing value');
+    expect(configError(() => loadConfig({ file: false, argv: ['start'] }))).toBe("unexpected argument 'start' (see --help)");
+  });
+
+  it('there is deliberately no flag for the password (ps would show it)', () => {
+    expect(configError(() => loadConfig({ file: false, argv: ['--default-pass', 'x'] }))).toContain('unknown option');
+  });
+
+  it('--help lists every flag and environment variable', () => {
+    const text = usage();
+    for (const o of configOptions) {
+      if (o.flag) expect(text).toContain(o.flag);
+      if (o.env) expect(text).toContain(o.env);
+    }
+    expect(text).toContain('--config');
+    expect(text).toContain('WARREN_CONFIG_FILE');
+  });
+});
+
+describe('logging', () => {
+  it('never writes passwords, even when a whole config is logged', () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const logger = createLogger('info', sink);
+    logger.info({ config: { ...defaultConfig(), defaultPass: 'hunter2' } }, 'config');
+    logger.info({ user: 'bob', password: 'hunter3' }, 'login');
+    expect(out).toContain('config');
+    expect(out).not.toContain('hunter2');
+    expect(out).not.toContain('hunter3');
+    expect(out).toContain('[redacted]');
+  });
+
+  it("level 'silent' writes nothing", () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    createLogger('silent', sink).fatal('boom');
+    expect(out).toBe('');
+  });
+});
