@@ -57,6 +57,8 @@ export class Vhost {
   /** Receives durable definition changes (the broker points it at the store). */
   listener: DefinitionListener = {};
 
+  /** Set by publish() when a queue it enqueued to is congested; the server pauses that publisher. */
+  congestedQueue: Queue | null = null;
   /** Number of exchange-to-exchange bindings and alternate exchanges: when 0, routing takes the fast path. */
   private indirections = 0;
   private readonly scratch = new Set<Destination>();
@@ -229,7 +231,7 @@ export class Vhost {
     if (q === undefined) return 0;
     if (q.isExclusive && q.exclusiveOwner !== owner) throw this.locked(name);
     if (ifUnused && q.consumerCount > 0) throw new ChannelError(406, `queue '${name}' in vhost '${this.name}' in use`);
-    if (ifEmpty && q.messageCount > 0) throw new ChannelError(406, `queue '${name}' in vhost '${this.name}' is not empty`);
+    if (ifEmpty && q.messageCount > 0) throw new ChannelError(406, `queue '${name}' in vhost '${this.name}' not empty`);
     const n = q.messageCount;
     this.removeQueue(q);
     return n;
@@ -273,6 +275,7 @@ export class Vhost {
       const q = this.queues.get(message.routingKey);
       if (q === undefined) return 0;
       q.enqueue(message);
+      if (q.congested) this.congestedQueue = q;
       return 1;
     }
     if (this.indirections === 0) {
@@ -281,7 +284,11 @@ export class Vhost {
       const n = out.size;
       if (n !== 0) {
         exchange.stats.publishOut++;
-        for (const q of out) (q as Queue).enqueue(message);
+        for (const d of out) {
+          const q = d as Queue;
+          q.enqueue(message);
+          if (q.congested) this.congestedQueue = q;
+        }
         out.clear();
       }
       return n;
@@ -290,7 +297,10 @@ export class Vhost {
     this.routeIndirect(exchange, message, queues);
     this.visited.clear();
     const n = queues.size;
-    for (const q of queues) q.enqueue(message);
+    for (const q of queues) {
+      q.enqueue(message);
+      if (q.congested) this.congestedQueue = q;
+    }
     queues.clear();
     return n;
   }

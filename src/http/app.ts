@@ -32,11 +32,11 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
     loggerInstance: opts.logger.child({ component: 'http' }, { level }) as FastifyBaseLogger,
   });
 
-  const managementPort = (): number[] => {
+  const managementPorts = (): number[] => {
     const address = app.server.address() as AddressInfo | string | null;
     return address && typeof address === 'object' ? [address.port] : [];
   };
-  void app.register(healthRoutes, { listeningPorts: () => [opts.config.port, ...managementPort()] });
+  void app.register(healthRoutes, { listeningPorts: () => [opts.config.port, ...managementPorts()] });
 
   app.get('/', async (_req, reply) => {
     try {

@@ -215,7 +215,12 @@ export class Channel implements ConsumerOwner {
   }
 
   private route(exchange: Exchange, message: Message, mandatory: boolean): void {
-    const routed = this.vhost.publish(exchange, message);
+    const vh = this.vhost;
+    const routed = vh.publish(exchange, message);
+    if (vh.congestedQueue !== null) {
+      this.conn.throttle(vh.congestedQueue);
+      vh.congestedQueue = null;
+    }
     if (routed === 0 && mandatory) {
       // RabbitMQ: the basic.return goes before the confirm.
       writeReturn(this.conn.writer, this.id, 312, 'NO_ROUTE', message, this.conn.maxPayload);

@@ -76,6 +76,12 @@ export class Connection {
   private bytesOutAtTick = 0;
   private readonly onFrameBound = this.onFrame.bind(this);
   private cleanedUp = false;
+  /** Paused by flow control until a congested queue drains. */
+  private throttled = false;
+  private readonly resumeReading = (): void => {
+    this.throttled = false;
+    if (this.state !== 'closed') this.socket.resume();
+  };
 
   constructor(socket: Socket, ctx: ConnectionContext) {
     this.socket = socket;
@@ -388,6 +394,14 @@ export class Connection {
     for (const ch of this.channels.values()) {
       for (const c of ch.consumers.values()) c.queue.scheduleDispatch();
     }
+  }
+
+  /** Flow control: stop reading from this publisher until queue drains (consumers keep receiving). */
+  throttle(queue: Queue): void {
+    if (this.throttled) return;
+    this.throttled = true;
+    this.socket.pause();
+    queue.onRelief(this.resumeReading);
   }
 
   // ---- closing -----------------------------------------------------------------------------

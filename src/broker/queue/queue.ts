@@ -7,6 +7,15 @@ import { QueueEntry } from './queue-entry.js';
 /** How many deliveries one dispatch pass makes before it yields to the event loop (heartbeats, other sockets). */
 const DISPATCH_BUDGET = 2048;
 
+/**
+ * Flow control (RabbitMQ's credit flow, simplified): while a queue that has
+ * consumers holds more than FLOW_HIGH ready messages, publishers to it are
+ * paused until it drains below FLOW_LOW. Queues without consumers take
+ * backlogs at full speed.
+ */
+const FLOW_HIGH = 10_000;
+const FLOW_LOW = 5_000;
+
 /** Declared properties of a queue. */
 export interface QueueOptions {
   durable: boolean;
@@ -39,6 +48,8 @@ export class Queue {
   readonly stats = { published: 0, delivered: 0, acked: 0, redelivered: 0 };
 
   private readonly ready = new Deque<QueueEntry>(64);
+  /** Resume callbacks of publishers paused by flow control. */
+  private readonly flowWaiters = new Set<() => void>();
   private nextSeq = 1;
   private rr = 0;
   private mixedPriorities = false;
@@ -71,6 +82,23 @@ export class Queue {
   /** Number of consumers. */
   get consumerCount(): number {
     return this.consumers.length;
+  }
+
+  /** True when publishers to this queue should pause (it has consumers and a long backlog). */
+  get congested(): boolean {
+    return this.ready.length > FLOW_HIGH && this.consumers.length !== 0;
+  }
+
+  /** Registers a paused publisher's resume callback, called once the backlog drains or consumers go. */
+  onRelief(resume: () => void): void {
+    this.flowWaiters.add(resume);
+  }
+
+  private relieve(): void {
+    if (this.flowWaiters.size === 0) return;
+    const waiters = [...this.flowWaiters];
+    this.flowWaiters.clear();
+    for (const w of waiters) w();
   }
 
   /** Appends a message and delivers it at once when a consumer has room. */
@@ -123,6 +151,7 @@ export class Queue {
   purge(): number {
     const n = this.ready.length;
     this.ready.drain();
+    this.relieve();
     return n;
   }
 
@@ -146,6 +175,7 @@ export class Queue {
     if (this.rr > i) this.rr--;
     if (this.consumers.length === 0) {
       this.mixedPriorities = false;
+      this.relieve();
       return this.autoDelete;
     }
     return false;
@@ -155,6 +185,7 @@ export class Queue {
   markDeleted(): Consumer[] {
     this.deleted = true;
     this.ready.drain();
+    this.relieve();
     return this.consumers.splice(0, this.consumers.length);
   }
 
@@ -189,6 +220,7 @@ export class Queue {
       }
     } finally {
       this.dispatching = false;
+      if (this.flowWaiters.size !== 0 && this.ready.length <= FLOW_LOW) this.relieve();
     }
   }
 

@@ -1,0 +1,185 @@
+// The `warren` process as an operator runs it: node dist/main.js with flags, JSON log lines
+// on stdout, signals, exit codes.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = path.join(ROOT, 'dist', 'main.js');
+
+interface Warren {
+  child: ChildProcess;
+  stderr: () => string;
+  /** Resolves with the first log record whose msg matches; rejects if the process exits first. */
+  waitForLog: (msg: string) => Promise<Record<string, unknown>>;
+  /** Resolves with the exit code (or the signal name). */
+  exited: Promise<number | string>;
+}
+
+const running: ChildProcess[] = [];
+const tempDirs: string[] = [];
+
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(path.join(os.tmpdir(), 'warren-main-test-'));
+  tempDirs.push(d);
+  return d;
+}
+
+// The test must not pick up the developer's WARREN_* settings.
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WARREN_')));
+}
+
+function startWarren(args: string[]): Warren {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const records: Record<string, unknown>[] = [];
+  const waiters: Array<{ msg: string; resolve: (r: Record<string, unknown>) => void }> = [];
+  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return; // not a log line
+    }
+    records.push(record);
+    for (const w of waiters.filter((w) => w.msg === record.msg)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(record);
+    }
+  });
+  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
+  return {
+    child,
+    stderr: () => err,
+    exited,
+    waitForLog: (msg) => {
+      const seen = records.find((r) => r.msg === msg);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        waiters.push({ msg, resolve });
+        void exited.then((code) => reject(new Error(`warren exited (${code}) before logging '${msg}'; stderr: ${err}`)));
+      });
+    },
+  };
+}
+
+function portOf(record: Record<string, unknown>): number {
+  const address = String(record.address);
+  return Number(address.slice(address.lastIndexOf(':') + 1));
+}
+
+async function startedWarren(): Promise<{ w: Warren; amqpPort: number; httpPort: number }> {
+  const dataDir = await tempDir();
+  const w = startWarren(['--port', '0', '--management-port', '0', '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', dataDir]);
+  const amqpLine = await w.waitForLog('AMQP listener started');
+  const httpLine = await w.waitForLog('management listener started');
+  return { w, amqpPort: portOf(amqpLine), httpPort: portOf(httpLine) };
+}
+
+beforeAll(() => {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'tools', 'build-if-needed.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+}, 180_000);
+
+afterEach(async () => {
+  for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const d of tempDirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+describe('warren process', () => {
+  it('logs each listener address, serves RabbitMQ-shaped health checks and exits 0 on SIGTERM', async () => {
+    const { w, httpPort } = await startedWarren();
+    const base = `http://127.0.0.1:${httpPort}`;
+
+    const alarms = await fetch(`${base}/api/health/checks/alarms`);
+    expect(alarms.status).toBe(200);
+    expect(await alarms.json()).toEqual({ status: 'ok' });
+    for (const check of ['local-alarms', 'virtual-hosts', 'is-in-service', 'ready-to-serve-clients']) {
+      expect(await (await fetch(`${base}/api/health/checks/${check}`)).json(), check).toEqual({ status: 'ok' });
+    }
+    expect(await (await fetch(`${base}/api/aliveness-test/%2F`)).json()).toEqual({ status: 'ok' });
+
+    const listening = await fetch(`${base}/api/health/checks/port-listener/${httpPort}`);
+    expect(listening.status).toBe(200);
+    expect(await listening.json()).toEqual({ status: 'ok', port: httpPort });
+    const notListening = await fetch(`${base}/api/health/checks/port-listener/1`);
+    expect(notListening.status).toBe(503);
+    expect(await notListening.json()).toMatchObject({ status: 'failed', reason: 'No active listener', missing: 1 });
+    expect((await fetch(`${base}/api/health/checks/port-listener/abc`)).status).toBe(400);
+
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<title>Warren</title>');
+    const missing = await fetch(`${base}/api/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'Object Not Found', reason: 'Not Found' });
+
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+  });
+
+  it('reports the AMQP listener in port-listener', async () => {
+    const { w, amqpPort, httpPort } = await startedWarren();
+    expect(amqpPort).toBeGreaterThan(0);
+    const r = await fetch(`http://127.0.0.1:${httpPort}/api/health/checks/port-listener/${amqpPort}`);
+    expect(await r.json()).toEqual({ status: 'ok', port: amqpPort });
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+  });
+
+  it('SIGTERM closes client connections with 320 CONNECTION_FORCED, then exits 0', async () => {
+    const { w, amqpPort } = await startedWarren();
+    const conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:${amqpPort}`);
+    conn.on('error', () => undefined); // 320 is not fatal for amqplib; keep any other error from crashing the runner
+    const closed = once(conn, 'close') as Promise<[(Error & { code?: number })?]>;
+
+    w.child.kill('SIGTERM');
+    const [err] = await closed;
+    expect(err?.code).toBe(320);
+    expect(err?.message).toContain('CONNECTION_FORCED');
+    expect(await w.exited).toBe(0);
+  });
+
+  it('a bad config file exits 78 (EX_CONFIG) naming the file, line and key', async () => {
+    const file = path.join(await tempDir(), 'bad.conf');
+    await writeFile(file, 'heartbeat = 30\nfoo.bar = 1\n');
+    const w = startWarren(['--config', file]);
+    expect(await w.exited).toBe(78);
+    expect(w.stderr()).toContain(`${file}:2: unknown key 'foo.bar'`);
+  });
+
+  it('a bad flag value exits 78 naming the flag', async () => {
+    const w = startWarren(['--port', '70000']);
+    expect(await w.exited).toBe(78);
+    expect(w.stderr()).toContain("--port: invalid value '70000'");
+  });
+
+  it('a port already in use exits 1 with a clear message', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    try {
+      const w = startWarren(['--port', '0', '--management-port', String(taken), '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', await tempDir()]);
+      expect(await w.exited).toBe(1);
+      expect(w.stderr()).toContain(`cannot listen on 127.0.0.1:${taken}: address already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('--help prints usage and exits 0', async () => {
+    const r = spawnSync(process.execPath, [MAIN, '--help'], { cwd: ROOT, env: cleanEnv(), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage: warren');
+  });
+});
