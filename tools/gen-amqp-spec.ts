@@ -317,7 +317,7 @@ export function generate(specJson: string): string {
   out.push("import { BufferReader, cannotDecode, formatErlangBinary } from './codec/buffer-reader.js';");
   out.push("import { BufferWriter } from './codec/buffer-writer.js';");
   out.push("import { readTable, writeTable, type FieldTable } from './codec/field-table.js';");
-  out.push("import { frameError, type AmqpError } from './errors.js';");
+  out.push("import { frameError, notImplemented, type AmqpError } from './errors.js';");
   out.push('');
   out.push('// ---- constants');
   out.push('');
@@ -438,8 +438,8 @@ export function generate(specJson: string): string {
   out.push(' * - bad arguments (truncated, trailing bytes, malformed table): 501 "FRAME_ERROR - cannot decode');
   out.push(' *   <<...argument bytes...>>" with the class/method id set;');
   out.push(' * - unknown class or method: RabbitMQ sends no close at all (its reader crashes with');
-  out.push(' *   {unknown_method_id,{60,99}} and drops the socket). We close with 501 FRAME_ERROR');
-  out.push(' *   "unknown method id {60,99}" instead: the frame cannot be decoded, like the cases above.');
+  out.push(' *   {unknown_method_id,{60,99}} and drops the socket). We close with 540 NOT_IMPLEMENTED');
+  out.push(' *   "unknown method id {60,99}" instead: a clear answer rather than a dropped socket.');
   out.push(' */');
   out.push('export function decodeMethod(buf: Buffer, start: number, end: number): DecodedMethod {');
   out.push('  if (end - start < 4) throw frameError(`type 1, all octets = ${formatErlangBinary(buf, start, end)}: unknown_frame`);');
@@ -460,7 +460,7 @@ export function generate(specJson: string): string {
   out.push('}');
   out.push('');
   out.push('function unknownMethod(id: number): AmqpError {');
-  out.push('  const err = frameError(`unknown method id {${id >>> 16},${id & 0xffff}}`);');
+  out.push('  const err = notImplemented(`unknown method id {${id >>> 16},${id & 0xffff}}`);');
   out.push('  err.classId = id >>> 16;');
   out.push('  err.methodId = id & 0xffff;');
   out.push('  return err;');

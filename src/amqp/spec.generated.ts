@@ -5,7 +5,7 @@
 import { BufferReader, cannotDecode, formatErlangBinary } from './codec/buffer-reader.js';
 import { BufferWriter } from './codec/buffer-writer.js';
 import { readTable, writeTable, type FieldTable } from './codec/field-table.js';
-import { frameError, type AmqpError } from './errors.js';
+import { frameError, notImplemented, type AmqpError } from './errors.js';
 
 // ---- constants
 
@@ -2793,8 +2793,8 @@ export function encodeTxRollbackOkFrame(channel: number, args: EncodeArgs<TxRoll
  * - bad arguments (truncated, trailing bytes, malformed table): 501 "FRAME_ERROR - cannot decode
  *   <<...argument bytes...>>" with the class/method id set;
  * - unknown class or method: RabbitMQ sends no close at all (its reader crashes with
- *   {unknown_method_id,{60,99}} and drops the socket). We close with 501 FRAME_ERROR
- *   "unknown method id {60,99}" instead: the frame cannot be decoded, like the cases above.
+ *   {unknown_method_id,{60,99}} and drops the socket). We close with 540 NOT_IMPLEMENTED
+ *   "unknown method id {60,99}" instead: a clear answer rather than a dropped socket.
  */
 export function decodeMethod(buf: Buffer, start: number, end: number): DecodedMethod {
   if (end - start < 4) throw frameError(`type 1, all octets = ${formatErlangBinary(buf, start, end)}: unknown_frame`);
@@ -3008,7 +3008,7 @@ export function decodeMethod(buf: Buffer, start: number, end: number): DecodedMe
 }
 
 function unknownMethod(id: number): AmqpError {
-  const err = frameError(`unknown method id {${id >>> 16},${id & 0xffff}}`);
+  const err = notImplemented(`unknown method id {${id >>> 16},${id & 0xffff}}`);
   err.classId = id >>> 16;
   err.methodId = id & 0xffff;
   return err;

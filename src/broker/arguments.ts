@@ -144,7 +144,8 @@ function checkArg(where: string, key: string, current: FieldTable, received: Fie
   }
   const [table, other] = hasCur ? [current, received] : [received, current];
   // RabbitMQ: a queue declared without x-queue-type is a classic queue.
-  if (key === 'x-queue-type' && !hasField(other, key) && fieldTagOf(table, key) === 'S' && table[key] === 'classic') return;
+  const isClassic = fieldTagOf(table, key) === 'S' && table[key] === 'classic';
+  if (key === 'x-queue-type' && !hasField(other, key) && isClassic) return;
   const tagged = `the value '${plainValue(table[key], fieldTagOf(table, key))}' of type '${typeNameOf(table, key)}'`;
   if (hasCur) fail(where, key, 'none', tagged);
   fail(where, key, tagged, 'none');
@@ -227,9 +228,9 @@ export function validateQueueArguments(name: string, vhost: string, args: FieldT
  */
 export function validateExchangeArguments(name: string, vhost: string, args: FieldTable): void {
   if (hasField(args, 'alternate-exchange') && fieldTagOf(args, 'alternate-exchange') !== 'S') {
-    throw preconditionFailed(
-      `invalid type '${typeNameOf(args, 'alternate-exchange')}' for arg 'alternate-exchange' in exchange '${name}' in vhost '${vhost}'`,
-    );
+    const type = typeNameOf(args, 'alternate-exchange');
+    const where = `exchange '${name}' in vhost '${vhost}'`;
+    throw preconditionFailed(`invalid type '${type}' for arg 'alternate-exchange' in ${where}`);
   }
 }
 
@@ -288,7 +289,8 @@ const QUEUE_VALIDATORS: ReadonlyArray<readonly [string, ArgCheck]> = [
   ['x-max-length-bytes', nonNegative],
   [
     'x-max-priority',
-    (v, tag, args) => nonNegative(v, tag, args) ?? (Number(v) > MAX_PRIORITY ? `{max_value_exceeded,${int(v)}}` : undefined),
+    (v, tag, args) =>
+      nonNegative(v, tag, args) ?? (Number(v) > MAX_PRIORITY ? `{max_value_exceeded,${int(v)}}` : undefined),
   ],
   ['x-overflow', oneOf(['drop-head', 'reject-publish', 'reject-publish-dlx'], () => 'invalid_overflow')],
   ['x-queue-mode', oneOf(['default', 'lazy'], (v) => erlangString(`unsupported queue mode '${v}'`))],
@@ -331,7 +333,11 @@ export function formatErlangTerm(v: unknown, tag: string): string {
     }
     case 'array': {
       const a = v as unknown[];
-      return `[${a.map((e, i) => `{${rabbitTypeName(fieldTagOf(a, i))},${formatErlangTerm(e, fieldTagOf(a, i))}}`).join(',')}]`;
+      const elements = a.map((e, i) => {
+        const et = fieldTagOf(a, i);
+        return `{${rabbitTypeName(et)},${formatErlangTerm(e, et)}}`;
+      });
+      return `[${elements.join(',')}]`;
     }
     case 'table': {
       const t = v as FieldTable;
@@ -355,7 +361,17 @@ function isPrintable(bytes: Uint8Array): boolean {
   return true;
 }
 
-const ESCAPES: Record<number, string> = { 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 27: '\\e', 34: '\\"', 92: '\\\\' };
+const ESCAPES: Record<number, string> = {
+  8: '\\b',
+  9: '\\t',
+  10: '\\n',
+  11: '\\v',
+  12: '\\f',
+  13: '\\r',
+  27: '\\e',
+  34: '\\"',
+  92: '\\\\',
+};
 
 /**
  * Printable bytes quoted and escaped as `~p` does. Bytes 160–255 pass through
@@ -409,7 +425,8 @@ export function erlangFloat(x: number): string {
 }
 
 const ERLANG_RESERVED = new Set(
-  'after and andalso band begin bnot bor bsl bsr bxor case catch cond div end fun if let maybe not of or orelse receive rem try when xor'.split(' '),
+  ('after and andalso band begin bnot bor bsl bsr bxor case catch cond div end fun if let maybe not of or orelse ' +
+    'receive rem try when xor').split(' '),
 );
 
 /** `~p` of an atom: bare when it can be, else single-quoted (exchange types are atoms in RabbitMQ). */

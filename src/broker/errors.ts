@@ -8,7 +8,6 @@ export {
   AmqpError,
   ChannelError,
   ConnectionError,
-  ReplyCode,
   preconditionFailed,
   resourceLocked,
   notFound,

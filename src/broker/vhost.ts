@@ -4,6 +4,7 @@ import type { FieldTable } from './field-table-types.js';
 import { checkExchangeEquivalence, checkQueueEquivalence, validateExchangeArguments, validateQueueArguments } from './arguments.js';
 import { Exchange, isExchange, type Destination } from './exchange/exchange.js';
 import { createRouter, isKnownExchangeType } from './exchange/exchange-types.js';
+import { validateHeadersBinding } from './exchange/headers-router.js';
 import type { Message } from './message.js';
 import { Queue } from './queue/queue.js';
 import type { Consumer } from './consumer.js';
@@ -79,7 +80,8 @@ export class Vhost {
   declareExchange(name: string, type: string, d: ExchangeDeclare): Exchange {
     if (!d.passive && !isKnownExchangeType(type)) {
       // RabbitMQ 3.x checks the type first (rabbit_exchange:check_type), even for an existing exchange.
-      throw new ConnectionError(503, `unknown exchange type '${type}'`);
+      // RabbitMQ 3.10: plugin-style names (x-...) are "unknown", anything else "invalid".
+      throw new ConnectionError(503, `${type.startsWith('x-') ? 'unknown' : 'invalid'} exchange type '${type}'`);
     }
     if (name === '') throw new ChannelError(403, 'operation not permitted on the default exchange');
     const existing = this.exchanges.get(name);
@@ -130,6 +132,7 @@ export class Vhost {
     this.checkNotDefault(source);
     const dst = this.getExchange(destination);
     const src = this.getExchange(source);
+    if (src.type === 'headers') validateHeadersBinding(args);
     if (src.bind(dst, routingKey, args)) {
       this.indirections++;
       if (src.durable && dst.durable) this.listener.bindingAdded?.(src, dst, routingKey, args);
@@ -201,19 +204,22 @@ export class Vhost {
 
   /** queue.bind. */
   bindQueue(queue: string, exchange: string, routingKey: string, args: FieldTable, owner: object): void {
-    const q = this.getQueue(queue, owner);
     this.checkNotDefault(exchange);
+    // RabbitMQ reports the missing exchange first when both are missing.
     const x = this.getExchange(exchange);
+    const q = this.getQueue(queue, owner);
+    if (x.type === 'headers') validateHeadersBinding(args);
     if (x.bind(q, routingKey, args) && x.durable && q.durable && !q.isExclusive) {
       this.listener.bindingAdded?.(x, q, routingKey, args);
     }
   }
 
-  /** queue.unbind; a missing binding is fine. */
-  unbindQueue(queue: string, exchange: string, routingKey: string, args: FieldTable, owner: object): void {
-    const q = this.getQueue(queue, owner);
+  /** queue.unbind; RabbitMQ 3.10 lets a missing queue, exchange or binding (and another connection's exclusive queue) pass. */
+  unbindQueue(queue: string, exchange: string, routingKey: string, args: FieldTable): void {
     this.checkNotDefault(exchange);
-    const x = this.getExchange(exchange);
+    const q = this.queues.get(queue);
+    const x = this.exchanges.get(exchange);
+    if (q === undefined || x === undefined) return;
     if (x.unbind(q, routingKey, args)) {
       if (x.durable && q.durable && !q.isExclusive) this.listener.bindingDeleted?.(x, q, routingKey, args);
       this.maybeAutoDeleteExchange(x);

@@ -9,6 +9,7 @@ import type { Queue } from '../broker/queue/queue.js';
 import type { Vhost } from '../broker/vhost.js';
 import type { Connection } from './connection.js';
 import { writeDeliver, writeGetOk, writeReturn } from './content-writer.js';
+import { decodeProperties } from '../amqp/codec/properties.js';
 import { readPublishProps, type PublishProps } from './publish-props.js';
 
 const M = spec.MethodId;
@@ -23,6 +24,10 @@ interface PendingPublish {
   exchange: string;
   routingKey: string;
   mandatory: boolean;
+  /** The method frame's exchange + routing-key shortstrs (copied into the message at the header). */
+  keysBuf: Buffer | null;
+  keysStart: number;
+  keysLength: number;
   /** props + body in one allocation; filled as frames arrive. */
   buf: Buffer | null;
   propsLength: number;
@@ -35,6 +40,19 @@ type TxAction =
   | { kind: 'publish'; exchange: Exchange; message: Message; mandatory: boolean }
   | { kind: 'ack'; tag: number; multiple: boolean }
   | { kind: 'reject'; tag: number; multiple: boolean; requeue: boolean };
+
+/** Copies n bytes; a loop beats Buffer#copy's call overhead for the short runs of small messages. */
+function copySmall(src: Buffer, from: number, dst: Buffer, to: number, n: number): void {
+  if (n > 48) {
+    src.copy(dst, to, from, from + n);
+    return;
+  }
+  for (let i = 0; i < n; i++) dst[to + i] = src[from + i] as number;
+}
+
+/** Property flag bits of user-id and expiration. */
+const USER_ID = 0x0010;
+const EXPIRATION = 0x0100;
 
 const scratchProps: PublishProps = { persistent: false, priority: 0, headers: undefined };
 
@@ -70,6 +88,9 @@ export class Channel implements ConsumerOwner {
     exchange: '',
     routingKey: '',
     mandatory: false,
+    keysBuf: null,
+    keysStart: 0,
+    keysLength: 0,
     buf: null,
     propsLength: 0,
     bodySize: 0,
@@ -98,38 +119,61 @@ export class Channel implements ConsumerOwner {
 
   /** A method frame for this channel; buf[start..end) is the payload after class/method ids. */
   handleMethod(id: number, buf: Buffer, start: number, end: number): void {
+    try {
+      this.method(id, buf, start, end);
+    } catch (e) {
+      // RabbitMQ names the method that caused an error in channel.close / connection.close.
+      if (e instanceof AmqpError && e.classId === 0 && e.replyCode !== 505) {
+        e.classId = id >>> 16;
+        e.methodId = id & 0xffff;
+      }
+      throw e;
+    }
+  }
+
+  private method(id: number, buf: Buffer, start: number, end: number): void {
     if (this.state === 'closing') {
       // Discard until close-ok (spec); a crossing channel.close gets its close-ok.
       if (id === M.ChannelCloseOk) this.conn.channelFinished(this);
       else if (id === M.ChannelClose) this.send(M.ChannelCloseOk, {});
       return;
     }
-    if (this.pending !== null) {
-      throw new ConnectionError(505, `expected content header for class 60, got non content header frame instead`);
-    }
+    if (this.pending !== null) throw this.contentExpected();
     switch (id) {
       case M.BasicPublish:
-        return this.onPublish(spec.decodeBasicPublish(buf, start, end));
+        return this.onPublish(spec.decodeBasicPublish(buf, start, end), buf, start);
       case M.BasicAck: {
         const a = spec.decodeBasicAck(buf, start, end);
         if (this.tx !== null) return void this.tx.push({ kind: 'ack', tag: a.deliveryTag, multiple: a.multiple });
         return this.ack(a.deliveryTag, a.multiple);
       }
-      default:
-        return this.handleOther(spec.decodeMethod(buf, start - 4, end));
+      default: {
+        const m = spec.decodeMethod(buf, start - 4, end);
+        return this.dispatchMethod(m.id, m.args);
+      }
     }
+  }
+
+  /** The 505 for a frame arriving where the publish's header or body was expected. */
+  private contentExpected(): ConnectionError {
+    const text =
+      this.pending !== null && this.pending.buf !== null
+        ? 'expected content body, got non content body frame instead'
+        : 'expected content header for class 60, got non content header frame instead';
+    return new ConnectionError(505, text, 60, 40);
   }
 
   /** A content header frame (payload buf[start..end)). */
   handleHeader(buf: Buffer, start: number, end: number): void {
     if (this.state === 'closing') return;
     const p = this.pending;
-    if (p === null || p.buf !== null) {
-      throw new ConnectionError(505, `expected method frame, got non method frame instead`);
-    }
-    if (end - start < 14) throw new ConnectionError(502, 'content header frame too short');
+    if (p === null) throw new ConnectionError(505, 'expected method frame, got non method frame instead');
+    if (p.buf !== null) throw this.contentExpected();
     const classId = buf.readUInt16BE(start);
-    if (classId !== 60) throw new ConnectionError(505, `expected content header for class 60, got class ${classId} instead`);
+    if (classId !== 60) {
+      throw new ConnectionError(505, `expected content header for class 60, got one for class ${classId} instead`, 60, 40);
+    }
+    if (buf.readUInt16BE(start + 2) !== 0) throw this.contentExpected();
     const high = buf.readUInt32BE(start + 4);
     const bodySize = high * 0x100000000 + buf.readUInt32BE(start + 8);
     const max = this.conn.config.maxMessageSize;
@@ -138,9 +182,12 @@ export class Channel implements ConsumerOwner {
       throw new ChannelError(406, `message size ${bodySize} is larger than configured max size ${max}`, 60, 40);
     }
     const propsLength = end - start - 12;
-    // One allocation holds properties and body, so a queued message pins no socket chunk.
-    const mbuf = Buffer.allocUnsafe(propsLength + bodySize);
-    buf.copy(mbuf, 0, start + 12, end);
+    // One allocation holds keys, properties and body, so a queued message pins no socket chunk.
+    const keys = p.keysLength;
+    const mbuf = Buffer.allocUnsafe(keys + propsLength + bodySize);
+    copySmall(p.keysBuf as Buffer, p.keysStart, mbuf, 0, keys);
+    p.keysBuf = null;
+    copySmall(buf, start + 12, mbuf, keys, propsLength);
     p.buf = mbuf;
     p.propsLength = propsLength;
     p.bodySize = bodySize;
@@ -152,23 +199,28 @@ export class Channel implements ConsumerOwner {
   handleBody(buf: Buffer, start: number, end: number): void {
     if (this.state === 'closing') return;
     const p = this.pending;
-    if (p === null || p.buf === null) {
-      throw new ConnectionError(505, `expected method frame, got non method frame instead`);
-    }
+    if (p === null) throw new ConnectionError(505, 'expected method frame, got non method frame instead');
+    if (p.buf === null) throw this.contentExpected();
     const n = end - start;
     if (p.received + n > p.bodySize) {
-      throw new ConnectionError(501, `content body larger than the declared size ${p.bodySize}`);
+      throw new ConnectionError(501, 'content body frame exceeds remaining content size', 60, 40);
     }
-    buf.copy(p.buf, p.propsLength + p.received, start, end);
+    copySmall(buf, start, p.buf, p.keysLength + p.propsLength + p.received, n);
     p.received += n;
     if (p.received === p.bodySize) this.completePublish(p);
   }
 
   // ---- publishing --------------------------------------------------------------------------
 
-  private onPublish(a: spec.BasicPublishArgs): void {
+  private onPublish(a: spec.BasicPublishArgs, buf: Buffer, start: number): void {
     if (a.immediate) throw new ConnectionError(540, 'immediate=true', 60, 40);
     const p = this.pub;
+    // After the 2-byte ticket: exchange shortstr, routing-key shortstr (already validated by the decoder).
+    const keysStart = start + 2;
+    const exLen = buf[keysStart] as number;
+    p.keysBuf = buf;
+    p.keysStart = keysStart;
+    p.keysLength = 2 + exLen + (buf[keysStart + 1 + exLen] as number);
     p.exchange = a.exchange;
     p.routingKey = a.routingKey;
     p.mandatory = a.mandatory;
@@ -181,13 +233,16 @@ export class Channel implements ConsumerOwner {
     this.pending = null;
     const mbuf = p.buf as Buffer;
     p.buf = null;
-    const propsRaw = mbuf.subarray(0, p.propsLength);
-    const props = readPublishProps(propsRaw, scratchProps);
+    if (p.propsLength >= 2 && (mbuf.readUInt16BE(p.keysLength) & (USER_ID | EXPIRATION)) !== 0) {
+      this.checkPublishProps(mbuf.subarray(p.keysLength, p.keysLength + p.propsLength));
+    }
+    const props = readPublishProps(mbuf, p.keysLength, p.propsLength, scratchProps);
     const message = new Message(
       p.exchange,
       p.routingKey,
-      propsRaw,
-      mbuf.subarray(p.propsLength),
+      mbuf,
+      p.keysLength,
+      p.propsLength,
       props.persistent,
       props.priority,
       props.headers,
@@ -211,6 +266,21 @@ export class Channel implements ConsumerOwner {
     if (this.confirm) {
       this.confirmUpTo = ++this.publishSeq;
       this.conn.confirmPending(this);
+    }
+  }
+
+  /** RabbitMQ validates user-id (must be the connection's user) and expiration (a non-negative integer string). */
+  private checkPublishProps(raw: Buffer): void {
+    const props = decodeProperties(raw, 0, raw.length);
+    const user = this.conn.user?.name ?? '';
+    if (props.userId !== undefined && props.userId !== user) {
+      throw new ChannelError(406, `user_id property set to '${props.userId}' but authenticated user was '${user}'`, 60, 40);
+    }
+    const exp = props.expiration;
+    if (exp !== undefined) {
+      if (!/^-?\d+$/.test(exp)) throw new ChannelError(406, `invalid expiration '${exp}': no_integer`, 60, 40);
+      const n = Number(exp);
+      if (n < 0) throw new ChannelError(406, `invalid expiration '${exp}': {value_negative,${n}}`, 60, 40);
     }
   }
 
@@ -327,19 +397,6 @@ export class Channel implements ConsumerOwner {
 
   // ---- everything else ---------------------------------------------------------------------
 
-  private handleOther(m: spec.DecodedMethod): void {
-    const a = m.args;
-    try {
-      this.dispatchMethod(m.id, a);
-    } catch (e) {
-      if (e instanceof AmqpError && e.classId === 0) {
-        e.classId = m.classId;
-        e.methodId = m.methodId;
-      }
-      throw e;
-    }
-  }
-
   private dispatchMethod(id: number, a: any): void {
     const vh = this.vhost;
     const owner = this.conn;
@@ -406,7 +463,7 @@ export class Channel implements ConsumerOwner {
         return;
       }
       case M.QueueUnbind:
-        vh.unbindQueue(this.resolveQueue(a.queue), a.exchange, a.routingKey, a.arguments ?? {}, owner);
+        vh.unbindQueue(this.resolveQueue(a.queue), a.exchange, a.routingKey, a.arguments ?? {});
         return this.send(M.QueueUnbindOk, {});
       case M.QueuePurge: {
         const n = vh.purgeQueue(this.resolveQueue(a.queue), owner);

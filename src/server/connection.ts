@@ -17,6 +17,8 @@ import { isSupportedMechanism, MECHANISMS, parseSaslResponse } from './sasl.js';
 
 const M = spec.MethodId;
 const PROTOCOL_HEADER = Buffer.from('AMQP\x00\x00\x09\x01', 'latin1');
+/** The pre-0-9-1 "AMQP 0-9" header (class 1, instance 1, 0-9), which RabbitMQ also accepts. */
+const PROTOCOL_HEADER_0_9 = Buffer.from('AMQP\x01\x01\x00\x09', 'latin1');
 /** How long we wait for connection.close-ok before dropping the socket. */
 const CLOSE_TIMEOUT_MS = 1000;
 
@@ -145,12 +147,16 @@ export class Connection {
     const buf = this.headerBuf === null ? chunk : Buffer.concat([this.headerBuf, chunk]);
     if (buf.length < 8) {
       // A mismatch can already be seen in a partial header.
-      if (!PROTOCOL_HEADER.subarray(0, buf.length).equals(buf)) return this.rejectHeader();
+      const part = buf.subarray(0, buf.length);
+      if (!PROTOCOL_HEADER.subarray(0, buf.length).equals(part) && !PROTOCOL_HEADER_0_9.subarray(0, buf.length).equals(part)) {
+        return this.rejectHeader();
+      }
       this.headerBuf = buf;
       return null;
     }
     this.headerBuf = null;
-    if (!buf.subarray(0, 8).equals(PROTOCOL_HEADER)) return this.rejectHeader();
+    const header = buf.subarray(0, 8);
+    if (!header.equals(PROTOCOL_HEADER) && !header.equals(PROTOCOL_HEADER_0_9)) return this.rejectHeader();
     this.state = 'start';
     this.sendMethod(0, M.ConnectionStart, {
       versionMajor: 0,
@@ -177,8 +183,10 @@ export class Connection {
         if (channel === 0) return this.onConnectionMethod(id, buf, start, end);
         if (this.state !== 'open') {
           if (this.state === 'closing') return;
-          throw new ConnectionError(504, `expected 'connection.open'`);
+          // RabbitMQ: 505 UNEXPECTED_FRAME - type 1, all octets = <<0,20,0,10,0>>
+          throw new ConnectionError(505, formatFrameSnippet(type, buf, start, end));
         }
+        if (id >>> 16 === 10) throw new ConnectionError(503, 'unimplemented method', 10, id & 0xffff);
         const ch = this.channels.get(channel);
         if (ch === undefined) return this.openChannel(channel, id);
         ch.handleMethod(id, buf, start + 4, end);
@@ -187,9 +195,9 @@ export class Connection {
         if (channel !== 0) throw new ConnectionError(505, formatFrameSnippet(type, buf, start, end));
       } else {
         if (this.state === 'closing') return;
-        if (channel === 0) throw new ConnectionError(505, formatFrameSnippet(type, buf, start, end));
+        if (channel === 0 || this.state !== 'open') throw new ConnectionError(505, formatFrameSnippet(type, buf, start, end));
         const ch = this.channels.get(channel);
-        if (ch === undefined) throw new ConnectionError(504, `expected 'channel.open'`);
+        if (ch === undefined) throw new ConnectionError(505, 'expected method frame, got non method frame instead');
         if (type === spec.FRAME_HEADER) ch.handleHeader(buf, start, end);
         else ch.handleBody(buf, start, end);
       }
@@ -214,9 +222,13 @@ export class Connection {
   }
 
   private openChannel(channel: number, id: number): void {
-    if (id !== M.ChannelOpen) throw new ConnectionError(504, `expected 'channel.open'`);
-    if (channel > this.channelMax) {
-      throw new ConnectionError(530, `channel number ${channel} exceeds the negotiated channel_max ${this.channelMax}`, 20, 10);
+    if (id !== M.ChannelOpen) throw new ConnectionError(504, `expected 'channel.open'`, id >>> 16, id & 0xffff);
+    // RabbitMQ limits how many channels are open, not their numbers.
+    if (this.channels.size >= this.channelMax) {
+      throw new ConnectionError(
+        530,
+        `number of channels opened (${this.channels.size}) has reached the negotiated channel_max (${this.channelMax})`,
+      );
     }
     const ch = new Channel(channel, this);
     this.channels.set(channel, ch);
@@ -268,7 +280,7 @@ export class Connection {
       case M.ConnectionUnblocked:
         return;
       default:
-        throw new ConnectionError(503, `unexpected method '${spec.METHOD_NAMES[id] ?? id}' on channel 0`, m.classId, m.methodId);
+        throw new ConnectionError(504, 'unexpected method in connection state running', m.classId, m.methodId);
     }
   }
 
@@ -294,7 +306,7 @@ export class Connection {
       );
       const text = `Login was refused using authentication mechanism ${mechanism}. For details see the broker logfile.`;
       if (this.capabilities.authentication_failure_close === true) {
-        this.closeWithError(new ConnectionError(403, text, 10, 11), false);
+        this.closeWithError(new ConnectionError(403, text), false);
       } else {
         this.state = 'closed';
         this.socket.destroy();
@@ -312,17 +324,20 @@ export class Connection {
 
   private onTuneOk(a: spec.ConnectionTuneOkArgs): void {
     const maxFrame = this.config.frameMax;
-    if (a.frameMax !== 0 && a.frameMax < spec.FRAME_MIN_SIZE) {
-      throw new ConnectionError(530, `negotiated frame_max = ${a.frameMax} is lower than the minimum allowed value (${spec.FRAME_MIN_SIZE})`, 10, 31);
-    }
-    if (a.frameMax > maxFrame) {
+    const maxChannels = this.config.channelMax;
+    // RabbitMQ refuses 0 ("no limit") for both, since its own limits are finite.
+    if (a.frameMax === 0 || a.frameMax > maxFrame) {
       throw new ConnectionError(530, `negotiated frame_max = ${a.frameMax} is higher than the maximum allowed value (${maxFrame})`, 10, 31);
     }
-    if (a.channelMax > this.config.channelMax) {
-      throw new ConnectionError(530, `negotiated channel_max = ${a.channelMax} is higher than the maximum allowed value (${this.config.channelMax})`, 10, 31);
+    if (a.frameMax < spec.FRAME_MIN_SIZE) {
+      throw new ConnectionError(530, `negotiated frame_max = ${a.frameMax} is lower than the minimum allowed value (${spec.FRAME_MIN_SIZE})`, 10, 31);
     }
-    this.frameMax = a.frameMax === 0 ? maxFrame : a.frameMax;
-    this.channelMax = a.channelMax === 0 ? this.config.channelMax : a.channelMax;
+    if (a.channelMax === 0 || a.channelMax > maxChannels) {
+      const shown = a.channelMax === 0 ? '0 (no limit)' : String(a.channelMax);
+      throw new ConnectionError(530, `negotiated channel_max = ${shown} is higher than the maximum allowed value (${maxChannels})`, 10, 31);
+    }
+    this.frameMax = a.frameMax;
+    this.channelMax = a.channelMax;
     this.maxPayload = this.frameMax - 8;
     this.parser.maxPayload = this.frameMax - 8;
     this.heartbeat = a.heartbeat;

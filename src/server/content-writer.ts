@@ -31,7 +31,7 @@ export function writeDeliver(
   msg: Message,
   maxPayload: number,
 ): void {
-  w.ensure(7 + 4 + 1 + consumerTag.length + 8 + 1 + 2 * SHORTSTR_MAX + 1 + contentSize(msg, maxPayload));
+  w.ensure(7 + 4 + 1 + consumerTag.length + 8 + 1 + msg.keysLength + 1 + contentSize(msg, maxPayload));
   const b = w.buf;
   const start = w.pos;
   let p = start + 7;
@@ -43,8 +43,7 @@ export function writeDeliver(
   p += consumerTag.length;
   p = writeU64(b, p, deliveryTag);
   b[p++] = redelivered ? 1 : 0;
-  p = writeShortstr(b, p, msg.exchange);
-  p = writeShortstr(b, p, msg.routingKey);
+  p = copyBytes(msg.raw, 0, b, p, msg.keysLength);
   w.pos = endFrame(b, start, p, FRAME_METHOD, channel);
   writeContent(w, channel, msg, maxPayload);
 }
@@ -59,7 +58,7 @@ export function writeGetOk(
   messageCount: number,
   maxPayload: number,
 ): void {
-  w.ensure(7 + 4 + 8 + 1 + 2 * SHORTSTR_MAX + 4 + 1 + contentSize(msg, maxPayload));
+  w.ensure(7 + 4 + 8 + 1 + msg.keysLength + 4 + 1 + contentSize(msg, maxPayload));
   const b = w.buf;
   const start = w.pos;
   let p = start + 7;
@@ -68,8 +67,7 @@ export function writeGetOk(
   p += 4;
   p = writeU64(b, p, deliveryTag);
   b[p++] = redelivered ? 1 : 0;
-  p = writeShortstr(b, p, msg.exchange);
-  p = writeShortstr(b, p, msg.routingKey);
+  p = copyBytes(msg.raw, 0, b, p, msg.keysLength);
   b.writeUInt32BE(messageCount, p);
   p += 4;
   w.pos = endFrame(b, start, p, FRAME_METHOD, channel);
@@ -85,7 +83,7 @@ export function writeReturn(
   msg: Message,
   maxPayload: number,
 ): void {
-  w.ensure(7 + 4 + 2 + 3 * SHORTSTR_MAX + 1 + contentSize(msg, maxPayload));
+  w.ensure(7 + 4 + 2 + SHORTSTR_MAX + msg.keysLength + 1 + contentSize(msg, maxPayload));
   const b = w.buf;
   const start = w.pos;
   let p = start + 7;
@@ -95,16 +93,15 @@ export function writeReturn(
   b.writeUInt16BE(replyCode, p);
   p += 2;
   p = writeShortstr(b, p, replyText);
-  p = writeShortstr(b, p, msg.exchange);
-  p = writeShortstr(b, p, msg.routingKey);
+  p = copyBytes(msg.raw, 0, b, p, msg.keysLength);
   w.pos = endFrame(b, start, p, FRAME_METHOD, channel);
   writeContent(w, channel, msg, maxPayload);
 }
 
 /** Bytes of the header frame plus the body frames (bodies copied into the buffer only). */
 function contentSize(msg: Message, maxPayload: number): number {
-  const header = 7 + 12 + msg.propsRaw.length + 1;
-  const len = msg.body.length;
+  const header = 7 + 12 + msg.propsLength + 1;
+  const len = msg.size;
   if (len >= ZERO_COPY_MIN) return header + 8;
   const frames = len === 0 ? 0 : Math.ceil(len / maxPayload);
   return header + frames * 8 + len;
@@ -116,24 +113,34 @@ function writeContent(w: OutputWriter, channel: number, msg: Message, maxPayload
   let p = start + 7;
   b.writeUInt16BE(BASIC, p);
   b.writeUInt16BE(0, p + 2);
-  const body = msg.body;
-  const len = body.length;
+  const raw = msg.raw;
+  const bodyStart = msg.bodyOffset;
+  const len = raw.length - bodyStart;
   p = writeU64(b, p + 4, len);
-  p += msg.propsRaw.copy(b, p);
+  p = copyBytes(raw, msg.keysLength, b, p, msg.propsLength);
   p = endFrame(b, start, p, FRAME_HEADER, channel);
   if (len >= ZERO_COPY_MIN) {
     w.pos = p;
-    writeBodyZeroCopy(w, channel, body, maxPayload);
+    writeBodyZeroCopy(w, channel, raw.subarray(bodyStart), maxPayload);
     return;
   }
   for (let off = 0; off < len; off += maxPayload) {
     const n = Math.min(maxPayload, len - off);
     const fs = p;
-    p += 7;
-    body.copy(b, p, off, off + n);
-    p = endFrame(b, fs, p + n, FRAME_BODY, channel);
+    p = copyBytes(raw, bodyStart + off, b, p + 7, n);
+    p = endFrame(b, fs, p, FRAME_BODY, channel);
   }
   w.pos = p;
+}
+
+/** Copies n bytes; a plain loop beats Buffer#copy's call overhead for the short runs of small messages. */
+function copyBytes(src: Buffer, from: number, dst: Buffer, to: number, n: number): number {
+  if (n > 48) {
+    src.copy(dst, to, from, from + n);
+    return to + n;
+  }
+  for (let i = 0; i < n; i++) dst[to + i] = src[from + i] as number;
+  return to + n;
 }
 
 /** Large bodies: frame headers go through the buffer, the body slices straight to the socket. */

@@ -15,18 +15,18 @@ const PRIORITY = 0x0800;
 
 /**
  * Reads delivery-mode, priority and headers from a content header's property
- * bytes (flags first) without decoding the other properties: they are
+ * bytes (flags first, at props[start..start+length)) without decoding the other properties: they are
  * re-sent as they came. Headers are decoded only when present.
  * `out` is reused by the caller, so nothing is allocated for plain messages.
  */
-export function readPublishProps(props: Buffer, out: PublishProps): PublishProps {
+export function readPublishProps(props: Buffer, start: number, length: number, out: PublishProps): PublishProps {
   out.persistent = false;
   out.priority = 0;
   out.headers = undefined;
-  if (props.length < 2) return out;
-  const flags = props.readUInt16BE(0);
+  if (length < 2) return out;
+  const flags = props.readUInt16BE(start);
   if ((flags & (HEADERS | DELIVERY_MODE | PRIORITY)) === 0) return out;
-  let p = 2;
+  let p = start + 2;
   if (flags & CONTENT_TYPE) p += 1 + (props[p] as number);
   if (flags & CONTENT_ENCODING) p += 1 + (props[p] as number);
   if (flags & HEADERS) {

@@ -125,8 +125,6 @@ for (const [name, [classId, methodId, argText]] of Object.entries(METHOD_SPECS))
   BY_ID.set(classId * 65536 + methodId, spec);
 }
 
-export type MethodName = keyof typeof METHOD_SPECS;
-
 /** [class-id, method-id] of a method name such as 'queue.declare'. */
 export function methodIds(name: string): [number, number] {
   const spec = BY_NAME.get(name);

@@ -275,13 +275,13 @@ describe('decoding errors (texts as RabbitMQ 3.10.8 sends them)', () => {
     expect(m.args).toEqual({ deliveryTag: 42, multiple: true });
   });
 
-  it('unknown method 60/99: 501 FRAME_ERROR naming the ids (RabbitMQ just drops the socket)', () => {
+  it('unknown method 60/99: 540 NOT_IMPLEMENTED naming the ids (RabbitMQ just drops the socket)', () => {
     const f = frameOf('01 0001 00000004 003c0063 ce');
-    const err = expectAmqpError(() => spec.decodeMethod(f, 7, 11), 501);
-    expect(err.message).toBe('FRAME_ERROR - unknown method id {60,99}');
+    const err = expectAmqpError(() => spec.decodeMethod(f, 7, 11), 540);
+    expect(err.message).toBe('NOT_IMPLEMENTED - unknown method id {60,99}');
     expect([err.classId, err.methodId]).toEqual([60, 99]);
     expect(err.isChannelError).toBe(false);
-    expectAmqpError(() => spec.decodeMethod(frameOf('0063000a'), 0, 4), 501);
+    expectAmqpError(() => spec.decodeMethod(frameOf('0063000a'), 0, 4), 540);
   });
 
   it('truncated basic.qos: "cannot decode <<0,0>>" with class 60 method 10', () => {

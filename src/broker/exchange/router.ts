@@ -31,11 +31,6 @@ export class RefCountedSet<D> {
     return this.items.length;
   }
 
-  /** True when d has at least one reference. */
-  has(d: D): boolean {
-    return this.counts.has(d);
-  }
-
   /** Adds one reference to d. */
   add(d: D): void {
     const n = this.counts.get(d);

@@ -27,7 +27,8 @@ class TopicNode<D> {
   constructor(readonly id: number) {}
 
   isEmpty(): boolean {
-    return (this.children === null || this.children.size === 0) && this.star === null && this.hash === null && this.dests === null;
+    const noChildren = this.children === null || this.children.size === 0;
+    return noChildren && this.star === null && this.hash === null && this.dests === null;
   }
 }
 
