@@ -59,6 +59,7 @@ export class Broker {
     let v = this.vhosts.get(name);
     if (v === undefined) {
       v = new Vhost(name);
+      v.onError = (err) => this.logger.error({ err, vhost: name }, 'internal error in deferred delivery');
       this.vhosts.set(name, v);
       this.store.putVhost(name);
       v.listener = storeListener(this.store, name);

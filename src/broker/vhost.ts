@@ -55,6 +55,8 @@ export class Vhost {
   readonly queues = new Map<string, Queue>();
   /** The default exchange (""): routes by queue name. */
   readonly defaultExchange: Exchange;
+  /** Receives unexpected errors from deferred work (the broker logs them). */
+  onError: (err: unknown) => void = () => {};
   /** Receives durable definition changes (the broker points it at the store). */
   listener: DefinitionListener = {};
 
@@ -185,6 +187,7 @@ export class Vhost {
       exclusiveOwner: d.exclusive ? owner : null,
       arguments: d.arguments,
     });
+    q.onError = (e) => this.onError(e);
     this.queues.set(name, q);
     // Every queue is bound to the default exchange by its name (routing looks it up directly).
     if (q.durable && !q.isExclusive) this.listener.queueAdded?.(q);

@@ -55,9 +55,15 @@ export class Queue {
   private mixedPriorities = false;
   private dispatching = false;
   private dispatchScheduled = false;
+  /** Reports an unexpected error from a deferred dispatch (nothing else is on the stack to catch it). */
+  onError: (err: unknown) => void = () => {};
   private readonly dispatchLater = (): void => {
     this.dispatchScheduled = false;
-    this.dispatch();
+    try {
+      this.dispatch();
+    } catch (e) {
+      this.onError(e);
+    }
   };
 
   constructor(name: string, vhost: string, opts: QueueOptions) {
