@@ -11,6 +11,8 @@ import type { Connection } from './connection.js';
 import { writeDeliver, writeGetOk, writeReturn } from './content-writer.js';
 import { decodeProperties } from '../amqp/codec/properties.js';
 import { readPublishProps, type PublishProps } from './publish-props.js';
+import { ContentAssembler } from './content-assembler.js';
+import { handleDefinitionMethod } from './definition-methods.js';
 
 const M = spec.MethodId;
 
@@ -19,36 +21,11 @@ class ServerConsumer extends Consumer {
   tagBytes: Buffer = Buffer.alloc(0);
 }
 
-/** A basic.publish waiting for its content header and body frames. */
-interface PendingPublish {
-  exchange: string;
-  routingKey: string;
-  mandatory: boolean;
-  /** The method frame's exchange + routing-key shortstrs (copied into the message at the header). */
-  keysBuf: Buffer | null;
-  keysStart: number;
-  keysLength: number;
-  /** props + body in one allocation; filled as frames arrive. */
-  buf: Buffer | null;
-  propsLength: number;
-  bodySize: number;
-  received: number;
-}
-
 /** A transactional action held until tx.commit. */
 type TxAction =
   | { kind: 'publish'; exchange: Exchange; message: Message; mandatory: boolean }
   | { kind: 'ack'; tag: number; multiple: boolean }
   | { kind: 'reject'; tag: number; multiple: boolean; requeue: boolean };
-
-/** Copies n bytes; a loop beats Buffer#copy's call overhead for the short runs of small messages. */
-function copySmall(src: Buffer, from: number, dst: Buffer, to: number, n: number): void {
-  if (n > 48) {
-    src.copy(dst, to, from, from + n);
-    return;
-  }
-  for (let i = 0; i < n; i++) dst[to + i] = src[from + i] as number;
-}
 
 /** Property flag bits of user-id and expiration. */
 const USER_ID = 0x0010;
@@ -82,22 +59,10 @@ export class Channel implements ConsumerOwner {
   private confirmedUpTo = 0;
   private tx: TxAction[] | null = null;
   private nextTag = 0;
-  /** The publish whose content is being assembled (null between messages); `pub` is reused for each. */
-  private pending: PendingPublish | null = null;
-  private readonly pub: PendingPublish = {
-    exchange: '',
-    routingKey: '',
-    mandatory: false,
-    keysBuf: null,
-    keysStart: 0,
-    keysLength: 0,
-    buf: null,
-    propsLength: 0,
-    bodySize: 0,
-    received: 0,
-  };
+  /** The publish whose content is being assembled. */
+  private readonly content = new ContentAssembler();
   /** The channel's most recently declared queue, for "" queue names. */
-  private lastQueue = '';
+  lastQueue = '';
   /** Counters for statistics. */
   readonly stats = { published: 0, delivered: 0, acked: 0 };
 
@@ -111,7 +76,8 @@ export class Channel implements ConsumerOwner {
     return this.conn;
   }
 
-  private get vhost(): Vhost {
+  /** The connection's vhost (set once the connection is open). */
+  get vhost(): Vhost {
     return this.conn.vhost as Vhost;
   }
 
@@ -138,10 +104,13 @@ export class Channel implements ConsumerOwner {
       else if (id === M.ChannelClose) this.send(M.ChannelCloseOk, {});
       return;
     }
-    if (this.pending !== null) throw this.contentExpected();
+    if (this.content.isActive) throw this.content.outOfPlace();
     switch (id) {
-      case M.BasicPublish:
-        return this.onPublish(spec.decodeBasicPublish(buf, start, end), buf, start);
+      case M.BasicPublish: {
+        const a = spec.decodeBasicPublish(buf, start, end);
+        if (a.immediate) throw new ConnectionError(540, 'immediate=true', 60, 40);
+        return this.content.start(a, buf, start);
+      }
       case M.BasicAck: {
         const a = spec.decodeBasicAck(buf, start, end);
         if (this.tx !== null) return void this.tx.push({ kind: 'ack', tag: a.deliveryTag, multiple: a.multiple });
@@ -154,85 +123,23 @@ export class Channel implements ConsumerOwner {
     }
   }
 
-  /** The 505 for a frame arriving where the publish's header or body was expected. */
-  private contentExpected(): ConnectionError {
-    const text =
-      this.pending !== null && this.pending.buf !== null
-        ? 'expected content body, got non content body frame instead'
-        : 'expected content header for class 60, got non content header frame instead';
-    return new ConnectionError(505, text, 60, 40);
-  }
-
   /** A content header frame (payload buf[start..end)). */
   handleHeader(buf: Buffer, start: number, end: number): void {
     if (this.state === 'closing') return;
-    const p = this.pending;
-    if (p === null) throw new ConnectionError(505, 'expected method frame, got non method frame instead');
-    if (p.buf !== null) throw this.contentExpected();
-    const classId = buf.readUInt16BE(start);
-    if (classId !== 60) {
-      throw new ConnectionError(505, `expected content header for class 60, got one for class ${classId} instead`, 60, 40);
-    }
-    if (buf.readUInt16BE(start + 2) !== 0) throw this.contentExpected();
-    const high = buf.readUInt32BE(start + 4);
-    const bodySize = high * 0x100000000 + buf.readUInt32BE(start + 8);
-    const max = this.conn.config.maxMessageSize;
-    if (bodySize > max) {
-      this.pending = null;
-      throw new ChannelError(406, `message size ${bodySize} is larger than configured max size ${max}`, 60, 40);
-    }
-    const propsLength = end - start - 12;
-    // One allocation holds keys, properties and body, so a queued message pins no socket chunk.
-    const keys = p.keysLength;
-    const mbuf = Buffer.allocUnsafe(keys + propsLength + bodySize);
-    copySmall(p.keysBuf as Buffer, p.keysStart, mbuf, 0, keys);
-    p.keysBuf = null;
-    copySmall(buf, start + 12, mbuf, keys, propsLength);
-    p.buf = mbuf;
-    p.propsLength = propsLength;
-    p.bodySize = bodySize;
-    p.received = 0;
-    if (bodySize === 0) this.completePublish(p);
+    if (this.content.header(buf, start, end, this.conn.config.maxMessageSize)) this.completePublish();
   }
 
   /** A content body frame. */
   handleBody(buf: Buffer, start: number, end: number): void {
     if (this.state === 'closing') return;
-    const p = this.pending;
-    if (p === null) throw new ConnectionError(505, 'expected method frame, got non method frame instead');
-    if (p.buf === null) throw this.contentExpected();
-    const n = end - start;
-    if (p.received + n > p.bodySize) {
-      throw new ConnectionError(501, 'content body frame exceeds remaining content size', 60, 40);
-    }
-    copySmall(buf, start, p.buf, p.keysLength + p.propsLength + p.received, n);
-    p.received += n;
-    if (p.received === p.bodySize) this.completePublish(p);
+    if (this.content.body(buf, start, end)) this.completePublish();
   }
 
   // ---- publishing --------------------------------------------------------------------------
 
-  private onPublish(a: spec.BasicPublishArgs, buf: Buffer, start: number): void {
-    if (a.immediate) throw new ConnectionError(540, 'immediate=true', 60, 40);
-    const p = this.pub;
-    // After the 2-byte ticket: exchange shortstr, routing-key shortstr (already validated by the decoder).
-    const keysStart = start + 2;
-    const exLen = buf[keysStart] as number;
-    p.keysBuf = buf;
-    p.keysStart = keysStart;
-    p.keysLength = 2 + exLen + (buf[keysStart + 1 + exLen] as number);
-    p.exchange = a.exchange;
-    p.routingKey = a.routingKey;
-    p.mandatory = a.mandatory;
-    p.buf = null;
-    p.received = 0;
-    this.pending = p;
-  }
-
-  private completePublish(p: PendingPublish): void {
-    this.pending = null;
-    const mbuf = p.buf as Buffer;
-    p.buf = null;
+  private completePublish(): void {
+    const p = this.content;
+    const mbuf = p.take();
     if (p.propsLength >= 2 && (mbuf.readUInt16BE(p.keysLength) & (USER_ID | EXPIRATION)) !== 0) {
       this.checkPublishProps(mbuf.subarray(p.keysLength, p.keysLength + p.propsLength));
     }
@@ -416,66 +323,6 @@ export class Channel implements ConsumerOwner {
       case M.AccessRequest:
         return this.send(M.AccessRequestOk, { reserved1: 1 });
 
-      case M.ExchangeDeclare: {
-        vh.declareExchange(a.exchange, a.type, {
-          passive: a.passive,
-          durable: a.durable,
-          autoDelete: a.autoDelete,
-          internal: a.internal,
-          arguments: a.arguments ?? {},
-        });
-        if (!a.nowait) this.send(M.ExchangeDeclareOk, {});
-        return;
-      }
-      case M.ExchangeDelete:
-        vh.deleteExchange(a.exchange, a.ifUnused);
-        if (!a.nowait) this.send(M.ExchangeDeleteOk, {});
-        return;
-      case M.ExchangeBind:
-        vh.bindExchange(a.destination, a.source, a.routingKey, a.arguments ?? {});
-        if (!a.nowait) this.send(M.ExchangeBindOk, {});
-        return;
-      case M.ExchangeUnbind:
-        vh.unbindExchange(a.destination, a.source, a.routingKey, a.arguments ?? {});
-        if (!a.nowait) this.send(M.ExchangeUnbindOk, {});
-        return;
-
-      case M.QueueDeclare: {
-        const name = a.passive && a.queue === '' ? this.resolveQueue('') : a.queue;
-        const q = vh.declareQueue(
-          name,
-          { passive: a.passive, durable: a.durable, exclusive: a.exclusive, autoDelete: a.autoDelete, arguments: a.arguments ?? {} },
-          owner,
-        );
-        if (q.isExclusive && q.exclusiveOwner === owner) this.conn.ownExclusive(q);
-        this.lastQueue = q.name;
-        if (!a.nowait) {
-          this.send(M.QueueDeclareOk, { queue: q.name, messageCount: q.messageCount, consumerCount: q.consumerCount });
-        }
-        return;
-      }
-      case M.QueueBind: {
-        const queue = this.resolveQueue(a.queue);
-        // Spec: an empty queue name and routing key both mean the last declared queue.
-        const key = a.queue === '' && a.routingKey === '' ? queue : a.routingKey;
-        vh.bindQueue(queue, a.exchange, key, a.arguments ?? {}, owner);
-        if (!a.nowait) this.send(M.QueueBindOk, {});
-        return;
-      }
-      case M.QueueUnbind:
-        vh.unbindQueue(this.resolveQueue(a.queue), a.exchange, a.routingKey, a.arguments ?? {});
-        return this.send(M.QueueUnbindOk, {});
-      case M.QueuePurge: {
-        const n = vh.purgeQueue(this.resolveQueue(a.queue), owner);
-        if (!a.nowait) this.send(M.QueuePurgeOk, { messageCount: n });
-        return;
-      }
-      case M.QueueDelete: {
-        const n = vh.deleteQueue(this.resolveQueue(a.queue), a.ifUnused, a.ifEmpty, owner);
-        if (!a.nowait) this.send(M.QueueDeleteOk, { messageCount: n });
-        return;
-      }
-
       case M.BasicQos:
         if (a.prefetchSize !== 0) throw new ConnectionError(540, `prefetch_size!=0 (${a.prefetchSize})`);
         if (a.global) this.globalPrefetch = a.prefetchCount;
@@ -528,6 +375,7 @@ export class Channel implements ConsumerOwner {
         this.tx = [];
         return this.send(M.TxRollbackOk, {});
       default:
+        if (handleDefinitionMethod(this, id, a)) return;
         throw new ConnectionError(540, `unimplemented method '${spec.METHOD_NAMES[id] ?? id}'`);
     }
   }
@@ -583,7 +431,7 @@ export class Channel implements ConsumerOwner {
   }
 
   /** "" means the channel's most recently declared queue (404 when there is none). */
-  private resolveQueue(name: string): string {
+  resolveQueue(name: string): string {
     if (name !== '') return name;
     if (this.lastQueue === '') throw new ChannelError(404, 'no previously declared queue');
     return this.lastQueue;
@@ -606,7 +454,7 @@ export class Channel implements ConsumerOwner {
    * queues may go) and unacked messages return to their queues, redelivered.
    */
   teardown(): void {
-    this.pending = null;
+    this.content.reset();
     this.tx = null;
     const vh = this.conn.vhost;
     for (const c of this.consumers.values()) vh?.consumerRemoved(c);

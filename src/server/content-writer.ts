@@ -1,4 +1,5 @@
 import type { Message } from '../broker/message.js';
+import { copyBytes } from './bytes.js';
 import type { OutputWriter } from './output-writer.js';
 
 const FRAME_METHOD = 1;
@@ -131,16 +132,6 @@ function writeContent(w: OutputWriter, channel: number, msg: Message, maxPayload
     p = endFrame(b, fs, p, FRAME_BODY, channel);
   }
   w.pos = p;
-}
-
-/** Copies n bytes; a plain loop beats Buffer#copy's call overhead for the short runs of small messages. */
-function copyBytes(src: Buffer, from: number, dst: Buffer, to: number, n: number): number {
-  if (n > 48) {
-    src.copy(dst, to, from, from + n);
-    return to + n;
-  }
-  for (let i = 0; i < n; i++) dst[to + i] = src[from + i] as number;
-  return to + n;
 }
 
 /** Large bodies: frame headers go through the buffer, the body slices straight to the socket. */
