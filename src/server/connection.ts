@@ -372,7 +372,8 @@ export class Connection {
         this.writer.write(HEARTBEAT_FRAME);
       }
       this.bytesOutAtTick = this.writer.bytesOut;
-      if (this.receivedSinceTick) {
+      // While paused by flow control we are not reading, so silence proves nothing.
+      if (this.receivedSinceTick || this.throttled) {
         this.receivedSinceTick = false;
         this.missedTicks = 0;
       } else if (++this.missedTicks >= 4) {
@@ -411,9 +412,14 @@ export class Connection {
     }
   }
 
-  /** Flow control: stop reading from this publisher until queue drains (consumers keep receiving). */
+  /**
+   * Flow control: stop reading from this publisher until queue drains.
+   * A connection that also consumes is never paused: its acks arrive on the
+   * same socket, and pausing them could stop the very drain it waits for.
+   */
   throttle(queue: Queue): void {
     if (this.throttled) return;
+    for (const ch of this.channels.values()) if (ch.consumers.size !== 0 || ch.unacked.size !== 0) return;
     this.throttled = true;
     this.socket.pause();
     queue.onRelief(this.resumeReading);

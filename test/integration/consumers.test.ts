@@ -200,4 +200,29 @@ describe('flow', () => {
     await consumerConn.close();
     await pub.close();
   });
+
+  it('one connection that both publishes and consumes with acks is never stalled by flow control', async () => {
+    // More than the queue's flow-control high-water mark (10,000 ready messages), published at full speed
+    // on the same connection whose consumer must keep acking.
+    const total = 25_000;
+    const c = await amqp.connect(broker.url);
+    const pub = await c.createChannel();
+    const q = await queue(pub, 'flow-same-conn');
+    const ch = await c.createChannel();
+    await ch.prefetch(10);
+    let count = 0;
+    const done = new Promise<void>((resolve) => {
+      ch.consume(q, (m) => {
+        if (m === null) return;
+        ch.ack(m);
+        if (++count === total) resolve();
+      });
+    });
+    for (let i = 0; i < total; i++) {
+      if (!pub.sendToQueue(q, Buffer.from(String(i)))) await new Promise((r) => pub.once('drain', r));
+    }
+    await done;
+    expect(count).toBe(total);
+    await c.close();
+  });
 });
