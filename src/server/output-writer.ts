@@ -2,6 +2,8 @@ import type { Socket } from 'node:net';
 
 /** Bytes gathered before a write is forced within a tick. */
 const CHUNK = 64 * 1024;
+/** A connection starts with a small buffer (from Node's pool) and grows to CHUNK once it is busy. */
+const INITIAL = 2048;
 /** Above this many queued bytes (ours + the socket's) deliveries pause until 'drain'. */
 const HIGH_WATER = 512 * 1024;
 /** Writes smaller than this are copied out so the 64 KiB buffer can be reused. */
@@ -16,7 +18,7 @@ const ZERO_COPY_MIN = 16 * 1024;
  */
 export class OutputWriter {
   /** The buffer frames are encoded into; callers write at `pos` after ensure(). */
-  buf: Buffer = Buffer.allocUnsafe(CHUNK);
+  buf: Buffer = Buffer.allocUnsafe(INITIAL);
   pos = 0;
   private flushScheduled = false;
   private closed = false;
@@ -43,8 +45,15 @@ export class OutputWriter {
   /** Makes room for n bytes at `pos` (flushing what is there if needed) and schedules a flush. */
   ensure(n: number): void {
     if (this.pos + n > this.buf.length) {
-      if (this.pos > 0) this.writeOut();
-      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+      if (this.buf.length < CHUNK && this.pos + n <= CHUNK) {
+        // Busy now: grow once, keeping what is buffered (idle connections never pay for 64 KiB).
+        const grown = Buffer.allocUnsafe(CHUNK);
+        this.buf.copy(grown, 0, 0, this.pos);
+        this.buf = grown;
+      } else {
+        if (this.pos > 0) this.writeOut();
+        if (n > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(n, CHUNK));
+      }
     }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
