@@ -63,7 +63,8 @@ export function replyCodeName(code: number): string {
 
 /**
  * An AMQP exception. `detail` is the text after the code name; `replyText`
- * is what goes on the wire: `NOT_FOUND - no queue 'q' in vhost '/'`.
+ * is what goes on the wire: `NOT_FOUND - no queue 'q' in vhost '/'` (just the
+ * name when detail is empty).
  * classId/methodId name the method that caused it (0 when none).
  */
 export class AmqpError extends Error {
@@ -73,7 +74,8 @@ export class AmqpError extends Error {
   methodId: number;
 
   constructor(replyCode: number, detail: string, classId = 0, methodId = 0) {
-    super(`${replyCodeName(replyCode)} - ${detail}`);
+    // RabbitMQ sends a bare name when there is no detail (e.g. "INTERNAL_ERROR").
+    super(detail === '' ? replyCodeName(replyCode) : `${replyCodeName(replyCode)} - ${detail}`);
     this.replyCode = replyCode;
     this.detail = detail;
     this.classId = classId;

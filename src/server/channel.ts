@@ -140,10 +140,17 @@ export class Channel implements ConsumerOwner {
   private completePublish(): void {
     const p = this.content;
     const mbuf = p.take();
-    if (p.propsLength >= 2 && (mbuf.readUInt16BE(p.keysLength) & (USER_ID | EXPIRATION)) !== 0) {
-      this.checkPublishProps(mbuf.subarray(p.keysLength, p.keysLength + p.propsLength));
+    let props: PublishProps;
+    try {
+      if (p.propsLength >= 2 && (mbuf.readUInt16BE(p.keysLength) & (USER_ID | EXPIRATION)) !== 0) {
+        this.checkPublishProps(mbuf.subarray(p.keysLength, p.keysLength + p.propsLength));
+      }
+      props = readPublishProps(mbuf, p.keysLength, p.propsLength, scratchProps);
+    } catch (e) {
+      // RabbitMQ answers properties it cannot decode with a bare 541 INTERNAL_ERROR on the connection.
+      if (e instanceof AmqpError && e.replyCode === 502) throw new ConnectionError(541, '');
+      throw e;
     }
-    const props = readPublishProps(mbuf, p.keysLength, p.propsLength, scratchProps);
     const message = new Message(
       p.exchange,
       p.routingKey,

@@ -218,7 +218,7 @@ export class Connection {
       return;
     }
     this.log.error({ err: e }, 'internal error');
-    this.closeWithError(new ConnectionError(541, 'internal error'), parserDead);
+    this.closeWithError(new ConnectionError(541, ''), parserDead);
   }
 
   private openChannel(channel: number, id: number): void {

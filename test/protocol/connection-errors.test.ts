@@ -298,3 +298,18 @@ describe('unknown methods', () => {
     await assertBrokerAlive(broker);
   });
 });
+
+describe('541 INTERNAL_ERROR', () => {
+  it('a content header whose properties cannot be decoded (headers table running past the frame)', async () => {
+    const c = await connect();
+    c.sendMethod(1, 'basic.publish', { routingKey: `${S}-none` });
+    // flags: headers present; table length 100 but only 2 bytes follow.
+    c.sendRaw(encodeHeader(1, 0, Buffer.from([0x20, 0x00, 0, 0, 0, 100, 1, 2])));
+    const close = await c.expectMethod(0, 'connection.close');
+    expect(close.args).toEqual({ replyCode: 541, replyText: "INTERNAL_ERROR", classId: 0, methodId: 0 });
+    c.sendMethod(0, 'connection.close-ok');
+    await c.waitForSocketClose(10_000);
+    await assertBrokerAlive(broker);
+  });
+});
+
