@@ -64,7 +64,7 @@ export class Connection {
   bytesIn = 0;
 
   private readonly ctx: ConnectionContext;
-  private readonly log: Logger;
+  private log: Logger;
   private readonly parser: FrameParser;
   private readonly channels = new Map<number, Channel>();
   private readonly exclusiveQueues = new Set<Queue>();
@@ -358,6 +358,8 @@ export class Connection {
     this.handshakeTimer = null;
     this.sendMethod(0, M.ConnectionOpenOk, { reserved1: '' });
     this.log.info({ user: user.name, vhost: vhost.name }, 'user authenticated and granted access to vhost');
+    // From here on every line names the user and vhost too, as RabbitMQ's do.
+    this.log = this.log.child({ user: user.name, vhost: vhost.name });
   }
 
   // ---- heartbeats --------------------------------------------------------------------------
