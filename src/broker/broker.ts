@@ -17,8 +17,6 @@ export class Broker {
   readonly store: Store;
   readonly vhosts = new Map<string, Vhost>();
   readonly users = new UserStore();
-  /** Time the broker started (ms since epoch). */
-  readonly startedAt = Date.now();
 
   constructor(opts: { config: Config; logger: Logger; store?: Store }) {
     this.config = opts.config;

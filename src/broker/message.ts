@@ -44,29 +44,6 @@ export class Message {
     this.headers = headers;
   }
 
-  /** Builds a message from its parts (used when the broker itself publishes). */
-  static fromParts(
-    exchange: string,
-    routingKey: string,
-    props: Buffer,
-    body: Buffer,
-    persistent: boolean,
-    priority: number,
-    headers: FieldTable | undefined,
-  ): Message {
-    const ex = Buffer.from(exchange, 'utf8');
-    const rk = Buffer.from(routingKey, 'utf8');
-    const keysLength = 2 + ex.length + rk.length;
-    const raw = Buffer.allocUnsafe(keysLength + props.length + body.length);
-    raw[0] = ex.length;
-    ex.copy(raw, 1);
-    raw[1 + ex.length] = rk.length;
-    rk.copy(raw, 2 + ex.length);
-    props.copy(raw, keysLength);
-    body.copy(raw, keysLength + props.length);
-    return new Message(exchange, routingKey, raw, keysLength, props.length, persistent, priority, headers);
-  }
-
   /** Offset of the body in raw. */
   get bodyOffset(): number {
     return this.keysLength + this.propsLength;
@@ -75,15 +52,5 @@ export class Message {
   /** Body size in bytes. */
   get size(): number {
     return this.raw.length - this.keysLength - this.propsLength;
-  }
-
-  /** The body (a view into raw). */
-  get body(): Buffer {
-    return this.raw.subarray(this.keysLength + this.propsLength);
-  }
-
-  /** The property flags and list (a view into raw). */
-  get propsRaw(): Buffer {
-    return this.raw.subarray(this.keysLength, this.keysLength + this.propsLength);
   }
 }

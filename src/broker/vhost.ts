@@ -314,11 +314,6 @@ export class Vhost {
     return n;
   }
 
-  /** Deletes every exclusive queue owned by a closing connection. */
-  dropExclusiveQueues(owner: object): void {
-    for (const q of [...this.queues.values()]) if (q.exclusiveOwner === owner) this.removeQueue(q);
-  }
-
   // ---- internals ---------------------------------------------------------------------------
 
   /** Slow path with exchange-to-exchange bindings and alternate exchanges (RabbitMQ rabbit_exchange:route). */

@@ -115,16 +115,6 @@ export class Connection {
     this.log.info('accepting AMQP connection');
   }
 
-  /** Number of open channels. */
-  get channelCount(): number {
-    return this.channels.size;
-  }
-
-  /** The open channels. */
-  channelList(): Channel[] {
-    return [...this.channels.values()];
-  }
-
   // ---- input -------------------------------------------------------------------------------
 
   private onData(chunk: Buffer): void {

@@ -81,15 +81,6 @@ export class Deque<T> {
     return out;
   }
 
-  /** Removes the items for which keep() returns false, preserving order; returns the removed ones. */
-  filter(keep: (item: T) => boolean): T[] {
-    const kept: T[] = [];
-    const removed: T[] = [];
-    for (const item of this.drain()) (keep(item) ? kept : removed).push(item);
-    for (const item of kept) this.push(item);
-    return removed;
-  }
-
   private grow(): void {
     const old = this.items;
     const cap = old.length * 2;
