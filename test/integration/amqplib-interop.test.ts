@@ -1,26 +1,16 @@
 // amqplib's everyday API against the test broker: confirms, basic.get, cancel, nack/reject, prefetch, counts,
 // exchange features, channel errors and transactions. Each assertion was checked against RabbitMQ 3.10.8.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type GetMessage, type Message } from 'amqplib';
+import type amqp from 'amqplib';
+import { type Channel, type ChannelModel, type ConsumeMessage, type GetMessage, type Message } from 'amqplib';
+import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
 let broker: TestBroker;
 let conn: ChannelModel;
-const connections: ChannelModel[] = [];
-const queues = new Set<string>();
-const exchanges = new Set<string>();
-
-function uniq(prefix: string): string {
-  return `warren-test.${prefix}.${randomBytes(5).toString('hex')}`;
-}
-
-async function connect(): Promise<ChannelModel> {
-  const c = await amqp.connect(broker.url);
-  c.on('error', () => {});
-  connections.push(c);
-  return c;
-}
+const tracker = new AmqpTracker(() => broker.url);
+const { queues, exchanges } = tracker;
+const connect = (): Promise<ChannelModel> => tracker.connect();
 
 /** A channel whose closure by the broker is captured (amqplib throws on an unhandled channel 'error'). */
 async function channel(on: ChannelModel = conn): Promise<{ ch: Channel; error: Promise<Error & { code?: number }> }> {
@@ -91,13 +81,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!broker) return;
   try {
-    const c = await amqp.connect(broker.url);
-    const ch = await c.createChannel();
-    for (const q of queues) await ch.deleteQueue(q);
-    for (const x of exchanges) await ch.deleteExchange(x);
-    await c.close();
+    await tracker.cleanup();
   } finally {
-    for (const c of connections) await c.close().catch(() => {});
     await broker.close();
   }
 });

@@ -1,18 +1,14 @@
 // Consumer behaviour beyond the tutorials: consumer priorities, auto-delete on the last consumer,
 // basic.recover, requeue on channel close, and a publisher much faster than its consumer.
 // Each assertion was checked against RabbitMQ 3.10.8 (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682).
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { uniq } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
 let broker: TestBroker;
 let conn: ChannelModel;
 const queues = new Set<string>();
-
-function uniq(prefix: string): string {
-  return `warren-test.${prefix}.${randomBytes(5).toString('hex')}`;
-}
 
 async function queue(ch: Channel, prefix: string, options: amqp.Options.AssertQueue = {}): Promise<string> {
   const name = uniq(prefix);

@@ -2,28 +2,16 @@
 // run against the test broker (Warren in-process, or an external broker with WARREN_TEST_URL).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type GetMessage } from 'amqplib';
+import { type Channel, type ChannelModel, type ConsumeMessage, type GetMessage } from 'amqplib';
+import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
 const SERVER_NAMED_QUEUE = /^amq\.gen-[A-Za-z0-9_-]{22}$/;
 
 let broker: TestBroker;
-const connections: ChannelModel[] = [];
-const queues = new Set<string>();
-const exchanges = new Set<string>();
-
-/** A unique name, so that runs against a shared broker don't collide. */
-function uniq(prefix: string): string {
-  return `warren-test.${prefix}.${randomBytes(5).toString('hex')}`;
-}
-
-async function connect(): Promise<ChannelModel> {
-  const conn = await amqp.connect(broker.url);
-  // A connection closed by the broker must not crash the test process; the tests assert on what they expect.
-  conn.on('error', () => {});
-  connections.push(conn);
-  return conn;
-}
+const tracker = new AmqpTracker(() => broker.url);
+const { queues, exchanges } = tracker;
+const connect = (): Promise<ChannelModel> => tracker.connect();
 
 /** Messages handed to a consume callback, awaitable one by one. */
 class Inbox<T> {
@@ -90,13 +78,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!broker) return;
   try {
-    const conn = await amqp.connect(broker.url);
-    const ch = await conn.createChannel();
-    for (const q of queues) await ch.deleteQueue(q);
-    for (const x of exchanges) await ch.deleteExchange(x);
-    await conn.close();
+    await tracker.cleanup();
   } finally {
-    for (const c of connections) await c.close().catch(() => {});
     await broker.close();
   }
 });

@@ -17,6 +17,7 @@ import {
   RawClient,
   uniq,
 } from '../helpers/raw-client.js';
+import { prng } from '../helpers/prng.js';
 
 let broker: TestBroker;
 
@@ -28,17 +29,6 @@ afterAll(async () => {
   await broker?.close();
 });
 
-/** mulberry32: small, seedable, good enough to drive a fuzzer reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const Q = uniq('fuzz');
 /** Valid requests to start from; the fuzzer truncates, flips and reorders them. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitTopicKey, TOPIC_CACHE_SIZE, TopicRouter } from '../../src/broker/exchange/topic-router.js';
+import { prng } from '../helpers/prng.js';
 
 type Dest = { name: string };
 const dest = (name: string): Dest => ({ name });
@@ -22,15 +23,6 @@ function referenceMatch(pattern: readonly string[], words: readonly string[]): b
   return (head === '*' || head === words[0]) && referenceMatch(rest, words.slice(1));
 }
 
-/** A small seeded PRNG (mulberry32) so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomKey(rand: () => number, alphabet: readonly string[], maxWords: number): string {
   const n = Math.floor(rand() * (maxWords + 1));

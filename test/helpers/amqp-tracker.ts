@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import amqp, { type ChannelModel } from 'amqplib';
+
+/** A unique name, so that runs against a shared broker (WARREN_TEST_URL) don't collide. */
+export function uniq(prefix: string): string {
+  return `warren-test.${prefix}.${randomBytes(5).toString('hex')}`;
+}
+
+/**
+ * What a test file opens and declares on the broker, so afterAll can remove it:
+ * a shared RabbitMQ stays clean between runs.
+ */
+export class AmqpTracker {
+  readonly connections: ChannelModel[] = [];
+  readonly queues = new Set<string>();
+  readonly exchanges = new Set<string>();
+
+  constructor(private readonly url: () => string) {}
+
+  /** An amqplib connection that is closed at cleanup; a close by the broker does not crash the test process. */
+  async connect(): Promise<ChannelModel> {
+    const conn = await amqp.connect(this.url());
+    conn.on('error', () => {});
+    this.connections.push(conn);
+    return conn;
+  }
+
+  /** Deletes the tracked queues and exchanges on a fresh connection, then closes every tracked connection. */
+  async cleanup(): Promise<void> {
+    try {
+      const conn = await amqp.connect(this.url());
+      const ch = await conn.createChannel();
+      for (const q of this.queues) await ch.deleteQueue(q);
+      for (const x of this.exchanges) await ch.deleteExchange(x);
+      await conn.close();
+    } finally {
+      for (const c of this.connections) await c.close().catch(() => {});
+    }
+  }
+}
