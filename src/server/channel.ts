@@ -13,6 +13,7 @@ import { decodeProperties } from '../amqp/codec/properties.js';
 import { readPublishProps, type PublishProps } from './publish-props.js';
 import { ContentAssembler } from './content-assembler.js';
 import { handleDefinitionMethod } from './definition-methods.js';
+import { ConfirmTracker } from './confirm-tracker.js';
 
 const M = spec.MethodId;
 
@@ -52,11 +53,8 @@ export class Channel implements ConsumerOwner {
   /** basic.qos global=true: limit shared by all consumers of the channel. */
   globalPrefetch = 0;
   confirm = false;
-  /** Publish sequence numbers (confirm mode). */
-  private publishSeq = 0;
-  /** Highest sequence number to ack at the next flush, and the last one acked. */
-  private confirmUpTo = 0;
-  private confirmedUpTo = 0;
+  /** Publisher confirms (confirm mode). */
+  readonly confirms = new ConfirmTracker();
   private tx: TxAction[] | null = null;
   private nextTag = 0;
   /** The publish whose content is being assembled. */
@@ -178,7 +176,7 @@ export class Channel implements ConsumerOwner {
     }
     this.route(exchange, message, p.mandatory);
     if (this.confirm) {
-      this.confirmUpTo = ++this.publishSeq;
+      this.confirms.next();
       this.conn.confirmPending(this);
     }
   }
@@ -213,12 +211,14 @@ export class Channel implements ConsumerOwner {
 
   /** Called by the connection before each flush: one basic.ack covers every confirm of the tick. */
   flushConfirms(): void {
-    const upTo = this.confirmUpTo;
-    if (upTo === this.confirmedUpTo || this.state !== 'open') return;
-    const multiple = upTo - this.confirmedUpTo > 1;
-    this.confirmedUpTo = upTo;
-    this.send(M.BasicAck, { deliveryTag: upTo, multiple });
+    if (this.state !== 'open' || !this.confirms.hasPending) return;
+    this.confirms.flush(this.sendConfirm);
   }
+
+  private readonly sendConfirm = (ack: boolean, deliveryTag: number, multiple: boolean): void => {
+    if (ack) this.send(M.BasicAck, { deliveryTag, multiple });
+    else this.send(M.BasicNack, { deliveryTag, multiple, requeue: false });
+  };
 
   // ---- deliveries (ConsumerOwner) --------------------------------------------------------------
 
