@@ -4,6 +4,7 @@ import { UserStore } from '../auth/users.js';
 import type { Store } from '../store/store.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { isExchange, type Destination } from './exchange/exchange.js';
+import { parsePolicy } from './policy.js';
 import { Vhost, type DefinitionListener } from './vhost.js';
 
 /**
@@ -32,6 +33,15 @@ export class Broker {
     const c = this.config;
     this.addVhost(c.defaultVhost);
     // Recovery: declare as they were, without writing them back.
+    // Policies first, so recovered queues and exchanges get theirs as they are declared.
+    for (const p of defs.policies) {
+      const v = this.addVhost(p.vhost);
+      try {
+        v.setPolicy(parsePolicy(p.vhost, p.name, { pattern: p.pattern, definition: p.definition, priority: p.priority, applyTo: p.applyTo }));
+      } catch (err) {
+        this.logger.error({ err, vhost: p.vhost, policy: p.name }, 'stored policy is invalid; skipped');
+      }
+    }
     for (const x of defs.exchanges) {
       const v = this.addVhost(x.vhost);
       v.declareExchange(x.name, x.type, { passive: false, durable: true, autoDelete: x.autoDelete, internal: x.internal, arguments: x.arguments });
@@ -89,5 +99,8 @@ function storeListener(store: Store, vhost: string): DefinitionListener {
       store.putBinding({ vhost, source: s.name, destination: d.name, destinationType: kind(d), routingKey, arguments: args }),
     bindingDeleted: (s, d, routingKey, args) =>
       store.deleteBinding({ vhost, source: s.name, destination: d.name, destinationType: kind(d), routingKey, arguments: args }),
+    policySet: (p) =>
+      store.putPolicy({ vhost, name: p.name, pattern: p.pattern, applyTo: p.applyTo, priority: p.priority, definition: { ...p.definition } }),
+    policyCleared: (name) => store.deletePolicy(vhost, name),
   };
 }

@@ -6,6 +6,7 @@ import { Exchange, isExchange, type Destination } from './exchange/exchange.js';
 import { createRouter, isKnownExchangeType } from './exchange/exchange-types.js';
 import { validateHeadersBinding } from './exchange/headers-router.js';
 import type { Message } from './message.js';
+import { effectivePolicy, type Policy } from './policy.js';
 import { Queue } from './queue/queue.js';
 import type { Consumer } from './consumer.js';
 
@@ -35,6 +36,8 @@ export interface DefinitionListener {
   queueDeleted?(q: Queue): void;
   bindingAdded?(source: Exchange, destination: Destination, routingKey: string, args: FieldTable): void;
   bindingDeleted?(source: Exchange, destination: Destination, routingKey: string, args: FieldTable): void;
+  policySet?(p: Policy): void;
+  policyCleared?(name: string): void;
 }
 
 const STANDARD_EXCHANGES: [string, string][] = [
@@ -53,6 +56,8 @@ export class Vhost {
   readonly name: string;
   readonly exchanges = new Map<string, Exchange>();
   readonly queues = new Map<string, Queue>();
+  /** Policies by name. */
+  readonly policies = new Map<string, Policy>();
   /** The default exchange (""): routes by queue name. */
   readonly defaultExchange: Exchange;
   /** Receives unexpected errors from deferred work (the broker logs them). */
@@ -67,6 +72,8 @@ export class Vhost {
   private readonly scratch = new Set<Destination>();
   private readonly scratchQueues = new Set<Queue>();
   private readonly visited = new Set<Exchange>();
+  /** The policy object last applied to each queue, so re-application only touches queues whose policy changed. */
+  private readonly queuePolicies = new WeakMap<Queue, Policy>();
 
   constructor(name: string) {
     this.name = name;
@@ -100,6 +107,7 @@ export class Vhost {
     }
     validateExchangeArguments(name, this.name, d.arguments);
     const x = new Exchange(name, this.name, type, createRouter(type), d);
+    x.policy = effectivePolicy(this.policies.values(), 'exchange', name);
     this.exchanges.set(name, x);
     if (x.alternateExchange !== undefined) this.indirections++;
     if (x.durable) this.listener.exchangeAdded?.(x);
@@ -188,6 +196,7 @@ export class Vhost {
       arguments: d.arguments,
     });
     q.onError = (e) => this.onError(e);
+    this.applyQueuePolicy(q);
     this.queues.set(name, q);
     // Every queue is bound to the default exchange by its name (routing looks it up directly).
     if (q.durable && !q.isExclusive) this.listener.queueAdded?.(q);
@@ -261,6 +270,48 @@ export class Vhost {
   /** A consumer went away (cancel, channel or connection close): auto-delete queues go with their last consumer. */
   consumerRemoved(c: Consumer): void {
     if (c.queue.removeConsumer(c)) this.removeQueue(c.queue);
+  }
+
+  // ---- policies ----------------------------------------------------------------------------
+
+  /** Adds or replaces a (validated) policy and applies it at once; true when it is new. */
+  setPolicy(p: Policy): boolean {
+    const created = !this.policies.has(p.name);
+    this.policies.set(p.name, p);
+    this.applyPolicies();
+    this.listener.policySet?.(p);
+    return created;
+  }
+
+  /** Removes a policy, un-applying it at once (another matching policy may take its place); false when there was none. */
+  clearPolicy(name: string): boolean {
+    if (!this.policies.delete(name)) return false;
+    this.applyPolicies();
+    this.listener.policyCleared?.(name);
+    return true;
+  }
+
+  /** Re-chooses the policy of every queue and exchange (RabbitMQ update_matched_objects). */
+  private applyPolicies(): void {
+    for (const q of this.queues.values()) this.applyQueuePolicy(q);
+    for (const x of this.exchanges.values()) {
+      // RabbitMQ routes the default exchange directly: no policy reaches it.
+      if (x === this.defaultExchange) continue;
+      const p = effectivePolicy(this.policies.values(), 'exchange', x.name);
+      if (p === x.policy) continue;
+      const hadAe = x.alternateExchange !== undefined;
+      x.policy = p;
+      const hasAe = x.alternateExchange !== undefined;
+      if (hadAe !== hasAe) this.indirections += hasAe ? 1 : -1;
+    }
+  }
+
+  private applyQueuePolicy(q: Queue): void {
+    const p = effectivePolicy(this.policies.values(), 'queue', q.name);
+    if (p === this.queuePolicies.get(q)) return;
+    if (p === undefined) this.queuePolicies.delete(q);
+    else this.queuePolicies.set(q, p);
+    q.applyPolicy(p?.name, p?.definition);
   }
 
   // ---- publishing --------------------------------------------------------------------------

@@ -30,12 +30,25 @@ export interface StoredBinding {
   arguments: FieldTable;
 }
 
+/** A policy as stored (RabbitMQ keeps policies as definitions too). */
+export interface StoredPolicy {
+  vhost: string;
+  name: string;
+  pattern: string;
+  /** `apply-to`: all, queues, exchanges, classic_queues, quorum_queues or streams. */
+  applyTo: string;
+  priority: number;
+  /** JSON-compatible settings, e.g. `{"message-ttl": 60000}`. */
+  definition: Record<string, unknown>;
+}
+
 /** Everything recovery rebuilds the broker from. */
 export interface Definitions {
   vhosts: string[];
   exchanges: StoredExchange[];
   queues: StoredQueue[];
   bindings: StoredBinding[];
+  policies: StoredPolicy[];
 }
 
 /**
@@ -55,4 +68,7 @@ export interface Store {
   deleteQueue(vhost: string, name: string): void;
   putBinding(b: StoredBinding): void;
   deleteBinding(b: StoredBinding): void;
+  /** Adds or replaces the policy named p.name in p.vhost. */
+  putPolicy(p: StoredPolicy): void;
+  deletePolicy(vhost: string, name: string): void;
 }

@@ -1,5 +1,6 @@
 import type { FieldTable } from '../field-table-types.js';
 import { fieldTableKey } from '../field-table-key.js';
+import type { Policy } from '../policy.js';
 import type { Queue } from '../queue/queue.js';
 import type { Router } from './router.js';
 
@@ -36,6 +37,8 @@ export class Exchange {
   readonly router: Router<Destination>;
   /** Counters for statistics. */
   readonly stats = { publishIn: 0, publishOut: 0 };
+  /** The policy that applies to this exchange; set by the vhost, which keeps its routing counters in step. */
+  policy: Policy | undefined = undefined;
 
   constructor(name: string, vhost: string, type: string, router: Router<Destination>, opts: ExchangeOptions) {
     this.name = name;
@@ -48,12 +51,16 @@ export class Exchange {
     this.arguments = opts.arguments;
   }
 
-  /** The alternate exchange named by the `alternate-exchange` argument, if any. */
+  /**
+   * The alternate exchange: the `alternate-exchange` argument, else the policy's
+   * `alternate-exchange` (RabbitMQ rabbit_policy:get_arg: the argument wins).
+   */
   get alternateExchange(): string | undefined {
     const ae = this.arguments['alternate-exchange'];
     if (typeof ae === 'string') return ae;
     if (Buffer.isBuffer(ae)) return ae.toString('utf8');
-    return undefined;
+    const fromPolicy = this.policy?.definition['alternate-exchange'];
+    return typeof fromPolicy === 'string' ? fromPolicy : undefined;
   }
 
   /** Adds a binding; false when an identical one already exists (binding is idempotent). */

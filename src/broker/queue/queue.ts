@@ -3,6 +3,7 @@ import type { Consumer } from '../consumer.js';
 import type { Message } from '../message.js';
 import { Deque } from './deque.js';
 import { QueueEntry } from './queue-entry.js';
+import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
 
 /** How many deliveries one dispatch pass makes before it yields to the event loop (heartbeats, other sockets). */
 const DISPATCH_BUDGET = 2048;
@@ -74,6 +75,25 @@ export class Queue {
     this.exclusiveOwner = opts.exclusiveOwner;
     this.arguments = opts.arguments;
   }
+
+  // ---- policy: minimal stand-in (H3); H1's queue.ts carries the real one ----------------
+
+  /** Name of the policy applied to this queue, if any. */
+  policyName: string | undefined = undefined;
+  private policyDefinition: Readonly<Record<string, unknown>> | undefined = undefined;
+
+  /** The queue's effective settings: its arguments combined with the applied policy. */
+  get settings(): QueueSettings {
+    return resolveQueueSettings(this.arguments, this.policyDefinition);
+  }
+
+  /** Applies a policy (name and definition), or with undefined removes the applied one. */
+  applyPolicy(name: string | undefined, definition: Record<string, unknown> | undefined): void {
+    this.policyName = name;
+    this.policyDefinition = definition;
+  }
+
+  // ---- end of policy stand-in ------------------------------------------------------------
 
   /** True for an exclusive queue. */
   get isExclusive(): boolean {

@@ -1,0 +1,262 @@
+/**
+ * Policies (RabbitMQ rabbit_policy + rabbit_policies): per-vhost rules that
+ * give matching queues and exchanges settings without touching the code that
+ * declares them. Validation keeps RabbitMQ's texts; matching and the choice of
+ * the one policy that applies follow rabbit_policy:match.
+ */
+import { erlangFloat, formatErlangTerm } from './arguments.js';
+
+/** What a policy applies to (`apply-to`). */
+export type ApplyTo = 'all' | 'queues' | 'exchanges' | 'classic_queues' | 'quorum_queues' | 'streams';
+
+const APPLY_TO: readonly ApplyTo[] = ['all', 'queues', 'exchanges', 'classic_queues', 'quorum_queues', 'streams'];
+
+/** A validated policy. */
+export interface Policy {
+  readonly vhost: string;
+  readonly name: string;
+  readonly pattern: string;
+  readonly applyTo: ApplyTo;
+  readonly priority: number;
+  /** The settings, keys in sorted order (RabbitMQ keeps definitions as sorted maps). */
+  readonly definition: Readonly<Record<string, unknown>>;
+  /** The compiled pattern (unanchored, like Erlang's re:run). */
+  readonly regex: RegExp;
+}
+
+/** A policy as a client sends it, before validation: any field may be of any type. */
+export interface PolicyInput {
+  pattern: unknown;
+  definition: unknown;
+  /** Absent means 0. */
+  priority?: unknown;
+  /** Absent means "all". */
+  applyTo?: unknown;
+}
+
+/** A policy that failed validation; `messages` are RabbitMQ's texts, sorted as RabbitMQ reports them. */
+export class PolicyValidationError extends Error {
+  readonly messages: readonly string[];
+  constructor(messages: string[]) {
+    // RabbitMQ (rabbit_runtime_parameters): every failing check, de-duplicated and sorted.
+    const sorted = [...new Set(messages)].sort();
+    super(`Validation failed\n\n${sorted.join('\n')}\n`);
+    this.messages = sorted;
+  }
+}
+
+type Check = (v: unknown) => string | undefined;
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const intAtLeast =
+  (min: number, what: string): Check =>
+  (v) =>
+    isInt(v) && v >= min ? undefined : `${erlangTerm(v)} is not a valid ${what}`;
+const isString =
+  (what: string): Check =>
+  (v) =>
+    typeof v === 'string' ? undefined : `${erlangTerm(v)} is not a valid ${what}`;
+const oneOf =
+  (allowed: readonly string[], what: string): Check =>
+  (v) =>
+    typeof v === 'string' && allowed.includes(v) ? undefined : `${erlangTerm(v)} is not a valid ${what}`;
+
+/**
+ * The definition keys Warren knows, with rabbit_policies' validation. Keys Warren
+ * accepts but has no effect for (queue-mode: lazy is the default behaviour since
+ * RabbitMQ 3.12; delivery-limit and the rest are quorum-queue/stream settings)
+ * are listed so definitions written for RabbitMQ still load.
+ */
+const CHECKS: ReadonlyMap<string, Check> = new Map<string, Check>([
+  ['alternate-exchange', isString('alternate exchange name')],
+  ['dead-letter-exchange', isString('dead letter exchange name')],
+  ['dead-letter-routing-key', isString('dead letter routing key')],
+  ['message-ttl', intAtLeast(0, 'message TTL')],
+  ['expires', intAtLeast(1, 'queue expiry')],
+  ['max-length', intAtLeast(0, 'maximum length')],
+  ['max-length-bytes', intAtLeast(0, 'maximum length in bytes')],
+  ['overflow', oneOf(['drop-head', 'reject-publish', 'reject-publish-dlx'], 'overflow value')],
+  // RabbitMQ 3.12+ (3.10 does not know the key).
+  ['consumer-timeout', intAtLeast(0, 'consumer timeout')],
+  ['queue-mode', oneOf(['default', 'lazy'], 'queue-mode value')],
+  ['delivery-limit', intAtLeast(0, 'delivery limit')],
+  ['max-in-memory-length', intAtLeast(0, 'maximum memory in bytes')],
+  ['max-in-memory-bytes', intAtLeast(0, 'maximum memory in bytes')],
+]);
+
+/**
+ * Validates a policy as RabbitMQ's rabbit_policy:policy_validation does and
+ * returns it; throws PolicyValidationError with every failing check.
+ */
+export function parsePolicy(vhost: string, name: string, input: PolicyInput): Policy {
+  const errors: string[] = [];
+  const priority = input.priority ?? 0;
+  if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+    errors.push(`priority should be a number, actually was ${erlangTerm(priority)}`);
+  }
+  let regex: RegExp | undefined;
+  if (typeof input.pattern !== 'string') {
+    errors.push(`pattern should be a binary but was ${erlangTerm(input.pattern)}`);
+  } else {
+    try {
+      regex = new RegExp(input.pattern);
+    } catch (e) {
+      errors.push(`pattern should be regular expression but is invalid: ${pcreError(input.pattern, (e as Error).message)}`);
+    }
+  }
+  const applyTo = input.applyTo ?? 'all';
+  if (typeof applyTo !== 'string' || !(APPLY_TO as readonly string[]).includes(applyTo)) {
+    // RabbitMQ 3.12+'s text (3.10 knows only queues/exchanges/all); the double space is RabbitMQ's.
+    errors.push(
+      `apply-to '${typeof applyTo === 'string' ? applyTo : erlangTerm(applyTo)}' unrecognised; should be one of: ` +
+        `'queues', 'classic_queues',  'quorum_queues', 'streams', 'exchanges', or 'all'`,
+    );
+  }
+  const definition = sortedDefinition(input.definition, errors);
+  if (errors.length > 0 || regex === undefined) throw new PolicyValidationError(errors);
+  return { vhost, name, pattern: input.pattern as string, applyTo: applyTo as ApplyTo, priority: priority as number, definition, regex };
+}
+
+function sortedDefinition(def: unknown, errors: string[]): Record<string, unknown> {
+  if (typeof def !== 'object' || def === null || Array.isArray(def)) {
+    errors.push(`definition must be a dictionary: ${erlangTerm(def)}`);
+    return {};
+  }
+  const keys = Object.keys(def).sort();
+  if (keys.length === 0) {
+    errors.push('no policy provided');
+    return {};
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = (def as Record<string, unknown>)[k];
+  // rabbit_policies validates known keys in (sorted) key order and stops at the first error;
+  // only when they all pass are the unknown ones reported.
+  for (const k of keys) {
+    const check = CHECKS.get(k);
+    const err = check?.(out[k]);
+    if (err !== undefined) {
+      errors.push(err);
+      return out;
+    }
+  }
+  const unknown = keys.filter((k) => !CHECKS.has(k));
+  if (unknown.length > 0) {
+    errors.push(`[${unknown.map((k) => `{${erlangTerm(k)},${erlangTerm(out[k])}}`).join(',')}] are not recognised policy settings`);
+  }
+  return out;
+}
+
+/** True when policy applies to a queue (kind 'queue') or exchange of this name. */
+export function policyMatches(p: Policy, kind: 'queue' | 'exchange', name: string): boolean {
+  if (kind === 'queue') {
+    // Warren's queues are all classic: quorum_queues and streams policies match none of them.
+    if (p.applyTo !== 'all' && p.applyTo !== 'queues' && p.applyTo !== 'classic_queues') return false;
+  } else if (p.applyTo !== 'all' && p.applyTo !== 'exchanges') {
+    return false;
+  }
+  return p.regex.test(name);
+}
+
+/**
+ * The policy that applies to a queue or exchange: the matching one with the
+ * highest priority (rabbit_policy:match_all sorts by priority, highest first).
+ * RabbitMQ leaves ties to its table's order, which is unspecified; Warren picks
+ * the name that sorts first, so the choice does not depend on history.
+ */
+export function effectivePolicy(policies: Iterable<Policy>, kind: 'queue' | 'exchange', name: string): Policy | undefined {
+  let best: Policy | undefined;
+  for (const p of policies) {
+    if (!policyMatches(p, kind, name)) continue;
+    if (best === undefined || p.priority > best.priority || (p.priority === best.priority && p.name < best.name)) best = p;
+  }
+  return best;
+}
+
+/** A JSON value printed as Erlang's `~p` prints it after RabbitMQ's JSON decoding (maps as `#{...}`). */
+export function erlangTerm(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : erlangFloat(v);
+  if (typeof v === 'string') return formatErlangTerm(v, 'S');
+  if (Array.isArray(v)) return `[${v.map(erlangTerm).join(',')}]`;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `#{${Object.keys(o)
+      .sort()
+      .map((k) => `${erlangTerm(k)} => ${erlangTerm(o[k])}`)
+      .join(',')}}`;
+  }
+  return String(v);
+}
+
+/**
+ * Erlang re:compile's `{"message",Offset}` for the usual mistakes, from the JS
+ * RegExp error (which has no offset). Erlang's `~p` wraps the tuple when it
+ * would reach column 80 of RabbitMQ's message line; the indent is kept.
+ */
+function pcreError(pattern: string, jsMessage: string): string {
+  let text = jsMessage.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  let offset = 0;
+  if (/Unterminated group/i.test(text)) {
+    text = 'missing )';
+    offset = pattern.length;
+  } else if (/Unmatched '\)'/i.test(text)) {
+    text = 'unmatched parentheses';
+    offset = unmatchedParen(pattern);
+  } else if (/Nothing to repeat/i.test(text)) {
+    text = 'nothing to repeat';
+    offset = nothingToRepeat(pattern);
+  } else if (/Unterminated character class/i.test(text)) {
+    text = 'missing terminating ] for character class';
+    offset = pattern.length;
+  } else if (/numbers out of order/i.test(text)) {
+    text = 'numbers out of order in {} quantifier';
+    offset = Math.max(0, pattern.indexOf('}'));
+  }
+  const tuple = `{${formatErlangTerm(text, 'S')},${offset}}`;
+  const column = 'pattern should be regular expression but is invalid: '.length;
+  if (column + tuple.length < 80) return tuple;
+  return `{${formatErlangTerm(text, 'S')},\n${' '.repeat(column + 1)}${offset}}`;
+}
+
+/** Offset of the first quantifier with nothing before it to repeat (after a start, `(`, `|` or another quantifier). */
+function nothingToRepeat(pattern: string): number {
+  let canRepeat = false;
+  let afterQuantifier = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*' || c === '+' || c === '?' || c === '{') {
+      if (c === '?' && afterQuantifier) {
+        afterQuantifier = false; // lazy quantifier
+        continue;
+      }
+      if (!canRepeat) return i;
+      canRepeat = false;
+      afterQuantifier = true;
+      if (c === '{') i = Math.max(i, pattern.indexOf('}', i));
+      continue;
+    }
+    afterQuantifier = false;
+    if (c === '\\') i++;
+    else if (c === '(' && pattern[i + 1] === '?') i++;
+    else if (c === '[') while (i < pattern.length && pattern[++i] !== ']') if (pattern[i] === '\\') i++;
+    canRepeat = c !== '(' && c !== '|';
+  }
+  return 0;
+}
+
+/** Offset of the first `)` without an opening one, skipping escapes and character classes. */
+function unmatchedParen(pattern: string): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return i;
+  }
+  return 0;
+}
