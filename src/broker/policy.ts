@@ -214,10 +214,12 @@ function pcreError(pattern: string, jsMessage: string): string {
     text = 'numbers out of order in {} quantifier';
     offset = Math.max(0, pattern.indexOf('}'));
   }
-  const tuple = `{${formatErlangTerm(text, 'S')},${offset}}`;
+  // An Erlang string (a charlist), which ~p prints in double quotes.
+  const quoted = `"${text.replace(/["\\]/g, (c) => '\\' + c)}"`;
+  const tuple = `{${quoted},${offset}}`;
   const column = 'pattern should be regular expression but is invalid: '.length;
   if (column + tuple.length < 80) return tuple;
-  return `{${formatErlangTerm(text, 'S')},\n${' '.repeat(column + 1)}${offset}}`;
+  return `{${quoted},\n${' '.repeat(column + 1)}${offset}}`;
 }
 
 /** Offset of the first quantifier with nothing before it to repeat (after a start, `(`, `|` or another quantifier). */

@@ -9,6 +9,7 @@ import type { Broker } from '../broker/broker.js';
 import type { Config } from '../config.js';
 import type { AmqpServer } from '../server/amqp-server.js';
 import { healthRoutes } from './routes/health.js';
+import { policyRoutes } from './routes/policies.js';
 
 /** What the HTTP app is built from. */
 export interface HttpAppOptions {
@@ -37,6 +38,7 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
     return address && typeof address === 'object' ? [address.port] : [];
   };
   void app.register(healthRoutes, { listeningPorts: () => [opts.config.port, ...managementPorts()] });
+  void app.register(policyRoutes, { broker: opts.broker });
 
   app.get('/', async (_req, reply) => {
     try {

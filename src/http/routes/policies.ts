@@ -1,0 +1,101 @@
+/**
+ * /api/policies with RabbitMQ's paths, JSON shape, status codes and
+ * authorisation (rabbit_mgmt_wm_policies / rabbit_mgmt_wm_policy).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Broker } from '../../broker/broker.js';
+import type { Policy } from '../../broker/policy.js';
+import { AdminError, badRequest } from '../../admin/errors.js';
+import { clearPolicy, getPolicy, listPolicies, setPolicy } from '../../admin/policies.js';
+import { authenticate, canSeeVhost, MissingCredentials, requirePolicymaker, requireVhostAccess } from '../auth.js';
+
+/** What the policy routes need. */
+export interface PolicyRouteOptions {
+  broker: Broker;
+}
+
+/** A policy in RabbitMQ's management JSON. */
+export function policyJson(p: Policy): Record<string, unknown> {
+  return { vhost: p.vhost, name: p.name, pattern: p.pattern, 'apply-to': p.applyTo, definition: p.definition, priority: p.priority };
+}
+
+type VhostParams = { Params: { vhost: string } };
+type PolicyParams = { Params: { vhost: string; name: string }; Body: string | undefined };
+
+/** Registers GET /api/policies[/{vhost}[/{name}]], PUT and DELETE /api/policies/{vhost}/{name}. */
+export async function policyRoutes(app: FastifyInstance, opts: PolicyRouteOptions): Promise<void> {
+  const { broker } = opts;
+  // RabbitMQ reads the body as JSON whatever its content type (curl -d sends form-urlencoded).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
+
+  app.get('/api/policies', async (req) => {
+    const user = authenticate(broker, req);
+    return listPolicies(broker)
+      .filter((p) => canSeeVhost(broker, user, p.vhost))
+      .map(policyJson);
+  });
+
+  app.get<VhostParams>('/api/policies/:vhost', async (req) => {
+    const user = authenticate(broker, req);
+    requireVhostAccess(broker, user, req.params.vhost);
+    return listPolicies(broker, req.params.vhost).map(policyJson);
+  });
+
+  app.get<PolicyParams>('/api/policies/:vhost/:name', async (req) => {
+    const user = authenticate(broker, req);
+    requirePolicymaker(broker, user, req.params.vhost);
+    return policyJson(getPolicy(broker, req.params.vhost, req.params.name));
+  });
+
+  app.put<PolicyParams>('/api/policies/:vhost/:name', async (req, reply) => {
+    const user = authenticate(broker, req);
+    requirePolicymaker(broker, user, req.params.vhost);
+    const body = parseBody(req.body);
+    // RabbitMQ checks the mandatory keys before validating anything.
+    for (const key of ['pattern', 'definition']) if (!(key in body)) throw badRequest(`[{key_missing,${key}}]`);
+    const created = setPolicy(broker, req.params.vhost, req.params.name, {
+      pattern: body.pattern,
+      definition: body.definition,
+      priority: body.priority,
+      applyTo: body['apply-to'],
+    });
+    return reply.code(created ? 201 : 204).send();
+  });
+
+  app.delete<PolicyParams>('/api/policies/:vhost/:name', async (req, reply) => {
+    const user = authenticate(broker, req);
+    requirePolicymaker(broker, user, req.params.vhost);
+    clearPolicy(broker, req.params.vhost, req.params.name);
+    return reply.code(204).send();
+  });
+}
+
+function parseBody(raw: string | undefined): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw ?? '');
+  } catch {
+    throw badRequest('not_json');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('not_json');
+  return body as Record<string, unknown>;
+}
+
+// RabbitMQ HTML-escapes the reason of a 400 (rabbit_mgmt_util:bad_request), so clients see `&lt;&lt;"x"&gt;&gt;`.
+function htmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof MissingCredentials) {
+    return reply.code(401).header('www-authenticate', 'Basic realm="RabbitMQ Management"').send();
+  }
+  if (err instanceof AdminError) {
+    if (err.reason === 'Login failed') reply.header('www-authenticate', 'Basic realm="RabbitMQ Management"');
+    const reason = err.status === 400 ? htmlEscape(err.reason) : err.reason;
+    return reply.code(err.status).send({ error: err.error, reason });
+  }
+  throw err;
+}
