@@ -1,0 +1,87 @@
+import { defaultConfig, type Config } from '../../src/config.js';
+import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * A broker with its management API on a real port, and the set-up calls a test
+ * needs (users with tags, vhosts). With WARREN_TEST_URL set the same calls go to
+ * that RabbitMQ's management API (WARREN_TEST_MGMT_URL, default http://127.0.0.1:15682,
+ * guest/guest), so assertions describe RabbitMQ's behaviour.
+ */
+export interface ManagementTarget {
+  /** http://127.0.0.1:<port> */
+  base: string;
+  /** The AMQP URL of the same broker. */
+  amqpUrl: string;
+  external: boolean;
+  /** Warren's services (undefined against an external broker). */
+  services?: BrokerServices;
+  addUser(name: string, password: string, tags: string[], vhosts: string[]): Promise<void>;
+  addVhost(name: string): Promise<void>;
+  /** Removes what addUser/addVhost created; stops Warren. */
+  close(): Promise<void>;
+}
+
+/** Basic auth header value. */
+export function basic(user: string, password: string): string {
+  return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+}
+
+/** Starts a target (Warren in-process unless WARREN_TEST_URL is set). */
+export async function startManagementTarget(overrides: Partial<Config> = {}): Promise<ManagementTarget> {
+  const ext = process.env.WARREN_TEST_URL;
+  if (ext) {
+    const base = process.env.WARREN_TEST_MGMT_URL ?? 'http://127.0.0.1:15682';
+    const users: string[] = [];
+    const vhosts: string[] = [];
+    const call = async (method: string, p: string, body?: unknown): Promise<void> => {
+      const r = await fetch(base + p, {
+        method,
+        headers: { authorization: basic('guest', 'guest'), 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (r.status >= 300 && !(method === 'DELETE' && r.status === 404)) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
+    };
+    return {
+      base,
+      amqpUrl: ext,
+      external: true,
+      async addUser(name, password, tags, vs) {
+        await call('PUT', `/api/users/${encodeURIComponent(name)}`, { password, tags: tags.join(',') });
+        users.push(name);
+        for (const v of vs) await call('PUT', `/api/permissions/${encodeURIComponent(v)}/${encodeURIComponent(name)}`, { configure: '.*', write: '.*', read: '.*' });
+      },
+      async addVhost(name) {
+        await call('PUT', `/api/vhosts/${encodeURIComponent(name)}`);
+        vhosts.push(name);
+      },
+      async close() {
+        for (const u of users) await call('DELETE', `/api/users/${encodeURIComponent(u)}`);
+        for (const v of vhosts) await call('DELETE', `/api/vhosts/${encodeURIComponent(v)}`);
+      },
+    };
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-mgmt-'));
+  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'silent', dataDir, ...overrides };
+  const services = await startServices(config, createLogger('silent'));
+  const { broker } = services;
+  return {
+    base: `http://127.0.0.1:${services.management.port}`,
+    amqpUrl: `amqp://guest:guest@127.0.0.1:${services.amqp.port}`,
+    external: false,
+    services,
+    async addUser(name, password, tags, vs) {
+      broker.users.add(name, password, tags);
+      for (const v of vs) broker.users.setPermissions(name, v, { configure: '.*', write: '.*', read: '.*' });
+    },
+    async addVhost(name) {
+      broker.addVhost(name);
+    },
+    async close() {
+      await services.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
