@@ -85,3 +85,26 @@ export async function startManagementTarget(overrides: Partial<Config> = {}): Pr
     },
   };
 }
+
+/** PUT /api/policies/%2F/{name} as guest; throws unless 201/204. */
+export async function putPolicy(t: ManagementTarget, name: string, body: Record<string, unknown>): Promise<void> {
+  const r = await fetch(`${t.base}/api/policies/%2F/${encodeURIComponent(name)}`, {
+    method: 'PUT',
+    headers: { authorization: basic('guest', 'guest'), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (r.status !== 201 && r.status !== 204) throw new Error(`PUT policy ${name}: ${r.status} ${await r.text()}`);
+  await settle(t);
+}
+
+/** DELETE /api/policies/%2F/{name} as guest; a missing policy is fine. */
+export async function deletePolicy(t: ManagementTarget, name: string): Promise<void> {
+  await fetch(`${t.base}/api/policies/%2F/${encodeURIComponent(name)}`, { method: 'DELETE', headers: { authorization: basic('guest', 'guest') } });
+  await settle(t);
+}
+
+// RabbitMQ tells each queue process of a policy change by an asynchronous message after the HTTP
+// call returns; give it a moment so the next publish sees the new policy. Warren applies synchronously.
+async function settle(t: ManagementTarget): Promise<void> {
+  if (t.external) await new Promise((r) => setTimeout(r, 100));
+}
