@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-// Placeholder until the admin issue lands the real CLI (src/cli/).
-process.stderr.write('warrenctl: not implemented yet (see the admin issue)\n');
-process.exit(64);
+// The `warrenctl` command: compile if the sources changed, then run the CLI (src/cli/).
+import { buildIfNeeded } from '../tools/build-if-needed.mjs';
+
+const status = buildIfNeeded();
+if (status !== 0) process.exit(status);
+await import('../dist/cli/main.js');

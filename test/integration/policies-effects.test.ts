@@ -96,7 +96,7 @@ describe.skipIf(!process.env.WARREN_TEST_URL && PENDING_MERGE)('policy effects o
     ch.reject(m, false);
     const dead = await new Promise<ConsumeMessage>((resolve) => void ch.consume(dlq, (d) => d && resolve(d), { noAck: true }));
     expect(dead.content.toString()).toBe('bad');
-    const death = (dead.properties.headers?.['x-death'] as Array<Record<string, unknown>>)[0];
+    const death = dead.properties.headers?.['x-death']?.[0];
     expect(death).toMatchObject({ reason: 'rejected', queue: q, count: 1 });
 
     await deletePolicy(t, name);
