@@ -90,7 +90,7 @@ const CHECKS: ReadonlyMap<string, Check> = new Map<string, Check>([
  */
 export function parsePolicy(vhost: string, name: string, input: PolicyInput): Policy {
   const errors: string[] = [];
-  const priority = input.priority ?? 0;
+  const priority = input.priority === undefined ? 0 : input.priority;
   if (typeof priority !== 'number' || !Number.isFinite(priority)) {
     errors.push(`priority should be a number, actually was ${erlangTerm(priority)}`);
   }
@@ -104,7 +104,7 @@ export function parsePolicy(vhost: string, name: string, input: PolicyInput): Po
       errors.push(`pattern should be regular expression but is invalid: ${pcreError(input.pattern, (e as Error).message)}`);
     }
   }
-  const applyTo = input.applyTo ?? 'all';
+  const applyTo = input.applyTo === undefined ? 'all' : input.applyTo;
   if (typeof applyTo !== 'string' || !(APPLY_TO as readonly string[]).includes(applyTo)) {
     // RabbitMQ 3.12+'s text (3.10 knows only queues/exchanges/all); the double space is RabbitMQ's.
     errors.push(

@@ -26,6 +26,10 @@ export function authenticate(broker: Broker, req: FastifyRequest): User {
   const colon = decoded.indexOf(':');
   const user = colon < 0 ? null : broker.users.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
   if (user === null) throw new AdminError(401, 'not_authorized', 'Login failed');
+  // RabbitMQ applies loopback_users to the management API too.
+  if (broker.config.loopbackUsers.includes(user.name) && !isLoopback(req.socket.remoteAddress)) {
+    throw new AdminError(401, 'not_authorized', 'User can only log in via localhost');
+  }
   if (!user.tags.some((t) => MANAGEMENT_TAGS.has(t))) throw new AdminError(401, 'not_authorised', 'Not management user');
   return user;
 }
@@ -55,4 +59,10 @@ export function requirePolicymaker(broker: Broker, user: User, vhost: string): v
   const vhostOk = broker.getVhost(vhost) === undefined || broker.users.canAccessVhost(user, vhost);
   if (user.tags.includes('policymaker') && vhostOk) return;
   throw new AdminError(401, 'not_authorised', 'User not authorised to access object');
+}
+
+// Same rule as the AMQP login (server/connection.ts): 127.0.0.0/8 and ::1, also IPv4-mapped.
+function isLoopback(addr: string | undefined): boolean {
+  if (addr === undefined) return false;
+  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
 }

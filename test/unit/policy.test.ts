@@ -58,6 +58,9 @@ describe('policy validation (texts from RabbitMQ 3.10.8 rabbit_policies / rabbit
       ),
     );
     expect(errorOf({ pattern: 5, definition: { 'message-ttl': 1 } })).toBe(failed('pattern should be a binary but was 5'));
+    // An explicit null is not "absent" (RabbitMQ decodes it to the atom null).
+    expect(errorOf({ pattern: 'x', definition: { 'message-ttl': 1 }, priority: null })).toBe(failed('priority should be a number, actually was null'));
+    expect(errorOf({ pattern: 'x', definition: { 'message-ttl': 1 }, applyTo: null })).toMatch(/apply-to 'null' unrecognised/);
   });
 
   it.each([
