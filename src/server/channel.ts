@@ -437,11 +437,14 @@ export class Channel implements ConsumerOwner {
   private commit(): void {
     const actions = this.tx as TxAction[];
     this.tx = [];
+    let refused = false;
     for (const act of actions) {
-      if (act.kind === 'publish') this.route(act.exchange, act.message, act.mandatory);
+      if (act.kind === 'publish') refused = this.route(act.exchange, act.message, act.mandatory) || refused;
       else if (act.kind === 'ack') this.ack(act.tag, act.multiple);
       else this.reject(act.tag, act.multiple, act.requeue);
     }
+    // RabbitMQ (complete_tx): everything else is applied, then a refused publish (x-overflow reject-publish) fails the commit.
+    if (refused) throw new ChannelError(406, 'partial tx completion');
   }
 
   /** "" means the channel's most recently declared queue (404 when there is none). */
