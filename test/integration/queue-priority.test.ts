@@ -2,7 +2,7 @@
 // counts as the maximum, requeued messages go back to their place within their priority.
 // Checked against RabbitMQ 3.10.8 (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, GetMessage } from 'amqplib';
 import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
@@ -74,8 +74,8 @@ describe('x-max-priority', () => {
     const ch = await conn.createChannel();
     const q = await queue(ch, 'prio-requeue', { 'x-max-priority': 5 });
     await publish(q, [['h1', 5], ['h2', 5], ['h3', 5], ['l1', 1]]);
-    const m1 = (await ch.get(q)) as ConsumeMessage;
-    const m2 = (await ch.get(q)) as ConsumeMessage;
+    const m1 = (await ch.get(q)) as GetMessage;
+    const m2 = (await ch.get(q)) as GetMessage;
     expect([m1.content.toString(), m2.content.toString()]).toEqual(['h1', 'h2']);
     ch.nack(m2, false, true);
     ch.nack(m1, false, true);

@@ -2,7 +2,7 @@
 // head of the queue and are never delivered once expired. Checked against RabbitMQ 3.10.8
 // (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage, GetMessage } from 'amqplib';
 import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
@@ -130,7 +130,7 @@ describe('message TTL', () => {
     const m = await ch.get(q);
     expect(m).not.toBe(false);
     await sleep(300);
-    ch.nack(m as ConsumeMessage, false, true);
+    ch.nack(m as GetMessage, false, true);
     expect(await count(ch, q)).toBe(0);
     expect(await getBody(ch, q)).toBe(false);
     await ch.close();
@@ -141,10 +141,10 @@ describe('message TTL', () => {
     const q = await queue(ch, 'ttl-requeue2', { 'x-message-ttl': 400 });
     await publish(q, [['m', undefined]]);
     const m = await ch.get(q);
-    ch.nack(m as ConsumeMessage, false, true);
+    ch.nack(m as GetMessage, false, true);
     const again = await ch.get(q);
     expect(again && again.fields.redelivered).toBe(true);
-    ch.nack(again as ConsumeMessage, false, true);
+    ch.nack(again as GetMessage, false, true);
     expect(await count(ch, q)).toBe(1);
     await sleep(600);
     expect(await count(ch, q)).toBe(0);
