@@ -90,6 +90,7 @@ async function probe(conn) {
 const fmtMiB = (kb) => (kb / 1024).toFixed(1);
 
 function scenarioLines(r) {
+  if (r.lines) return [...r.lines, ...(r.error ? [`${r.name}: error: ${r.error}`] : [])];
   const v = r.verify;
   const verified = v ? `${v.verified} verified (${v.missing} missing, ${v.duplicates} duplicates` +
     `${v.foreign ? `, ${v.foreign} foreign` : ''}${v.left_in_queue ? `, ${v.left_in_queue} left in the queue` : ''}` +
@@ -151,11 +152,16 @@ async function main() {
       const r = await runScenario(scn, {
         conn, duration: opts.duration, warmup: opts.warmup, size: opts.size, maxInflight: opts.maxInflight,
         drainTimeout: opts.drainTimeout, brokerPid, brokerExited: broker ? broker.exited : null,
+        brokerMain: broker ? opts.brokerMain : null,
       });
       if (interrupted) return;
       summary.scenarios.push(r);
       for (const line of scenarioLines(r)) console.log(line);
       if (!r.ok) exitCode = EXIT_FAILED_RUN;
+      const plain = summary.scenarios.find((x) => x.name === '1to1-noack');
+      if (r.name === 'priority-1to1' && plain && plain.deliver_rate && r.deliver_rate) {
+        console.log(`  vs 1to1-noack: ${Math.round((100 * r.deliver_rate) / plain.deliver_rate)} % of its delivery rate`);
+      }
       // a crash shows up on the sockets first; give the child's exit event a moment to follow
       if (broker && r.error) await Promise.race([broker.exited, delay(500)]);
       if (broker && broker.exitStatus() !== null) { exitCode = EXIT_FAILED_RUN; break; }

@@ -31,6 +31,8 @@ export class Consumer {
   prefetch: number;
   /** Deliveries not yet acknowledged. */
   unacked = 0;
+  /** False for a waiting consumer of a single-active-consumer queue; true otherwise. */
+  active = true;
 
   constructor(
     tag: string,

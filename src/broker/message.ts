@@ -23,6 +23,8 @@ export class Message {
   readonly priority: number;
   /** The headers property, decoded only when present (needed by headers exchanges). */
   readonly headers: FieldTable | undefined;
+  /** The expiration property in ms (per-message TTL), -1 when absent. */
+  readonly ttl: number;
 
   constructor(
     exchange: string,
@@ -33,6 +35,7 @@ export class Message {
     persistent: boolean,
     priority: number,
     headers: FieldTable | undefined,
+    ttl: number,
   ) {
     this.exchange = exchange;
     this.routingKey = routingKey;
@@ -42,6 +45,7 @@ export class Message {
     this.persistent = persistent;
     this.priority = priority;
     this.headers = headers;
+    this.ttl = ttl;
   }
 
   /** Offset of the body in raw. */

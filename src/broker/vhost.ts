@@ -67,6 +67,8 @@ export class Vhost {
 
   /** Set by publish() when a queue it enqueued to is congested; the server pauses that publisher. */
   congestedQueue: Queue | null = null;
+  /** Set by publish() when a queue refused the message (x-overflow reject-publish): the publisher gets a nack. The caller resets it. */
+  publishRefused = false;
   /** Number of exchange-to-exchange bindings and alternate exchanges: when 0, routing takes the fast path. */
   private indirections = 0;
   private readonly scratch = new Set<Destination>();
@@ -181,10 +183,13 @@ export class Vhost {
       const ownerMatches = existing.exclusiveOwner === owner;
       if (d.passive) {
         if (existing.isExclusive && !ownerMatches) throw this.locked(name);
+        // Observed on RabbitMQ 3.10.8: a passive declare renews x-expires too.
+        existing.touch();
         return existing;
       }
       if (existing.isExclusive ? !ownerMatches || !d.exclusive : d.exclusive) throw this.locked(name);
       checkQueueEquivalence(existing, { durable, exclusive: d.exclusive, autoDelete: d.autoDelete, arguments: d.arguments });
+      existing.touch();
       return existing;
     }
     if (d.passive) throw this.noQueue(name);
@@ -196,6 +201,8 @@ export class Vhost {
       arguments: d.arguments,
     });
     q.onError = (e) => this.onError(e);
+    // x-expires deletes the queue (not dead-lettered).
+    q.onExpire = (expired) => this.removeQueue(expired);
     this.applyQueuePolicy(q);
     this.queues.set(name, q);
     // Every queue is bound to the default exchange by its name (routing looks it up directly).
@@ -327,14 +334,15 @@ export class Vhost {
   /**
    * Routes message through exchange (bindings, exchange-to-exchange bindings,
    * alternate exchanges) and enqueues it on every matched queue, once each.
-   * Returns the number of queues it reached.
+   * Returns the number of queues it reached (counting queues that refused
+   * it: see publishRefused).
    */
   publish(exchange: Exchange, message: Message): number {
     exchange.stats.publishIn++;
     if (exchange === this.defaultExchange) {
       const q = this.queues.get(message.routingKey);
       if (q === undefined) return 0;
-      q.enqueue(message);
+      if (!q.enqueue(message)) this.publishRefused = true;
       if (q.congested) this.congestedQueue = q;
       return 1;
     }
@@ -346,7 +354,7 @@ export class Vhost {
         exchange.stats.publishOut++;
         for (const d of out) {
           const q = d as Queue;
-          q.enqueue(message);
+          if (!q.enqueue(message)) this.publishRefused = true;
           if (q.congested) this.congestedQueue = q;
         }
         out.clear();
@@ -358,7 +366,7 @@ export class Vhost {
     this.visited.clear();
     const n = queues.size;
     for (const q of queues) {
-      q.enqueue(message);
+      if (!q.enqueue(message)) this.publishRefused = true;
       if (q.congested) this.congestedQueue = q;
     }
     queues.clear();

@@ -32,7 +32,7 @@ type TxAction =
 const USER_ID = 0x0010;
 const EXPIRATION = 0x0100;
 
-const scratchProps: PublishProps = { persistent: false, priority: 0, headers: undefined };
+const scratchProps: PublishProps = { persistent: false, priority: 0, headers: undefined, expiration: -1 };
 
 /**
  * One AMQP channel: content assembly, delivery tags and unacked messages,
@@ -158,6 +158,7 @@ export class Channel implements ConsumerOwner {
       props.persistent,
       props.priority,
       props.headers,
+      props.expiration,
     );
     let exchange: Exchange;
     try {
@@ -174,9 +175,11 @@ export class Channel implements ConsumerOwner {
       this.tx.push({ kind: 'publish', exchange, message, mandatory: p.mandatory });
       return;
     }
-    this.route(exchange, message, p.mandatory);
+    const refused = this.route(exchange, message, p.mandatory);
     if (this.confirm) {
-      this.confirms.next();
+      const seq = this.confirms.next();
+      // x-overflow reject-publish: nacked if any queue it was routed to refused it (RabbitMQ).
+      if (refused) this.confirms.nack(seq);
       this.conn.confirmPending(this);
     }
   }
@@ -196,7 +199,8 @@ export class Channel implements ConsumerOwner {
     }
   }
 
-  private route(exchange: Exchange, message: Message, mandatory: boolean): void {
+  /** Routes a publish; returns true when a queue refused it (x-overflow reject-publish). */
+  private route(exchange: Exchange, message: Message, mandatory: boolean): boolean {
     const vh = this.vhost;
     const routed = vh.publish(exchange, message);
     if (vh.congestedQueue !== null) {
@@ -207,6 +211,9 @@ export class Channel implements ConsumerOwner {
       // RabbitMQ: the basic.return goes before the confirm.
       writeReturn(this.conn.writer, this.id, 312, 'NO_ROUTE', message, this.conn.maxPayload);
     }
+    const refused = vh.publishRefused;
+    vh.publishRefused = false;
+    return refused;
   }
 
   /** Called by the connection before each flush: one basic.ack covers every confirm of the tick. */
@@ -264,7 +271,7 @@ export class Channel implements ConsumerOwner {
   private reject(tag: number, multiple: boolean, requeue: boolean): void {
     const entries = this.collect(tag, multiple);
     if (requeue) this.requeueEntries(entries);
-    else for (const e of entries) e.queue.settle(e);
+    else for (const e of entries) e.queue.reject(e);
     this.afterSettle();
   }
 
@@ -430,11 +437,14 @@ export class Channel implements ConsumerOwner {
   private commit(): void {
     const actions = this.tx as TxAction[];
     this.tx = [];
+    let refused = false;
     for (const act of actions) {
-      if (act.kind === 'publish') this.route(act.exchange, act.message, act.mandatory);
+      if (act.kind === 'publish') refused = this.route(act.exchange, act.message, act.mandatory) || refused;
       else if (act.kind === 'ack') this.ack(act.tag, act.multiple);
       else this.reject(act.tag, act.multiple, act.requeue);
     }
+    // RabbitMQ (complete_tx): everything else is applied, then a refused publish (x-overflow reject-publish) fails the commit.
+    if (refused) throw new ChannelError(406, 'partial tx completion');
   }
 
   /** "" means the channel's most recently declared queue (404 when there is none). */

@@ -5,6 +5,8 @@ export interface PublishProps {
   persistent: boolean;
   priority: number;
   headers: FieldTable | undefined;
+  /** The expiration property as a number of ms (per-message TTL), -1 when absent. */
+  expiration: number;
 }
 
 const CONTENT_TYPE = 0x8000;
@@ -12,20 +14,26 @@ const CONTENT_ENCODING = 0x4000;
 const HEADERS = 0x2000;
 const DELIVERY_MODE = 0x1000;
 const PRIORITY = 0x0800;
+const CORRELATION_ID = 0x0400;
+const REPLY_TO = 0x0200;
+const EXPIRATION = 0x0100;
 
 /**
- * Reads delivery-mode, priority and headers from a content header's property
- * bytes (flags first, at props[start..start+length)) without decoding the other properties: they are
- * re-sent as they came. Headers are decoded only when present.
- * `out` is reused by the caller, so nothing is allocated for plain messages.
+ * Reads delivery-mode, priority, headers and expiration from a content
+ * header's property bytes (flags first, at props[start..start+length))
+ * without decoding the other properties: they are re-sent as they came.
+ * Headers are decoded only when present. `out` is reused by the caller, so
+ * nothing is allocated for plain messages. The expiration string must already
+ * be validated (digits only: the channel checks it).
  */
 export function readPublishProps(props: Buffer, start: number, length: number, out: PublishProps): PublishProps {
   out.persistent = false;
   out.priority = 0;
   out.headers = undefined;
+  out.expiration = -1;
   if (length < 2) return out;
   const flags = props.readUInt16BE(start);
-  if ((flags & (HEADERS | DELIVERY_MODE | PRIORITY)) === 0) return out;
+  if ((flags & (HEADERS | DELIVERY_MODE | PRIORITY | EXPIRATION)) === 0) return out;
   let p = start + 2;
   if (flags & CONTENT_TYPE) p += 1 + (props[p] as number);
   if (flags & CONTENT_ENCODING) p += 1 + (props[p] as number);
@@ -36,5 +44,17 @@ export function readPublishProps(props: Buffer, start: number, length: number, o
   }
   if (flags & DELIVERY_MODE) out.persistent = props[p++] === 2;
   if (flags & PRIORITY) out.priority = props[p++] as number;
+  if (flags & EXPIRATION) {
+    if (flags & CORRELATION_ID) p += 1 + (props[p] as number);
+    if (flags & REPLY_TO) p += 1 + (props[p] as number);
+    const end = p + 1 + (props[p] as number);
+    let n = 0;
+    // "-0" passes the channel's check (RabbitMQ: value 0): skip a sign.
+    for (let i = p + 1; i < end; i++) {
+      const d = (props[i] as number) - 48;
+      if (d >= 0 && d <= 9) n = n * 10 + d;
+    }
+    out.expiration = n;
+  }
   return out;
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
 import { deletePolicy, putPolicy, startManagementTarget, type ManagementTarget } from '../helpers/management.js';
 
-const PENDING_MERGE = true;
+const PENDING_MERGE = false;
 
 let t: ManagementTarget;
 let tracker: AmqpTracker;

@@ -159,8 +159,8 @@ describe('vhost policies', () => {
     v.bindQueue('ae2-q', 'ae2', '', {}, {});
     const msg = { routingKey: 'nowhere', headers: undefined } as unknown as Message;
     const enqueued: string[] = [];
-    q.enqueue = () => void enqueued.push('ae-q');
-    q2.enqueue = () => void enqueued.push('ae2-q');
+    q.enqueue = () => (enqueued.push('ae-q'), true);
+    q2.enqueue = () => (enqueued.push('ae2-q'), true);
 
     expect(v.publish(x, msg)).toBe(0);
     v.setPolicy(parsePolicy('/', 'ae', { pattern: '^x', definition: { 'alternate-exchange': 'ae' }, applyTo: 'exchanges' }));

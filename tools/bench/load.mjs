@@ -26,9 +26,14 @@ export class Producer {
     const body = Buffer.alloc(opts.size, 0x2e);
     if (opts.size < 8) throw new RangeError('--size must be at least 8 (nonce + sequence number)');
     body.writeUInt32LE(opts.nonce >>> 0, 0);
-    const one = publishFrames(opts.channel, '', opts.queue, body, conn.frameMax === 0 ? 131072 : conn.frameMax);
+    // opts.priorities: each message gets a pseudo-random priority 0..opts.priorities-1 (priority-queue scenario).
+    this.priorities = opts.priorities ?? 0;
+    const props = this.priorities > 0 ? { priority: 0 } : {};
+    const one = publishFrames(opts.channel, '', opts.queue, body, conn.frameMax === 0 ? 131072 : conn.frameMax, props);
     this.msgLen = one.buf.length;
     this.seqOffset = one.bodyOffset + 4;
+    this.prioOffset = one.priorityOffset;
+    this.rand = opts.nonce >>> 0 || 1;
     this.perBatch = Math.max(1, Math.floor(BATCH_BYTES / this.msgLen));
     this.template = Buffer.allocUnsafe(this.perBatch * this.msgLen);
     for (let i = 0; i < this.perBatch; i++) one.buf.copy(this.template, i * this.msgLen);
@@ -61,6 +66,14 @@ export class Producer {
       this.template.copy(out, 0, 0, len);
       let seq = this.published;
       for (let o = this.seqOffset; o < len; o += this.msgLen) out.writeUInt32LE((seq++) >>> 0, o);
+      if (this.priorities > 0) {
+        let r = this.rand; // xorshift32
+        for (let o = this.prioOffset; o < len; o += this.msgLen) {
+          r ^= r << 13; r ^= r >>> 17; r ^= r << 5;
+          out[o] = (r >>> 0) % this.priorities;
+        }
+        this.rand = r;
+      }
       this.published += n;
       written += len;
       if (!this.sock.write(out)) { this.waitDrain = true; return; }

@@ -111,8 +111,8 @@ export class RawConnection {
   openChannel(ch) {
     return this.rpc(ch, M.CHANNEL_OPEN, new ArgWriter(4).shortstr('').result(), M.CHANNEL_OPEN_OK);
   }
-  async queueDeclare(ch, queue, { passive = false, durable = false, exclusive = false, autoDelete = false } = {}) {
-    const args = new ArgWriter(64).short(0).shortstr(queue).bits(passive, durable, exclusive, autoDelete, false).table({});
+  async queueDeclare(ch, queue, { passive = false, durable = false, exclusive = false, autoDelete = false, args: table = {} } = {}) {
+    const args = new ArgWriter(64).short(0).shortstr(queue).bits(passive, durable, exclusive, autoDelete, false).table(table);
     const r = await this.rpc(ch, M.QUEUE_DECLARE, args.result(), M.QUEUE_DECLARE_OK);
     return { queue: r.shortstr(), messageCount: r.long(), consumerCount: r.long() };
   }

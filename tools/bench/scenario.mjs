@@ -5,11 +5,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { RawConnection } from './raw-amqp.mjs';
 import { Producer, Consumer, Verifier } from './load.mjs';
 import { ProcWindow } from './proc-stats.mjs';
+import { QUEUE_FEATURE_SCENARIOS } from './queue-features.mjs';
 
 /** The scenarios, in run order. */
 export const SCENARIOS = [
   { name: '1to1-noack', ack: false, prefetch: 0, what: '1 producer -> 1 queue -> 1 consumer, auto-ack (no-ack)' },
   { name: '1to1-ack-pf100', ack: true, prefetch: 100, what: 'as 1to1-noack, one basic.ack per message, prefetch 100' },
+  {
+    name: 'priority-1to1', ack: false, prefetch: 0, queueArgs: { 'x-max-priority': 10 }, priorities: 11,
+    what: 'as 1to1-noack on an x-max-priority 10 queue, random priorities 0..10',
+  },
+  ...QUEUE_FEATURE_SCENARIOS,
 ];
 
 const STALL_MS = 10000; // drain gives up when nothing arrives for this long
@@ -17,9 +23,11 @@ const STALL_MS = 10000; // drain gives up when nothing arrives for this long
 /**
  * Runs `scn` against the broker at `conn` ({host, port, user, pass, vhost}). Never throws:
  * failures end up in result.error / result.verify.ok. `brokerPid` (or null) is sampled for
- * RSS/CPU over the window; `brokerExited` (a promise, optional) aborts the run.
+ * RSS/CPU over the window; `brokerExited` (a promise, optional) aborts the run. Scenarios with their own run()
+ * get `brokerMain` (the entry file, when the bench started Warren) to start fresh brokers of their own.
  */
-export async function runScenario(scn, { conn, duration, warmup, size, maxInflight, drainTimeout, brokerPid, brokerExited }) {
+export async function runScenario(scn, { conn, duration, warmup, size, maxInflight, drainTimeout, brokerPid, brokerExited, brokerMain }) {
+  if (scn.run) return scn.run({ conn, size, brokerPid, brokerExited, brokerMain });
   const nonce = randomBytes(4).readUInt32LE(0);
   const queue = `warren-bench.${scn.name}`;
   const result = {
@@ -43,14 +51,14 @@ export async function runScenario(scn, { conn, duration, warmup, size, maxInflig
     await Promise.race([Promise.all([pconn.connect(), cconn.connect()]), abort]);
     await pconn.openChannel(1);
     await cconn.openChannel(1);
-    await pconn.queueDeclare(1, queue);
+    await pconn.queueDeclare(1, queue, { args: scn.queueArgs ?? {} });
     await pconn.queuePurge(1, queue); // a run killed half-way may have left messages
     verifier = new Verifier(nonce);
     consumer = new Consumer(cconn, { ack: scn.ack, verifier, channel: 1 });
     cconn.sink = consumer;
     if (scn.ack) await cconn.qos(1, scn.prefetch);
     await cconn.consume(1, queue, { noAck: !scn.ack });
-    producer = new Producer(pconn, { queue, size, nonce, maxInflight, consumer, channel: 1 });
+    producer = new Producer(pconn, { queue, size, nonce, maxInflight, consumer, channel: 1, priorities: scn.priorities });
     consumer.producer = producer;
 
     producer.start();

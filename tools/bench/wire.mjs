@@ -30,7 +30,7 @@ export const M = {
   BASIC_CONSUME: id(60, 20), BASIC_CONSUME_OK: id(60, 21),
   BASIC_CANCEL: id(60, 30), BASIC_CANCEL_OK: id(60, 31),
   BASIC_PUBLISH: id(60, 40), BASIC_RETURN: id(60, 50),
-  BASIC_DELIVER: id(60, 60), BASIC_ACK: id(60, 80), BASIC_NACK: id(60, 120),
+  BASIC_DELIVER: id(60, 60), BASIC_GET: id(60, 70), BASIC_GET_OK: id(60, 71), BASIC_ACK: id(60, 80), BASIC_NACK: id(60, 120),
 };
 
 const NAMES = new Map(Object.entries(M).map(([k, v]) => [v, k.toLowerCase().replace('_', '.').replace(/_/g, '-')]));
@@ -61,12 +61,13 @@ export class ArgWriter {
   longstr(s) { const b = Buffer.isBuffer(s) ? s : Buffer.from(s, 'utf8'); return this.long(b.length).bytes(b); }
   /** Bits packed into one octet, first argument = bit 0. */
   bits(...flags) { let v = 0; flags.forEach((f, i) => { if (f) v |= 1 << i; }); return this.octet(v); }
-  /** Field table of strings (S), booleans (t) and nested tables (F): all the bench sends. */
+  /** Field table of strings (S), booleans (t), int32s (I) and nested tables (F): all the bench sends. */
   table(obj = {}) {
     const inner = new ArgWriter(64);
     for (const [k, v] of Object.entries(obj)) {
       inner.shortstr(k);
       if (typeof v === 'boolean') inner.octet(0x74).octet(v ? 1 : 0);
+      else if (Number.isInteger(v)) { inner.octet(0x49).room(4); inner.buf.writeInt32BE(v, inner.off); inner.off += 4; }
       else if (typeof v === 'string') inner.octet(0x53).longstr(v);
       else if (v !== null && typeof v === 'object') inner.octet(0x46).table(v);
       else throw new TypeError(`unsupported field value for ${k}`);
@@ -110,20 +111,38 @@ function frame(type, channel, payload) {
 }
 
 /**
- * basic.publish + content header (no properties: transient) + body frame(s) for one message.
- * Returns the bytes and the offset of the first body byte, where the caller patches the sequence.
+ * basic.publish + content header + body frame(s) for one message. Properties (optional, for the queue-feature
+ * scenarios): `priority` (a number: the priority octet) and/or `shortstrs`, a list of [flag bit, string] for
+ * shortstr properties in flag order (e.g. [[0x0400, 'x'], [0x0100, '1000']] = correlation-id, expiration).
+ * Returns the bytes, the offset of the first body byte (where the caller patches the sequence), and the offsets
+ * of the priority octet and of each shortstr's first character (for patching), -1 / [] when absent.
  */
-export function publishFrames(channel, exchange, routingKey, body, frameMax) {
+export function publishFrames(channel, exchange, routingKey, body, frameMax, props = {}) {
   const method = methodFrame(channel, M.BASIC_PUBLISH,
     new ArgWriter(64).short(0).shortstr(exchange).shortstr(routingKey).bits(false, false).result());
-  const hdr = Buffer.alloc(14); // class, weight, body size (64 bit), property flags = 0
+  const pw = new ArgWriter(32);
+  let flags = 0;
+  if (props.priority !== undefined) flags |= 0x0800;
+  for (const [bit] of props.shortstrs ?? []) flags |= bit;
+  let prioAt = -1;
+  const strAt = [];
+  if (props.priority !== undefined) { prioAt = pw.off; pw.octet(props.priority); }
+  for (const [, str] of props.shortstrs ?? []) { strAt.push(pw.off + 1); pw.shortstr(str); }
+  const propBytes = pw.result();
+  const hdr = Buffer.alloc(14 + propBytes.length); // class, weight, body size (64 bit), property flags, properties
   hdr.writeUInt16BE(60, 0);
   hdr.writeUInt32BE(Math.floor(body.length / 2 ** 32), 4);
   hdr.writeUInt32BE(body.length >>> 0, 8);
+  hdr.writeUInt16BE(flags, 12);
+  propBytes.copy(hdr, 14);
   const parts = [method, frame(FRAME_HEADER, channel, hdr)];
   const maxBody = frameMax - 8; // frame overhead: 7 header + 1 end
   for (let o = 0; o < body.length; o += maxBody) parts.push(frame(FRAME_BODY, channel, body.subarray(o, o + maxBody)));
-  return { buf: Buffer.concat(parts), bodyOffset: method.length + parts[1].length + 7 };
+  const propsAt = method.length + 7 + 14;
+  return {
+    buf: Buffer.concat(parts), bodyOffset: method.length + parts[1].length + 7,
+    priorityOffset: prioAt < 0 ? -1 : propsAt + prioAt, shortstrOffsets: strAt.map((o) => propsAt + o),
+  };
 }
 
 /** A basic.ack frame template (21 bytes); the tag goes at offset 11, the multiple bit at 19. */

@@ -12,6 +12,11 @@ export class QueueEntry {
   readonly seq: number;
   readonly message: Message;
   readonly queue: Queue;
+  /**
+   * When the message expires (Date.now() ms), 0 when it never does. Always a
+   * number so entries with and without TTL share one shape; kept on requeue.
+   */
+  readonly expiresAt: number;
   /** True once it has been delivered and requeued. */
   redelivered = false;
   /** Set while delivered and unacknowledged on a channel. */
@@ -19,9 +24,10 @@ export class QueueEntry {
   /** The consumer it was delivered to; null for basic.get. */
   consumer: Consumer | null = null;
 
-  constructor(queue: Queue, seq: number, message: Message) {
+  constructor(queue: Queue, seq: number, message: Message, expiresAt: number) {
     this.queue = queue;
     this.seq = seq;
     this.message = message;
+    this.expiresAt = expiresAt;
   }
 }

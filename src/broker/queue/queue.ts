@@ -1,12 +1,17 @@
 import type { FieldTable } from '../field-table-types.js';
 import type { Consumer } from '../consumer.js';
 import type { Message } from '../message.js';
-import { Deque } from './deque.js';
+import { ConsumerList } from './consumer-list.js';
+import { DeadlineTimer } from './deadline-timer.js';
+import type { DeadLetterer, DeadLetterReason } from './dead-letterer.js';
 import { QueueEntry } from './queue-entry.js';
 import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
+import { createReadyList, type ReadyList } from './ready-list.js';
 
 /** How many deliveries one dispatch pass makes before it yields to the event loop (heartbeats, other sockets). */
 const DISPATCH_BUDGET = 2048;
+/** How many expired messages one pass drops before it yields (a million expiring at once must not block). */
+const EXPIRE_BUDGET = 4096;
 
 /**
  * Flow control (RabbitMQ's credit flow, simplified): while a queue that has
@@ -27,8 +32,11 @@ export interface QueueOptions {
 }
 
 /**
- * A classic queue: ready messages in publication order, consumers served round
- * robin (highest x-priority first), deliveries counted against prefetch.
+ * A classic queue: ready messages in publication order (or by priority),
+ * consumers served round robin (highest x-priority first, or one single
+ * active consumer), deliveries counted against prefetch; message TTL expiring
+ * at the head, queue expiry, length limits and dead-lettering as its settings
+ * (arguments + policy) say.
  */
 export class Queue {
   readonly name: string;
@@ -37,8 +45,16 @@ export class Queue {
   readonly autoDelete: boolean;
   readonly exclusiveOwner: object | null;
   readonly arguments: FieldTable;
-  /** Consumers, highest priority first, registration order within a priority. */
-  readonly consumers: Consumer[] = [];
+  /** Effective behaviour from arguments and policy; recomputed by applyPolicy. */
+  settings: QueueSettings;
+  /** Name of the policy that applies, if any (management API). */
+  policyName: string | undefined = undefined;
+  /** Republishes dead-lettered messages (set by the vhost); used only when settings name a dead-letter exchange. */
+  deadLetterer: DeadLetterer | null = null;
+  /** Called when x-expires runs out (the vhost deletes the queue). */
+  onExpire: (q: Queue) => void = () => {};
+  /** Reports an unexpected error from deferred work (nothing else is on the stack to catch it). */
+  onError: (err: unknown) => void = () => {};
   /** Delivered to a consumer or basic.get and not yet acked. */
   unackedCount = 0;
   /** Set once a consumer ever attached (auto-delete only applies after that). */
@@ -48,16 +64,23 @@ export class Queue {
   /** Counters for statistics. */
   readonly stats = { published: 0, delivered: 0, acked: 0, redelivered: 0 };
 
-  private readonly ready = new Deque<QueueEntry>(64);
+  private readonly ready: ReadyList;
+  private readonly consumerList: ConsumerList;
   /** Resume callbacks of publishers paused by flow control. */
   private readonly flowWaiters = new Set<() => void>();
   private nextSeq = 1;
-  private rr = 0;
-  private mixedPriorities = false;
   private dispatching = false;
   private dispatchScheduled = false;
-  /** Reports an unexpected error from a deferred dispatch (nothing else is on the stack to catch it). */
-  onError: (err: unknown) => void = () => {};
+  /** True while the ready list may hold entries that expire: only then is the head checked after it changes. */
+  private timed = false;
+  /** True when x-max-length or x-max-length-bytes is set. */
+  private limited: boolean;
+  /** Armed for the head message's expiry. */
+  private readonly ttlTimer = new DeadlineTimer(() => this.guard(() => this.expireHead()));
+  private expireScheduled = false;
+  /** x-expires: armed while the queue has no consumers; fires idleSince + expires. */
+  private readonly idleTimer = new DeadlineTimer(() => this.guard(() => this.checkIdle()));
+  private idleSince = 0;
   private readonly dispatchLater = (): void => {
     this.dispatchScheduled = false;
     try {
@@ -65,6 +88,10 @@ export class Queue {
     } catch (e) {
       this.onError(e);
     }
+  };
+  private readonly expireLater = (): void => {
+    this.expireScheduled = false;
+    this.guard(() => this.expireHead());
   };
 
   constructor(name: string, vhost: string, opts: QueueOptions) {
@@ -74,30 +101,21 @@ export class Queue {
     this.autoDelete = opts.autoDelete;
     this.exclusiveOwner = opts.exclusiveOwner;
     this.arguments = opts.arguments;
+    this.settings = resolveQueueSettings(opts.arguments);
+    this.limited = this.settings.maxLength >= 0 || this.settings.maxLengthBytes >= 0;
+    this.ready = createReadyList(this.settings.maxPriority);
+    this.consumerList = new ConsumerList(this.settings.singleActiveConsumer);
+    this.armIdle();
   }
-
-  // ---- policy: minimal stand-in (H3); H1's queue.ts carries the real one ----------------
-
-  /** Name of the policy applied to this queue, if any. */
-  policyName: string | undefined = undefined;
-  private policyDefinition: Readonly<Record<string, unknown>> | undefined = undefined;
-
-  /** The queue's effective settings: its arguments combined with the applied policy. */
-  get settings(): QueueSettings {
-    return resolveQueueSettings(this.arguments, this.policyDefinition);
-  }
-
-  /** Applies a policy (name and definition), or with undefined removes the applied one. */
-  applyPolicy(name: string | undefined, definition: Record<string, unknown> | undefined): void {
-    this.policyName = name;
-    this.policyDefinition = definition;
-  }
-
-  // ---- end of policy stand-in ------------------------------------------------------------
 
   /** True for an exclusive queue. */
   get isExclusive(): boolean {
     return this.exclusiveOwner !== null;
+  }
+
+  /** Consumers, highest priority first (registration order with single active consumer). */
+  get consumers(): readonly Consumer[] {
+    return this.consumerList.all;
   }
 
   /** Messages ready for delivery. */
@@ -105,14 +123,19 @@ export class Queue {
     return this.ready.length;
   }
 
+  /** Body bytes of the ready messages. */
+  get messageBytes(): number {
+    return this.ready.bytes;
+  }
+
   /** Number of consumers. */
   get consumerCount(): number {
-    return this.consumers.length;
+    return this.consumerList.all.length;
   }
 
   /** True when publishers to this queue should pause (it has consumers and a long backlog). */
   get congested(): boolean {
-    return this.ready.length > FLOW_HIGH && this.consumers.length !== 0;
+    return this.ready.length > FLOW_HIGH && this.consumerList.all.length !== 0;
   }
 
   /** Registers a paused publisher's resume callback, called once the backlog drains or consumers go. */
@@ -127,26 +150,140 @@ export class Queue {
     for (const w of waiters) w();
   }
 
-  /** Appends a message and delivers it at once when a consumer has room. */
-  enqueue(message: Message): void {
-    this.ready.push(new QueueEntry(this, this.nextSeq++, message));
-    this.stats.published++;
-    if (this.consumers.length !== 0 && !this.dispatching) this.dispatch();
+  // ---- messages in and out -----------------------------------------------------------------
+
+  /**
+   * Appends a message (or hands it straight to a consumer when nothing is
+   * waiting ahead of it). Returns false when a length limit with x-overflow
+   * reject-publish(-dlx) refuses it: the publisher gets a nack.
+   */
+  enqueue(message: Message): boolean {
+    const s = this.settings;
+    // RabbitMQ will_overflow: checked against the ready length before any delivery attempt.
+    if (this.limited && s.overflow !== 'drop-head' && this.wouldOverflow(message)) {
+      if (s.overflow === 'reject-publish-dlx') this.deadLetter(message, 'maxlen');
+      return false;
+    }
+    let expiresAt = 0;
+    if (message.ttl >= 0 || s.messageTtl >= 0) {
+      const ttl = message.ttl < 0 ? s.messageTtl : s.messageTtl < 0 ? message.ttl : Math.min(message.ttl, s.messageTtl);
+      expiresAt = Date.now() + ttl;
+    }
+    const entry = new QueueEntry(this, this.nextSeq++, message, expiresAt);
+    this.entered(entry);
+    // RabbitMQ attempt_delivery: straight to a consumer when the queue is empty (so TTL 0 means "now or never").
+    if (this.ready.length === 0 && this.consumerList.all.length !== 0 && !this.dispatching) {
+      const c = this.consumerList.pick();
+      if (c !== undefined) {
+        this.deliverTo(c, entry);
+        return true;
+      }
+    }
+    this.ready.push(entry);
+    if (this.limited) this.dropOverLimit();
+    if (expiresAt !== 0) {
+      this.timed = true;
+      this.expireHead();
+    }
+    if (this.consumerList.all.length !== 0 && !this.dispatching) this.dispatch();
+    return true;
   }
 
-  /** basic.get: takes the head message (the caller tracks it as unacked unless no-ack). */
+  /** basic.get: takes the head message (the caller tracks it as unacked unless no-ack); renews x-expires. */
   take(noAck: boolean): QueueEntry | undefined {
-    const entry = this.ready.shift();
+    this.touch();
+    let entry = this.ready.shift();
+    while (entry !== undefined && entry.expiresAt !== 0 && entry.expiresAt <= Date.now()) {
+      this.removed(entry, 'expired');
+      entry = this.ready.shift();
+    }
+    if (this.timed) this.expireHead();
     if (entry === undefined) return undefined;
     this.stats.delivered++;
-    if (!noAck) this.unackedCount++;
+    if (noAck) this.removed(entry, null);
+    else this.unackedCount++;
     return entry;
   }
 
-  /** An unacked entry was acknowledged (or rejected without requeue). */
+  /** An unacked entry was acknowledged. */
   settle(entry: QueueEntry): void {
-    this.unackedCount--;
+    this.release(entry);
     this.stats.acked++;
+    this.removed(entry, null);
+  }
+
+  /** An unacked entry was rejected without requeue: dead-lettered (reason rejected) when the queue has a DLX. */
+  reject(entry: QueueEntry): void {
+    this.release(entry);
+    this.removed(entry, 'rejected');
+  }
+
+  /**
+   * Puts unacked entries back at their original positions (RabbitMQ keeps
+   * publication order on requeue since 2.7.0), marked redelivered. They keep
+   * their expiry: one that expired meanwhile goes when it reaches the head.
+   */
+  requeue(entries: QueueEntry[]): void {
+    if (entries.length === 0) return;
+    for (const e of entries) this.release(e);
+    if (this.deleted) {
+      for (const e of entries) this.removed(e, null);
+      return;
+    }
+    // Newest first, so each one goes in front of the previous when they precede the ready list.
+    entries.sort((a, b) => b.seq - a.seq);
+    for (const e of entries) {
+      e.redelivered = true;
+      e.deliveryTag = 0;
+      this.stats.redelivered++;
+      if (e.expiresAt !== 0) this.timed = true;
+      this.ready.requeue(e);
+    }
+    if (this.limited) this.dropOverLimit();
+    if (this.timed) this.expireHead();
+    this.scheduleDispatch();
+  }
+
+  /** Removes every ready message; returns how many. */
+  purge(): number {
+    const entries = this.ready.drain();
+    for (const e of entries) this.removed(e, null);
+    this.ttlTimer.clear();
+    this.relieve();
+    return entries.length;
+  }
+
+  /** Drops all state at deletion; returns the consumers to cancel. */
+  markDeleted(): Consumer[] {
+    this.deleted = true;
+    this.purge();
+    this.idleTimer.clear();
+    return this.consumerList.all.splice(0, this.consumerList.all.length);
+  }
+
+  /** Every new entry enters the queue here (the persistence seam: one hook for "stored"). */
+  private entered(_entry: QueueEntry): void {
+    this.stats.published++;
+  }
+
+  /**
+   * Every entry leaves the queue for good here: acked, delivered no-ack,
+   * expired, dropped by a length limit, rejected, purged or deleted (the
+   * persistence seam: one hook for "removed"). reason, when set, dead-letters it.
+   */
+  private removed(entry: QueueEntry, reason: DeadLetterReason | null): void {
+    if (reason !== null) this.deadLetter(entry.message, reason);
+  }
+
+  private deadLetter(message: Message, reason: DeadLetterReason): void {
+    if (this.settings.deadLetterExchange !== undefined && this.deadLetterer !== null) {
+      this.deadLetterer.deadLetter(this, message, reason);
+    }
+  }
+
+  /** Undoes an unacked entry's bookkeeping. */
+  private release(entry: QueueEntry): void {
+    this.unackedCount--;
     const c = entry.consumer;
     if (c !== null) {
       c.unacked--;
@@ -154,156 +291,169 @@ export class Queue {
     }
   }
 
-  /**
-   * Puts unacked entries back at their original positions (RabbitMQ keeps
-   * publication order on requeue since 2.7.0), marked redelivered.
-   */
-  requeue(entries: QueueEntry[]): void {
-    if (entries.length === 0) return;
-    for (const e of entries) this.settle(e);
-    if (this.deleted) return;
-    // Newest first, so each one goes in front of the previous when they precede the ready list.
-    entries.sort((a, b) => b.seq - a.seq);
-    for (const e of entries) {
-      e.redelivered = true;
-      e.deliveryTag = 0;
-      this.stats.redelivered++;
-      this.insertBySeq(e);
-    }
-    this.scheduleDispatch();
+  // ---- length limits and TTL ---------------------------------------------------------------
+
+  private wouldOverflow(message: Message): boolean {
+    const s = this.settings;
+    return (s.maxLength >= 0 && this.ready.length >= s.maxLength) || (s.maxLengthBytes >= 0 && this.ready.bytes + message.size > s.maxLengthBytes);
   }
 
-  /** Removes every ready message; returns how many. */
-  purge(): number {
-    const n = this.ready.length;
-    this.ready.drain();
-    this.relieve();
-    return n;
+  /** x-overflow drop-head: drops (or dead-letters, reason maxlen) head messages until within the limits. */
+  private dropOverLimit(): void {
+    const s = this.settings;
+    if (s.overflow !== 'drop-head') return;
+    while ((s.maxLength >= 0 && this.ready.length > s.maxLength) || (s.maxLengthBytes >= 0 && this.ready.bytes > s.maxLengthBytes)) {
+      this.removed(this.ready.shift() as QueueEntry, 'maxlen');
+    }
   }
+
+  /**
+   * Drops (or dead-letters, reason expired) expired messages at the head and
+   * arms the timer for the new head's expiry. Only the head expires (RabbitMQ:
+   * a long-TTL message shields expired ones behind it). Yields every
+   * EXPIRE_BUDGET drops.
+   */
+  private expireHead(): void {
+    const ready = this.ready;
+    const now = Date.now();
+    let n = 0;
+    for (;;) {
+      const head = ready.peek();
+      if (head === undefined || head.expiresAt === 0) {
+        if (head === undefined) this.timed = false;
+        break;
+      }
+      if (head.expiresAt > now) {
+        this.ttlTimer.armBy(head.expiresAt, now);
+        break;
+      }
+      if (n++ === EXPIRE_BUDGET) {
+        if (!this.expireScheduled) {
+          this.expireScheduled = true;
+          setImmediate(this.expireLater);
+        }
+        break;
+      }
+      this.removed(ready.shift() as QueueEntry, 'expired');
+    }
+    if (n !== 0 && this.flowWaiters.size !== 0 && ready.length <= FLOW_LOW) this.relieve();
+  }
+
+  // ---- queue expiry (x-expires) ------------------------------------------------------------
+
+  /** The queue was used (basic.get, redeclare): restarts the x-expires countdown. */
+  touch(): void {
+    if (this.settings.expires >= 0) this.idleSince = Date.now();
+  }
+
+  private armIdle(): void {
+    const ms = this.settings.expires;
+    if (ms < 0 || this.deleted || this.consumerList.all.length !== 0) {
+      this.idleTimer.clear();
+      return;
+    }
+    const now = Date.now();
+    this.idleSince = now;
+    this.idleTimer.arm(now + ms, now);
+  }
+
+  private checkIdle(): void {
+    const ms = this.settings.expires;
+    if (ms < 0 || this.deleted || this.consumerList.all.length !== 0) return;
+    const now = Date.now();
+    if (now >= this.idleSince + ms) this.onExpire(this);
+    else this.idleTimer.arm(this.idleSince + ms, now);
+  }
+
+  // ---- policies ----------------------------------------------------------------------------
+
+  /**
+   * A policy now applies (or none: both undefined). Recomputes the settings
+   * and acts at once: a lower length limit trims (drop-head), a new x-expires
+   * restarts its countdown. A new message TTL applies to messages published
+   * from now on (RabbitMQ stores the expiry with each message).
+   */
+  applyPolicy(name: string | undefined, definition: Record<string, unknown> | undefined): void {
+    const old = this.settings;
+    this.policyName = name;
+    this.settings = resolveQueueSettings(this.arguments, definition);
+    this.limited = this.settings.maxLength >= 0 || this.settings.maxLengthBytes >= 0;
+    if (this.limited) this.dropOverLimit();
+    if (this.settings.expires !== old.expires) this.armIdle();
+  }
+
+  // ---- consumers and delivery --------------------------------------------------------------
 
   /** Registers a consumer and starts delivering to it. */
   addConsumer(c: Consumer): void {
-    let i = this.consumers.length;
-    while (i > 0 && (this.consumers[i - 1] as Consumer).priority < c.priority) i--;
-    this.consumers.splice(i, 0, c);
-    if (this.consumers.length > 1 && (this.consumers[0] as Consumer).priority !== (this.consumers[this.consumers.length - 1] as Consumer).priority) {
-      this.mixedPriorities = true;
-    }
+    this.consumerList.add(c);
     this.hadConsumers = true;
+    this.idleTimer.clear();
     this.scheduleDispatch();
   }
 
   /** Unregisters a consumer; returns true when it was the last one and the queue is auto-delete. */
   removeConsumer(c: Consumer): boolean {
-    const i = this.consumers.indexOf(c);
-    if (i < 0) return false;
-    this.consumers.splice(i, 1);
-    if (this.rr > i) this.rr--;
-    if (this.consumers.length === 0) {
-      this.mixedPriorities = false;
-      this.relieve();
-      return this.autoDelete;
+    if (!this.consumerList.remove(c)) return false;
+    if (this.consumerList.all.length !== 0) {
+      // Single active consumer: the next one may have taken over.
+      this.scheduleDispatch();
+      return false;
     }
-    return false;
-  }
-
-  /** Drops all state at deletion; returns the consumers to cancel. */
-  markDeleted(): Consumer[] {
-    this.deleted = true;
-    this.ready.drain();
     this.relieve();
-    return this.consumers.splice(0, this.consumers.length);
+    this.armIdle();
+    return this.autoDelete;
   }
 
   /** Delivers on the next turn of the event loop (after acks free capacity, after drain). */
   scheduleDispatch(): void {
-    if (this.dispatchScheduled || this.deleted || this.consumers.length === 0) return;
+    if (this.dispatchScheduled || this.deleted || this.consumerList.all.length === 0) return;
     this.dispatchScheduled = true;
     setImmediate(this.dispatchLater);
   }
 
-  /** Hands ready messages to consumers with capacity, round robin. */
+  /** Hands ready messages to consumers with capacity; expired ones are dropped instead, never delivered. */
   dispatch(): void {
     if (this.dispatching || this.deleted) return;
     this.dispatching = true;
     try {
       let budget = DISPATCH_BUDGET;
       while (this.ready.length !== 0) {
-        const c = this.mixedPriorities ? this.nextByPriority() : this.nextRoundRobin();
+        const c = this.consumerList.pick();
         if (c === undefined) return;
         if (--budget === 0) {
           this.scheduleDispatch();
           return;
         }
         const entry = this.ready.shift() as QueueEntry;
-        this.stats.delivered++;
-        if (!c.noAck) {
-          c.unacked++;
-          this.unackedCount++;
-          entry.consumer = c;
-        }
-        c.owner.deliver(c, entry);
+        if (entry.expiresAt !== 0 && entry.expiresAt <= Date.now()) this.removed(entry, 'expired');
+        else this.deliverTo(c, entry);
       }
     } finally {
       this.dispatching = false;
+      if (this.timed) this.expireHead();
       if (this.flowWaiters.size !== 0 && this.ready.length <= FLOW_LOW) this.relieve();
     }
   }
 
-  private nextRoundRobin(): Consumer | undefined {
-    const cs = this.consumers;
-    const n = cs.length;
-    if (n === 0) return undefined;
-    if (this.rr >= n) this.rr = 0;
-    for (let k = 0; k < n; k++) {
-      const i = this.rr + k < n ? this.rr + k : this.rr + k - n;
-      const c = cs[i] as Consumer;
-      if (c.hasCapacity()) {
-        this.rr = i + 1;
-        return c;
-      }
-    }
-    return undefined;
-  }
-
-  /** RabbitMQ consumer priorities: lower-priority consumers only get messages when all higher ones are blocked. */
-  private nextByPriority(): Consumer | undefined {
-    const cs = this.consumers;
-    let start = 0;
-    while (start < cs.length) {
-      const p = (cs[start] as Consumer).priority;
-      let end = start;
-      while (end < cs.length && (cs[end] as Consumer).priority === p) end++;
-      for (let i = start; i < end; i++) {
-        const c = cs[i] as Consumer;
-        if (c.hasCapacity()) {
-          // Round robin within the priority group: move the served consumer to the end of its group.
-          if (i !== end - 1) {
-            cs.splice(i, 1);
-            cs.splice(end - 1, 0, c);
-          }
-          return c;
-        }
-      }
-      start = end;
-    }
-    return undefined;
-  }
-
-  private insertBySeq(e: QueueEntry): void {
-    const head = this.ready.peek();
-    if (head === undefined || e.seq < head.seq) {
-      this.ready.unshift(e);
+  private deliverTo(c: Consumer, entry: QueueEntry): void {
+    this.stats.delivered++;
+    if (c.noAck) {
+      c.owner.deliver(c, entry);
+      this.removed(entry, null);
       return;
     }
-    // Rare: a requeued entry lands between ready ones (e.g. other entries were requeued earlier). Binary search.
-    let lo = 0;
-    let hi = this.ready.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.ready.at(mid) as QueueEntry).seq < e.seq) lo = mid + 1;
-      else hi = mid;
+    c.unacked++;
+    this.unackedCount++;
+    entry.consumer = c;
+    c.owner.deliver(c, entry);
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.onError(e);
     }
-    this.ready.insertAt(lo, e);
   }
 }
