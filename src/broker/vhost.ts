@@ -8,6 +8,7 @@ import { validateHeadersBinding } from './exchange/headers-router.js';
 import type { Message } from './message.js';
 import { Queue } from './queue/queue.js';
 import type { Consumer } from './consumer.js';
+import { DeadLetterPublisher } from './dead-letter.js';
 
 /** exchange.declare arguments as the domain sees them. */
 export interface ExchangeDeclare {
@@ -60,6 +61,8 @@ export class Vhost {
   /** Receives durable definition changes (the broker points it at the store). */
   listener: DefinitionListener = {};
 
+  /** Republishes dead-lettered messages of this vhost's queues. */
+  readonly deadLetters: DeadLetterPublisher = new DeadLetterPublisher(this);
   /** Set by publish() when a queue it enqueued to is congested; the server pauses that publisher. */
   congestedQueue: Queue | null = null;
   /** Number of exchange-to-exchange bindings and alternate exchanges: when 0, routing takes the fast path. */
@@ -188,6 +191,7 @@ export class Vhost {
       arguments: d.arguments,
     });
     q.onError = (e) => this.onError(e);
+    q.deadLetterer = this.deadLetters;
     this.queues.set(name, q);
     // Every queue is bound to the default exchange by its name (routing looks it up directly).
     if (q.durable && !q.isExclusive) this.listener.queueAdded?.(q);
@@ -312,6 +316,12 @@ export class Vhost {
     }
     queues.clear();
     return n;
+  }
+
+  /** Adds to queues every queue message reaches through exchange (all routing rules), without enqueueing. */
+  routeTo(exchange: Exchange, message: Message, queues: Set<Queue>): void {
+    this.routeIndirect(exchange, message, queues);
+    this.visited.clear();
   }
 
   // ---- internals ---------------------------------------------------------------------------

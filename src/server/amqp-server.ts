@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Broker } from '../broker/broker.js';
 import { Connection } from './connection.js';
+import { setMessageRewriter } from '../broker/dead-letter.js';
+import { rewriteMessage } from './message-rewrite.js';
 
 /** The AMQP listener: accepts sockets and runs a Connection for each. */
 export class AmqpServer {
@@ -17,6 +19,7 @@ export class AmqpServer {
     this.config = opts.config;
     this.broker = opts.broker;
     this.logger = opts.logger;
+    setMessageRewriter(rewriteMessage);
   }
 
   /** Starts listening on config.host:config.port (0 = free port); resolves with the bound address. */

@@ -32,6 +32,13 @@ type TxAction =
 const USER_ID = 0x0010;
 const EXPIRATION = 0x0100;
 
+/** reject/nack with requeue=false: the entry leaves its queue and is dead-lettered (Queue.reject does the same). */
+function rejectEntry(e: QueueEntry): void {
+  const q = e.queue;
+  q.settle(e);
+  if (!q.deleted && q.deadLetterer !== null) q.deadLetterer.deadLetter(q, e.message, 'rejected');
+}
+
 const scratchProps: PublishProps = { persistent: false, priority: 0, headers: undefined };
 
 /**
@@ -264,7 +271,7 @@ export class Channel implements ConsumerOwner {
   private reject(tag: number, multiple: boolean, requeue: boolean): void {
     const entries = this.collect(tag, multiple);
     if (requeue) this.requeueEntries(entries);
-    else for (const e of entries) e.queue.settle(e);
+    else for (const e of entries) rejectEntry(e);
     this.afterSettle();
   }
 

@@ -3,6 +3,8 @@ import type { Consumer } from '../consumer.js';
 import type { Message } from '../message.js';
 import { Deque } from './deque.js';
 import { QueueEntry } from './queue-entry.js';
+import type { DeadLetterer } from './dead-letterer.js';
+import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
 
 /** How many deliveries one dispatch pass makes before it yields to the event loop (heartbeats, other sockets). */
 const DISPATCH_BUDGET = 2048;
@@ -46,6 +48,10 @@ export class Queue {
   deleted = false;
   /** Counters for statistics. */
   readonly stats = { published: 0, delivered: 0, acked: 0, redelivered: 0 };
+  /** Behaviour from arguments and policy (queue-settings.ts). */
+  settings: QueueSettings;
+  /** Republishes dead-lettered messages (set by the vhost). */
+  deadLetterer: DeadLetterer | null = null;
 
   private readonly ready = new Deque<QueueEntry>(64);
   /** Resume callbacks of publishers paused by flow control. */
@@ -73,6 +79,7 @@ export class Queue {
     this.autoDelete = opts.autoDelete;
     this.exclusiveOwner = opts.exclusiveOwner;
     this.arguments = opts.arguments;
+    this.settings = resolveQueueSettings(opts.arguments);
   }
 
   /** True for an exclusive queue. */
