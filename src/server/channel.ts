@@ -14,6 +14,7 @@ import { readPublishProps, type PublishProps } from './publish-props.js';
 import { ContentAssembler } from './content-assembler.js';
 import { handleDefinitionMethod } from './definition-methods.js';
 import { ConfirmTracker } from './confirm-tracker.js';
+import { AckTimeoutWatch } from './consumer-timeout.js';
 
 const M = spec.MethodId;
 
@@ -70,10 +71,13 @@ export class Channel implements ConsumerOwner {
   lastQueue = '';
   /** Counters for statistics. */
   readonly stats = { published: 0, delivered: 0, acked: 0 };
+  /** The consumer (delivery acknowledgement) timeout. */
+  private readonly ackWatch: AckTimeoutWatch;
 
   constructor(id: number, conn: Connection) {
     this.id = id;
     this.conn = conn;
+    this.ackWatch = new AckTimeoutWatch(this, conn.config.consumerTimeout);
   }
 
   /** The owning connection, for exclusive-queue checks. */
@@ -245,6 +249,8 @@ export class Channel implements ConsumerOwner {
     if (!c.noAck) {
       entry.deliveryTag = tag;
       this.unacked.set(tag, entry);
+      entry.deliveredAt = Date.now();
+      this.ackWatch.delivered(entry);
     }
     this.stats.delivered++;
     writeDeliver(this.conn.writer, this.id, (c as ServerConsumer).tagBytes, tag, entry.redelivered, entry.message, this.conn.maxPayload);
@@ -430,6 +436,8 @@ export class Channel implements ConsumerOwner {
       entry.deliveryTag = tag;
       entry.consumer = null;
       this.unacked.set(tag, entry);
+      entry.deliveredAt = Date.now();
+      this.ackWatch.delivered(entry);
     }
     writeGetOk(this.conn.writer, this.id, tag, entry.redelivered, entry.message, q.messageCount, this.conn.maxPayload);
   }
@@ -463,6 +471,12 @@ export class Channel implements ConsumerOwner {
     this.send(M.ChannelClose, { replyCode: e.replyCode, replyText: e.replyText, classId: e.classId, methodId: e.methodId });
   }
 
+  /** A delivery stayed unacknowledged past the consumer timeout: close the channel (its messages are requeued). */
+  ackTimedOut(e: ChannelError): void {
+    if (this.state !== 'open') return;
+    this.closeWithError(e);
+  }
+
   /**
    * Releases everything the channel holds: consumers are cancelled (auto-delete
    * queues may go) and unacked messages return to their queues, redelivered.
@@ -470,6 +484,7 @@ export class Channel implements ConsumerOwner {
   teardown(): void {
     this.content.reset();
     this.tx = null;
+    this.ackWatch.stop();
     const vh = this.conn.vhost;
     for (const c of this.consumers.values()) vh?.consumerRemoved(c);
     this.consumers.clear();
