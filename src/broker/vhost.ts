@@ -63,6 +63,8 @@ export class Vhost {
 
   /** Republishes dead-lettered messages of this vhost's queues. */
   readonly deadLetters: DeadLetterPublisher = new DeadLetterPublisher(this);
+  /** Direct reply-to (set by the AMQP server): delivers a default-exchange message addressed to a reply consumer. */
+  directReply: ((message: Message) => boolean) | null = null;
   /** Set by publish() when a queue it enqueued to is congested; the server pauses that publisher. */
   congestedQueue: Queue | null = null;
   /** Number of exchange-to-exchange bindings and alternate exchanges: when 0, routing takes the fast path. */
@@ -286,7 +288,10 @@ export class Vhost {
     exchange.stats.publishIn++;
     if (exchange === this.defaultExchange) {
       const q = this.queues.get(message.routingKey);
-      if (q === undefined) return 0;
+      if (q === undefined) {
+        if (this.directReply !== null && message.routingKey.startsWith('amq.rabbitmq.reply-to.')) return this.directReply(message) ? 1 : 0;
+        return 0;
+      }
       q.enqueue(message);
       if (q.congested) this.congestedQueue = q;
       return 1;

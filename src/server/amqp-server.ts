@@ -5,10 +5,13 @@ import type { Broker } from '../broker/broker.js';
 import { Connection } from './connection.js';
 import { setMessageRewriter } from '../broker/dead-letter.js';
 import { rewriteMessage } from './message-rewrite.js';
+import { DirectReplyTo } from './direct-reply-to.js';
 
 /** The AMQP listener: accepts sockets and runs a Connection for each. */
 export class AmqpServer {
   readonly connections = new Set<Connection>();
+  /** Direct reply-to addresses of this server's channels. */
+  readonly directReplyTo = new DirectReplyTo();
   private readonly config: Config;
   private readonly broker: Broker;
   private readonly logger: Logger;
@@ -58,6 +61,7 @@ export class AmqpServer {
       config: this.config,
       broker: this.broker,
       logger: this.logger,
+      directReplyTo: this.directReplyTo,
       onClosed: (c) => {
         this.connections.delete(c);
         if (this.connections.size === 0) for (const w of this.idleWaiters.splice(0)) w();
