@@ -9,6 +9,7 @@ import type { Message } from './message.js';
 import { effectivePolicy, type Policy } from './policy.js';
 import { Queue } from './queue/queue.js';
 import type { Consumer } from './consumer.js';
+import { DeadLetterPublisher } from './dead-letter.js';
 
 /** exchange.declare arguments as the domain sees them. */
 export interface ExchangeDeclare {
@@ -65,6 +66,10 @@ export class Vhost {
   /** Receives durable definition changes (the broker points it at the store). */
   listener: DefinitionListener = {};
 
+  /** Republishes dead-lettered messages of this vhost's queues. */
+  readonly deadLetters: DeadLetterPublisher = new DeadLetterPublisher(this);
+  /** Direct reply-to (set by the AMQP server): delivers a default-exchange message addressed to a reply consumer. */
+  directReply: ((message: Message) => boolean) | null = null;
   /** Set by publish() when a queue it enqueued to is congested; the server pauses that publisher. */
   congestedQueue: Queue | null = null;
   /** Set by publish() when a queue refused the message (x-overflow reject-publish): the publisher gets a nack. The caller resets it. */
@@ -203,6 +208,7 @@ export class Vhost {
     q.onError = (e) => this.onError(e);
     // x-expires deletes the queue (not dead-lettered).
     q.onExpire = (expired) => this.removeQueue(expired);
+    q.deadLetterer = this.deadLetters;
     this.applyQueuePolicy(q);
     this.queues.set(name, q);
     // Every queue is bound to the default exchange by its name (routing looks it up directly).
@@ -341,7 +347,10 @@ export class Vhost {
     exchange.stats.publishIn++;
     if (exchange === this.defaultExchange) {
       const q = this.queues.get(message.routingKey);
-      if (q === undefined) return 0;
+      if (q === undefined) {
+        if (this.directReply !== null && message.routingKey.startsWith('amq.rabbitmq.reply-to.')) return this.directReply(message) ? 1 : 0;
+        return 0;
+      }
       if (!q.enqueue(message)) this.publishRefused = true;
       if (q.congested) this.congestedQueue = q;
       return 1;
@@ -371,6 +380,12 @@ export class Vhost {
     }
     queues.clear();
     return n;
+  }
+
+  /** Adds to queues every queue message reaches through exchange (all routing rules), without enqueueing. */
+  routeTo(exchange: Exchange, message: Message, queues: Set<Queue>): void {
+    this.routeIndirect(exchange, message, queues);
+    this.visited.clear();
   }
 
   // ---- internals ---------------------------------------------------------------------------

@@ -3,10 +3,15 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Broker } from '../broker/broker.js';
 import { Connection } from './connection.js';
+import { setMessageRewriter } from '../broker/dead-letter.js';
+import { rewriteMessage } from './message-rewrite.js';
+import { DirectReplyTo } from './direct-reply-to.js';
 
 /** The AMQP listener: accepts sockets and runs a Connection for each. */
 export class AmqpServer {
   readonly connections = new Set<Connection>();
+  /** Direct reply-to addresses of this server's channels. */
+  readonly directReplyTo = new DirectReplyTo();
   private readonly config: Config;
   private readonly broker: Broker;
   private readonly logger: Logger;
@@ -17,6 +22,7 @@ export class AmqpServer {
     this.config = opts.config;
     this.broker = opts.broker;
     this.logger = opts.logger;
+    setMessageRewriter(rewriteMessage);
   }
 
   /** Starts listening on config.host:config.port (0 = free port); resolves with the bound address. */
@@ -55,6 +61,7 @@ export class AmqpServer {
       config: this.config,
       broker: this.broker,
       logger: this.logger,
+      directReplyTo: this.directReplyTo,
       onClosed: (c) => {
         this.connections.delete(c);
         if (this.connections.size === 0) for (const w of this.idleWaiters.splice(0)) w();

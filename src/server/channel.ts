@@ -14,6 +14,9 @@ import { readPublishProps, type PublishProps } from './publish-props.js';
 import { ContentAssembler } from './content-assembler.js';
 import { handleDefinitionMethod } from './definition-methods.js';
 import { ConfirmTracker } from './confirm-tracker.js';
+import { AckTimeoutWatch } from './consumer-timeout.js';
+import { REPLY_TO, type ReplyConsumer } from './direct-reply-to.js';
+import { rewriteMessage } from './message-rewrite.js';
 
 const M = spec.MethodId;
 
@@ -28,9 +31,11 @@ type TxAction =
   | { kind: 'ack'; tag: number; multiple: boolean }
   | { kind: 'reject'; tag: number; multiple: boolean; requeue: boolean };
 
-/** Property flag bits of user-id and expiration. */
+/** Property flag bits of user-id, expiration and reply-to. */
 const USER_ID = 0x0010;
 const EXPIRATION = 0x0100;
+const REPLY_TO_FLAG = 0x0200;
+
 
 const scratchProps: PublishProps = { persistent: false, priority: 0, headers: undefined, expiration: -1 };
 
@@ -63,10 +68,15 @@ export class Channel implements ConsumerOwner {
   lastQueue = '';
   /** Counters for statistics. */
   readonly stats = { published: 0, delivered: 0, acked: 0 };
+  /** This channel's amq.rabbitmq.reply-to consumer, if any. */
+  private replyConsumer: ReplyConsumer | null = null;
+  /** The consumer (delivery acknowledgement) timeout. */
+  private readonly ackWatch: AckTimeoutWatch;
 
   constructor(id: number, conn: Connection) {
     this.id = id;
     this.conn = conn;
+    this.ackWatch = new AckTimeoutWatch(this, conn.config.consumerTimeout);
   }
 
   /** The owning connection, for exclusive-queue checks. */
@@ -139,8 +149,9 @@ export class Channel implements ConsumerOwner {
     const p = this.content;
     const mbuf = p.take();
     let props: PublishProps;
+    const flags = p.propsLength >= 2 ? mbuf.readUInt16BE(p.keysLength) : 0;
     try {
-      if (p.propsLength >= 2 && (mbuf.readUInt16BE(p.keysLength) & (USER_ID | EXPIRATION)) !== 0) {
+      if ((flags & (USER_ID | EXPIRATION)) !== 0) {
         this.checkPublishProps(mbuf.subarray(p.keysLength, p.keysLength + p.propsLength));
       }
       props = readPublishProps(mbuf, p.keysLength, p.propsLength, scratchProps);
@@ -149,7 +160,7 @@ export class Channel implements ConsumerOwner {
       if (e instanceof AmqpError && e.replyCode === 502) throw new ConnectionError(541, '');
       throw e;
     }
-    const message = new Message(
+    let message = new Message(
       p.exchange,
       p.routingKey,
       mbuf,
@@ -170,6 +181,7 @@ export class Channel implements ConsumerOwner {
       }
       throw e;
     }
+    if ((flags & REPLY_TO_FLAG) !== 0) message = this.withReplyAddress(message);
     this.stats.published++;
     if (this.tx !== null) {
       this.tx.push({ kind: 'publish', exchange, message, mandatory: p.mandatory });
@@ -182,6 +194,17 @@ export class Channel implements ConsumerOwner {
       if (refused) this.confirms.nack(seq);
       this.conn.confirmPending(this);
     }
+  }
+
+  /** Direct reply-to: reply_to amq.rabbitmq.reply-to becomes this channel's reply address (RabbitMQ maybe_set_fast_reply_to). */
+  private withReplyAddress(message: Message): Message {
+    const start = message.keysLength;
+    if (decodeProperties(message.raw, start, start + message.propsLength).replyTo !== REPLY_TO) return message;
+    const rc = this.replyConsumer;
+    if (rc === null) throw new ChannelError(406, 'fast reply consumer does not exist', 60, 40);
+    return rewriteMessage(message, message.exchange, message.routingKey, (props) => {
+      props.replyTo = rc.address;
+    });
   }
 
   /** RabbitMQ validates user-id (must be the connection's user) and expiration (a non-negative integer string). */
@@ -245,9 +268,20 @@ export class Channel implements ConsumerOwner {
     if (!c.noAck) {
       entry.deliveryTag = tag;
       this.unacked.set(tag, entry);
+      entry.deliveredAt = Date.now();
+      this.ackWatch.delivered(entry);
     }
     this.stats.delivered++;
     writeDeliver(this.conn.writer, this.id, (c as ServerConsumer).tagBytes, tag, entry.redelivered, entry.message, this.conn.maxPayload);
+  }
+
+  /** A direct reply-to reply for this channel's reply consumer; false once the channel is closing. */
+  deliverReply(tagBytes: Buffer, message: Message): boolean {
+    if (this.state !== 'open') return false;
+    this.stats.delivered++;
+    // RabbitMQ 3.10 (deliver_reply) sends the next tag without consuming it: replies need no ack.
+    writeDeliver(this.conn.writer, this.id, tagBytes, this.nextTag + 1, false, message, this.conn.maxPayload);
+    return true;
   }
 
   /** The queue was deleted: tell clients that understand basic.cancel from the server. */
@@ -347,6 +381,10 @@ export class Channel implements ConsumerOwner {
       case M.BasicConsume:
         return this.consume(a);
       case M.BasicCancel: {
+        if (this.replyConsumer !== null && this.replyConsumer.tag === a.consumerTag) {
+          this.conn.directReplyTo.remove(this.replyConsumer);
+          this.replyConsumer = null;
+        }
         const c = this.consumers.get(a.consumerTag);
         if (c !== undefined) {
           this.consumers.delete(a.consumerTag);
@@ -395,6 +433,7 @@ export class Channel implements ConsumerOwner {
   }
 
   private consume(a: spec.BasicConsumeArgs): void {
+    if (a.queue === REPLY_TO) return this.consumeReplyTo(a);
     const queue = this.vhost.getQueue(this.resolveQueue(a.queue), this.conn);
     let tag = a.consumerTag;
     if (tag === '') tag = 'amq.ctag-' + randomBytes(16).toString('base64url');
@@ -418,6 +457,15 @@ export class Channel implements ConsumerOwner {
     queue.addConsumer(c);
   }
 
+  /** basic.consume of the direct reply-to pseudo-queue: no queue, just a reply address for this channel. */
+  private consumeReplyTo(a: spec.BasicConsumeArgs): void {
+    let tag = a.consumerTag;
+    if (tag === '') tag = 'amq.ctag-' + randomBytes(16).toString('base64url');
+    else if (this.consumers.has(tag)) throw new ConnectionError(530, `attempt to reuse consumer tag '${tag}'`);
+    this.replyConsumer = this.conn.directReplyTo.consume(this, tag, a.noAck, this.replyConsumer);
+    if (!a.nowait) this.send(M.BasicConsumeOk, { consumerTag: tag });
+  }
+
   private get(queueName: string, noAck: boolean): void {
     const q = this.vhost.getQueue(queueName, this.conn);
     const entry = q.take(noAck);
@@ -430,6 +478,8 @@ export class Channel implements ConsumerOwner {
       entry.deliveryTag = tag;
       entry.consumer = null;
       this.unacked.set(tag, entry);
+      entry.deliveredAt = Date.now();
+      this.ackWatch.delivered(entry);
     }
     writeGetOk(this.conn.writer, this.id, tag, entry.redelivered, entry.message, q.messageCount, this.conn.maxPayload);
   }
@@ -466,6 +516,12 @@ export class Channel implements ConsumerOwner {
     this.send(M.ChannelClose, { replyCode: e.replyCode, replyText: e.replyText, classId: e.classId, methodId: e.methodId });
   }
 
+  /** A delivery stayed unacknowledged past the consumer timeout: close the channel (its messages are requeued). */
+  ackTimedOut(e: ChannelError): void {
+    if (this.state !== 'open') return;
+    this.closeWithError(e);
+  }
+
   /**
    * Releases everything the channel holds: consumers are cancelled (auto-delete
    * queues may go) and unacked messages return to their queues, redelivered.
@@ -473,6 +529,11 @@ export class Channel implements ConsumerOwner {
   teardown(): void {
     this.content.reset();
     this.tx = null;
+    this.ackWatch.stop();
+    if (this.replyConsumer !== null) {
+      this.conn.directReplyTo.remove(this.replyConsumer);
+      this.replyConsumer = null;
+    }
     const vh = this.conn.vhost;
     for (const c of this.consumers.values()) vh?.consumerRemoved(c);
     this.consumers.clear();

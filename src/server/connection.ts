@@ -11,6 +11,7 @@ import type { Vhost } from '../broker/vhost.js';
 import type { User } from '../auth/users.js';
 import type { Config } from '../config.js';
 import { Channel } from './channel.js';
+import type { DirectReplyTo } from './direct-reply-to.js';
 import { OutputWriter } from './output-writer.js';
 import { serverProperties } from './server-properties.js';
 import { isSupportedMechanism, MECHANISMS, parseSaslResponse } from './sasl.js';
@@ -27,6 +28,8 @@ export interface ConnectionContext {
   config: Config;
   broker: Broker;
   logger: Logger;
+  /** The server's direct reply-to registry. */
+  directReplyTo: DirectReplyTo;
   /** Called once when the socket is gone. */
   onClosed(conn: Connection): void;
 }
@@ -62,6 +65,11 @@ export class Connection {
   deliveryBlocked = false;
   /** Bytes received (for statistics). */
   bytesIn = 0;
+
+  /** The server's direct reply-to registry (channels consume amq.rabbitmq.reply-to through it). */
+  get directReplyTo(): DirectReplyTo {
+    return this.ctx.directReplyTo;
+  }
 
   private readonly ctx: ConnectionContext;
   private log: Logger;
@@ -343,6 +351,7 @@ export class Connection {
       throw new ConnectionError(530, `access to vhost '${vhost.name}' refused for user '${user.name}'`, 10, 40);
     }
     this.vhost = vhost;
+    vhost.directReply ??= this.ctx.directReplyTo.deliver;
     this.state = 'open';
     if (this.handshakeTimer !== null) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;

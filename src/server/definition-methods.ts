@@ -1,5 +1,6 @@
 import * as spec from '../amqp/spec.generated.js';
 import type { Channel } from './channel.js';
+import { REPLY_TO } from './direct-reply-to.js';
 
 const M = spec.MethodId;
 
@@ -35,6 +36,12 @@ export function handleDefinitionMethod(ch: Channel, id: number, a: any): boolean
       return true;
 
     case M.QueueDeclare: {
+      // RabbitMQ: the direct reply-to pseudo-queue and live reply addresses "exist", empty, with one consumer.
+      if (a.queue.startsWith(REPLY_TO) && ch.conn.directReplyTo.exists(a.queue)) {
+        ch.lastQueue = a.queue;
+        if (!a.nowait) ch.send(M.QueueDeclareOk, { queue: a.queue, messageCount: 0, consumerCount: 1 });
+        return true;
+      }
       const name = a.passive && a.queue === '' ? ch.resolveQueue('') : a.queue;
       const q = ch.vhost.declareQueue(
         name,

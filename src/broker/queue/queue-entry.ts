@@ -23,6 +23,8 @@ export class QueueEntry {
   deliveryTag = 0;
   /** The consumer it was delivered to; null for basic.get. */
   consumer: Consumer | null = null;
+  /** When it was last delivered for an ack (ms since the epoch), for the consumer timeout. */
+  deliveredAt = 0;
 
   constructor(queue: Queue, seq: number, message: Message, expiresAt: number) {
     this.queue = queue;

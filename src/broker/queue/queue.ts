@@ -272,7 +272,7 @@ export class Queue {
    * persistence seam: one hook for "removed"). reason, when set, dead-letters it.
    */
   private removed(entry: QueueEntry, reason: DeadLetterReason | null): void {
-    if (reason !== null) this.deadLetter(entry.message, reason);
+    if (reason !== null && !this.deleted) this.deadLetter(entry.message, reason);
   }
 
   private deadLetter(message: Message, reason: DeadLetterReason): void {
