@@ -23,6 +23,12 @@ export class Message {
   readonly priority: number;
   /** The headers property, decoded only when present (needed by headers exchanges). */
   readonly headers: FieldTable | undefined;
+  /** Persistence (store/): record id (0 = not stored, STORE_REFUSED = refused during a store alarm). */
+  storeId = 0;
+  /** Persistence: number of stored queue entries that reference this body. */
+  storeRefs = 0;
+  /** Persistence: 0 none, 1 body waiting in the filling batch, 2 body written (or being written). */
+  storeState = 0;
 
   constructor(
     exchange: string,

@@ -1,5 +1,5 @@
 import { fieldTableKey } from '../broker/field-table-key.js';
-import type { Definitions, Store, StoredBinding, StoredExchange, StoredQueue } from './store.js';
+import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
 
 /** Definitions kept in memory: lost at exit, like a broker without a data directory. */
 export class MemoryStore implements Store {
@@ -7,6 +7,7 @@ export class MemoryStore implements Store {
   private readonly exchanges = new Map<string, StoredExchange>();
   private readonly queues = new Map<string, StoredQueue>();
   private readonly bindings = new Map<string, StoredBinding>();
+  private readonly policies = new Map<string, StoredPolicy>();
 
   async open(): Promise<void> {}
   async close(): Promise<void> {}
@@ -17,6 +18,7 @@ export class MemoryStore implements Store {
       exchanges: [...this.exchanges.values()],
       queues: [...this.queues.values()],
       bindings: [...this.bindings.values()],
+      policies: [...this.policies.values()],
     };
   }
 
@@ -43,6 +45,12 @@ export class MemoryStore implements Store {
   }
   deleteBinding(b: StoredBinding): void {
     this.bindings.delete(bindingKey(b));
+  }
+  putPolicy(p: StoredPolicy): void {
+    this.policies.set(p.vhost + '\u0000' + p.name, p);
+  }
+  deletePolicy(vhost: string, name: string): void {
+    this.policies.delete(vhost + '\u0000' + name);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FieldTable } from '../broker/field-table-types.js';
+import type { MessageStore } from '../broker/message-store.js';
 
 /** A durable exchange as stored. */
 export interface StoredExchange {
@@ -30,12 +31,23 @@ export interface StoredBinding {
   arguments: FieldTable;
 }
 
+/** A policy as stored. */
+export interface StoredPolicy {
+  vhost: string;
+  name: string;
+  pattern: string;
+  applyTo: string;
+  priority: number;
+  definition: Record<string, unknown>;
+}
+
 /** Everything recovery rebuilds the broker from. */
 export interface Definitions {
   vhosts: string[];
   exchanges: StoredExchange[];
   queues: StoredQueue[];
   bindings: StoredBinding[];
+  policies: StoredPolicy[];
 }
 
 /**
@@ -55,4 +67,8 @@ export interface Store {
   deleteQueue(vhost: string, name: string): void;
   putBinding(b: StoredBinding): void;
   deleteBinding(b: StoredBinding): void;
+  putPolicy(p: StoredPolicy): void;
+  deletePolicy(vhost: string, name: string): void;
+  /** Message persistence; absent for a store that keeps no messages (the memory store). */
+  readonly messages?: MessageStore;
 }

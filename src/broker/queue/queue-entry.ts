@@ -18,6 +18,8 @@ export class QueueEntry {
   deliveryTag = 0;
   /** The consumer it was delivered to; null for basic.get. */
   consumer: Consumer | null = null;
+  /** Persistence (store/): 0 not stored, 1 index record waiting in the filling batch, 2 written (or being written). */
+  storeState = 0;
 
   constructor(queue: Queue, seq: number, message: Message) {
     this.queue = queue;

@@ -1,6 +1,7 @@
 import type { FieldTable } from '../field-table-types.js';
 import type { Consumer } from '../consumer.js';
 import type { Message } from '../message.js';
+import type { QueueJournal } from '../message-store.js';
 import { Deque } from './deque.js';
 import { QueueEntry } from './queue-entry.js';
 
@@ -46,6 +47,8 @@ export class Queue {
   deleted = false;
   /** Counters for statistics. */
   readonly stats = { published: 0, delivered: 0, acked: 0, redelivered: 0 };
+  /** Persistence: set on durable queues by the message store (null = nothing is stored). */
+  journal: QueueJournal | null = null;
 
   private readonly ready = new Deque<QueueEntry>(64);
   /** Resume callbacks of publishers paused by flow control. */
@@ -109,7 +112,9 @@ export class Queue {
 
   /** Appends a message and delivers it at once when a consumer has room. */
   enqueue(message: Message): void {
-    this.ready.push(new QueueEntry(this, this.nextSeq++, message));
+    const entry = new QueueEntry(this, this.nextSeq++, message);
+    if (this.journal !== null && message.persistent) this.journal.enqueued(entry); // persistence hook
+    this.ready.push(entry);
     this.stats.published++;
     if (this.consumers.length !== 0 && !this.dispatching) this.dispatch();
   }
@@ -120,11 +125,24 @@ export class Queue {
     if (entry === undefined) return undefined;
     this.stats.delivered++;
     if (!noAck) this.unackedCount++;
+    if (entry.storeState !== 0) this.persistDelivery(entry, noAck); // persistence hook
     return entry;
+  }
+
+  /** Persistence hook: a stored entry was delivered (no-ack: it is gone; otherwise mark it delivered once). */
+  private persistDelivery(entry: QueueEntry, noAck: boolean): void {
+    const j = this.journal as QueueJournal;
+    if (noAck) j.removed(entry);
+    else if (!entry.redelivered) j.delivered(entry);
   }
 
   /** An unacked entry was acknowledged (or rejected without requeue). */
   settle(entry: QueueEntry): void {
+    this.unlink(entry);
+    if (entry.storeState !== 0) (this.journal as QueueJournal).removed(entry); // persistence hook
+  }
+
+  private unlink(entry: QueueEntry): void {
     this.unackedCount--;
     this.stats.acked++;
     const c = entry.consumer;
@@ -140,8 +158,11 @@ export class Queue {
    */
   requeue(entries: QueueEntry[]): void {
     if (entries.length === 0) return;
-    for (const e of entries) this.settle(e);
-    if (this.deleted) return;
+    for (const e of entries) this.unlink(e);
+    if (this.deleted) {
+      for (const e of entries) if (e.storeState !== 0) (this.journal as QueueJournal).removed(e); // persistence hook
+      return;
+    }
     // Newest first, so each one goes in front of the previous when they precede the ready list.
     entries.sort((a, b) => b.seq - a.seq);
     for (const e of entries) {
@@ -156,9 +177,26 @@ export class Queue {
   /** Removes every ready message; returns how many. */
   purge(): number {
     const n = this.ready.length;
-    this.ready.drain();
+    const gone = this.ready.drain();
+    if (this.journal !== null) this.journalRemoveAll(gone); // persistence hook
     this.relieve();
     return n;
+  }
+
+  /** Persistence hook: stored entries dropped by purge or deletion. */
+  private journalRemoveAll(entries: QueueEntry[]): void {
+    const j = this.journal as QueueJournal;
+    for (const e of entries) if (e.storeState !== 0) j.removed(e);
+  }
+
+  /** Persistence (recovery): appends a stored message at its stored position, before any consumer exists. */
+  restore(seq: number, message: Message, redelivered: boolean): QueueEntry {
+    const entry = new QueueEntry(this, seq, message);
+    entry.redelivered = redelivered;
+    this.ready.push(entry);
+    this.stats.published++;
+    if (seq >= this.nextSeq) this.nextSeq = seq + 1;
+    return entry;
   }
 
   /** Registers a consumer and starts delivering to it. */
@@ -190,7 +228,8 @@ export class Queue {
   /** Drops all state at deletion; returns the consumers to cancel. */
   markDeleted(): Consumer[] {
     this.deleted = true;
-    this.ready.drain();
+    const gone = this.ready.drain();
+    if (this.journal !== null) this.journalRemoveAll(gone); // persistence hook
     this.relieve();
     return this.consumers.splice(0, this.consumers.length);
   }
@@ -223,6 +262,7 @@ export class Queue {
           entry.consumer = c;
         }
         c.owner.deliver(c, entry);
+        if (entry.storeState !== 0) this.persistDelivery(entry, c.noAck); // persistence hook
       }
     } finally {
       this.dispatching = false;
