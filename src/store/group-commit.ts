@@ -1,37 +1,78 @@
 import type { Logger } from 'pino';
 import type { Message } from '../broker/message.js';
-import { STORE_REFUSED, type DurabilityWaiter } from '../broker/message-store.js';
+import { STORE_REFUSED, type DurabilityWaiter, type QueueJournal } from '../broker/message-store.js';
 import type { QueueEntry } from '../broker/queue/queue-entry.js';
-import { DELIVERED, PROBE_KEY, bodyKey, indexKey, indexValue } from './keys.js';
+import { PROBE_KEY, bodyKey, indexKey, indexValue, watermarkKey, watermarkValue } from './keys.js';
 
-/** One LevelDB batch operation. */
+/** One definition write. */
 export type Op = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
 
-/** Writes one batch with sync: true (fsync before it resolves). */
-export type BatchWriter = (ops: Op[]) => Promise<void>;
+/** A LevelDB chained batch as GroupCommit uses it (classic-level's ChainedBatch). */
+export interface BatchSink {
+  put(key: Buffer, value: Buffer): unknown;
+  del(key: Buffer): unknown;
+  readonly length: number;
+  /** Writes the batch; GroupCommit always passes sync: true (fsync before it resolves). */
+  write(options: { sync: boolean }): Promise<void>;
+  /** Discards an unwritten batch. */
+  close(): Promise<void>;
+}
 
-/** Gives the qid of the queue an entry belongs to. */
-export type QidOf = (entry: QueueEntry) => number;
+/**
+ * A durable queue's records: its qid (key prefix) and its delivery watermark.
+ * Instead of one record update per delivery, "delivered" is recorded as the
+ * highest seq ever delivered from the queue (one small record per queue per
+ * batch): a queue delivers from the head of its seq-ordered ready list, so every
+ * entry at or below the watermark was delivered at least once, and recovery
+ * marks exactly those redelivered. (With priorities, a queue may deliver out of
+ * seq order; then some undelivered entries below the watermark come back
+ * redelivered too, which the flag's "may have been delivered" meaning allows;
+ * none that was delivered comes back without it.)
+ */
+export class LevelQueueJournal implements QueueJournal {
+  /** Highest seq delivered (0: none). */
+  deliveredSeq = 0;
+  /** Set while the watermark waits in the filling batch. */
+  watermarkDue = false;
+
+  constructor(
+    readonly qid: number,
+    private readonly gc: GroupCommit,
+  ) {}
+
+  enqueued(entry: QueueEntry): void {
+    this.gc.enqueued(entry);
+  }
+  delivered(entry: QueueEntry): void {
+    if (entry.seq <= this.deliveredSeq) return;
+    this.deliveredSeq = entry.seq;
+    if (!this.watermarkDue) this.gc.watermarkDue(this);
+  }
+  removed(entry: QueueEntry): void {
+    this.gc.removed(entry);
+  }
+}
+
+const qidOf = (e: QueueEntry): number => (e.queue.journal as LevelQueueJournal).qid;
 
 /**
  * What one commit will write. Message records are not serialized when they are
  * made but when the batch is written: an entry published and removed (acked,
- * no-ack delivered, purged) before then costs no write at all, and a delivery
- * before then just sets the flag of the one index record.
+ * no-ack delivered, purged) before then costs no write at all.
  */
 class Batch {
   /** Definition records, in call order. */
   defs: Op[] = [];
   /** Entries whose index record is due (storeState 1 until serialized). */
   enqueued: QueueEntry[] = [];
-  /** Written entries delivered for the first time (index record rewritten with DELIVERED). */
-  delivered: QueueEntry[] = [];
   /** Written entries that left their queue (index record deleted). */
   removed: QueueEntry[] = [];
   /** Messages whose body is due (storeState 1 until serialized). */
   bodies: Message[] = [];
   /** Written bodies no entry references any more. */
   deadBodies: Message[] = [];
+  /** Queues whose delivery watermark moved. */
+  watermarks: LevelQueueJournal[] = [];
   /** Channels (or tx) waiting for this batch, and the token each waits with (parallel arrays). */
   waiters: DurabilityWaiter[] = [];
   tokens: number[] = [];
@@ -40,10 +81,10 @@ class Batch {
     return (
       this.defs.length === 0 &&
       this.enqueued.length === 0 &&
-      this.delivered.length === 0 &&
       this.removed.length === 0 &&
       this.bodies.length === 0 &&
       this.deadBodies.length === 0 &&
+      this.watermarks.length === 0 &&
       this.waiters.length === 0
     );
   }
@@ -78,8 +119,7 @@ export class GroupCommit {
   };
 
   constructor(
-    private readonly write: BatchWriter,
-    private readonly qidOf: QidOf,
+    private readonly openBatch: () => BatchSink,
     private readonly logger: Logger,
   ) {}
 
@@ -118,11 +158,10 @@ export class GroupCommit {
     this.schedule();
   }
 
-  /** First delivery of a stored entry. */
-  delivered(entry: QueueEntry): void {
-    // Not yet serialized: the flag is taken from the entry when it is.
-    if (entry.storeState !== 2) return;
-    this.filling.delivered.push(entry);
+  /** A queue's delivery watermark moved. */
+  watermarkDue(journal: LevelQueueJournal): void {
+    journal.watermarkDue = true;
+    this.filling.watermarks.push(journal);
     this.schedule();
   }
 
@@ -180,41 +219,53 @@ export class GroupCommit {
     }
     this.filling = new Batch();
     this.inFlight = b;
-    const ops = this.serialize(b);
-    if (ops.length === 0) {
+    let sink: BatchSink;
+    try {
+      sink = this.openBatch();
+      this.serialize(b, sink);
+    } catch (err) {
+      this.writeFailed(b, err, 0);
+      return;
+    }
+    const records = sink.length;
+    if (records === 0) {
       // Everything cancelled out (e.g. published and acked within the batch): nothing to sync.
+      void sink.close();
       this.done(b, true, false);
       return;
     }
-    this.write(ops).then(
+    sink.write({ sync: true }).then(
       () => this.done(b, true, true),
-      (err: unknown) => {
-        this.logger.error({ err, records: ops.length }, 'message store write failed: resource alarm raised, persistent publishes are nacked');
-        this.done(b, false, true);
-      },
+      (err: unknown) => this.writeFailed(b, err, records),
     );
   }
 
-  private serialize(b: Batch): Op[] {
-    const ops = b.defs;
+  private serialize(b: Batch, sink: BatchSink): void {
+    for (const op of b.defs) {
+      if (op.type === 'put') sink.put(op.key, op.value);
+      else sink.del(op.key);
+    }
     for (const m of b.bodies) {
       if (m.storeState !== 1) continue;
       m.storeState = 2;
-      ops.push({ type: 'put', key: bodyKey(m.storeId, m.propsLength), value: m.raw });
+      sink.put(bodyKey(m.storeId, m.propsLength), m.raw);
     }
     for (const e of b.enqueued) {
       if (e.storeState !== 1) continue;
       e.storeState = 2;
-      const flags = e.redelivered || e.deliveryTag !== 0 || e.consumer !== null ? DELIVERED : 0;
-      ops.push({ type: 'put', key: indexKey(this.qidOf(e), e.seq), value: indexValue(e.message.storeId, flags) });
+      sink.put(indexKey(qidOf(e), e.seq), indexValue(e.message.storeId));
     }
-    for (const e of b.delivered) {
-      if (e.storeState !== 2) continue;
-      ops.push({ type: 'put', key: indexKey(this.qidOf(e), e.seq), value: indexValue(e.message.storeId, DELIVERED) });
+    for (const j of b.watermarks) {
+      j.watermarkDue = false;
+      sink.put(watermarkKey(j.qid), watermarkValue(j.deliveredSeq));
     }
-    for (const e of b.removed) ops.push({ type: 'del', key: indexKey(this.qidOf(e), e.seq) });
-    for (const m of b.deadBodies) ops.push({ type: 'del', key: bodyKey(m.storeId, m.propsLength) });
-    return ops;
+    for (const e of b.removed) sink.del(indexKey(qidOf(e), e.seq));
+    for (const m of b.deadBodies) sink.del(bodyKey(m.storeId, m.propsLength));
+  }
+
+  private writeFailed(b: Batch, err: unknown, records: number): void {
+    this.logger.error({ err, records }, 'message store write failed: resource alarm raised, persistent publishes are nacked');
+    this.done(b, false, true);
   }
 
   private done(b: Batch, ok: boolean, wrote: boolean): void {

@@ -8,7 +8,8 @@
  *   0x04 u16 len vhost, u32 n, n bytes id    -> binding JSON (id = source, destination, key, arguments)
  *   0x05 u16 len vhost, name                 -> policy JSON
  *   0x10 u64 msgId, u32 propsLength          -> message body: the wire form Message.raw, as published
- *   0x11 u32 qid, u64 seq                    -> index record: u64 msgId, u8 flags (bit 0 = delivered)
+ *   0x11 u32 qid, u64 seq                    -> index record: u64 msgId
+ *   0x12 u32 qid                             -> u64 delivery watermark: highest seq delivered (see LevelQueueJournal)
  *
  * One body per message however many durable queues it was routed to; each queue holds
  * small index records in publication order (seq), so a queue's backlog is a key range
@@ -23,12 +24,11 @@ export const BINDING = 0x04;
 export const POLICY = 0x05;
 export const BODY = 0x10;
 export const INDEX = 0x11;
+export const WATERMARK = 0x12;
 
 /** Written (empty) while the store's alarm is raised, to learn when the disk takes writes again. */
 export const PROBE_KEY = Buffer.from('\u0000probe', 'latin1');
 
-/** Index record flag: the entry was delivered at least once (recovered as redelivered). */
-export const DELIVERED = 1;
 
 /** [tag][u16 len][vhost utf8][rest utf8]. */
 export function nameKey(tag: number, vhost: string, rest: string): Buffer {
@@ -82,10 +82,24 @@ export function indexKey(qid: number, seq: number): Buffer {
 }
 
 /** Index record value. */
-export function indexValue(msgId: number, flags: number): Buffer {
-  const v = Buffer.allocUnsafe(9);
+export function indexValue(msgId: number): Buffer {
+  const v = Buffer.allocUnsafe(8);
   writeU64(v, msgId, 0);
-  v[8] = flags;
+  return v;
+}
+
+/** Delivery watermark key of a queue. */
+export function watermarkKey(qid: number): Buffer {
+  const k = Buffer.allocUnsafe(5);
+  k[0] = WATERMARK;
+  k.writeUInt32BE(qid, 1);
+  return k;
+}
+
+/** Delivery watermark value. */
+export function watermarkValue(seq: number): Buffer {
+  const v = Buffer.allocUnsafe(8);
+  writeU64(v, seq, 0);
   return v;
 }
 

@@ -1,20 +1,22 @@
 import type { Logger } from 'pino';
 import type { Message } from '../broker/message.js';
 import type { Queue } from '../broker/queue/queue.js';
-import type { Op } from './group-commit.js';
-import { BODY, DELIVERED, INDEX, describeKey, readU64, tagRange } from './keys.js';
+import type { LevelQueueJournal, Op } from './group-commit.js';
+import { BODY, INDEX, WATERMARK, describeKey, readU64, tagRange } from './keys.js';
 import type { Db } from './level-store.js';
 import { decodeStoredMessage } from './stored-message.js';
 
 /** Records read per iterator step. */
 const STEP = 1000;
 
+/** A recovered durable queue with its journal attached. */
+export type JournaledQueue = Queue & { journal: LevelQueueJournal };
+
 /** One queue's index records, in seq order (parallel arrays: no object per record). */
 interface QueueIndex {
-  queue: Queue;
+  queue: JournaledQueue;
   seqs: number[];
   msgIds: number[];
-  flags: number[];
 }
 
 /** What recovery learned about the id spaces. */
@@ -33,16 +35,24 @@ export interface RecoveryResult {
  * 2. the bodies referenced are read once each and shared by every queue
  *    holding them; unreferenced bodies (e.g. a crash between an ack and the body's
  *    deletion) are deleted;
- * 3. entries are appended to their queues in seq order, redelivered when their
- *    record says they were delivered.
+ * 3. entries are appended to their queues in seq order, redelivered when at or
+ *    below their queue's delivery watermark.
  * Undecodable records are logged with their key and skipped. The clean-up
  * deletions are written in one synced batch before the listener opens.
  */
-export async function recoverMessages(db: Db, byQid: Map<number, Queue>, logger: Logger): Promise<RecoveryResult> {
+export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>, logger: Logger): Promise<RecoveryResult> {
   const indexes = new Map<number, QueueIndex>();
   const refs = new Map<number, number>();
   const cleanup: Op[] = [];
   const result: RecoveryResult = { maxMsgId: 0, maxQid: 0, entries: 0 };
+
+  // 0. delivery watermarks
+  for await (const [key, value] of db.iterator(tagRange(WATERMARK))) {
+    const q = key.length === 5 ? byQid.get(key.readUInt32BE(1)) : undefined;
+    if (q === undefined) cleanup.push({ type: 'del', key });
+    else if (value.length !== 8) logger.error({ key: describeKey(key) }, 'skipping undecodable delivery watermark record');
+    else q.journal.deliveredSeq = readU64(value, 0);
+  }
 
   // 1. index records
   let current: QueueIndex | undefined;
@@ -53,7 +63,7 @@ export async function recoverMessages(db: Db, byQid: Map<number, Queue>, logger:
       const batch = await it.nextv(STEP);
       if (batch.length === 0) break;
       for (const [key, value] of batch) {
-        if (key.length !== 13 || value.length !== 9) {
+        if (key.length !== 13 || value.length !== 8) {
           logger.error({ key: describeKey(key) }, 'skipping undecodable message index record');
           continue;
         }
@@ -64,7 +74,7 @@ export async function recoverMessages(db: Db, byQid: Map<number, Queue>, logger:
         if (qid !== currentQid) {
           currentQid = qid;
           const q = byQid.get(qid);
-          current = q === undefined ? undefined : { queue: q, seqs: [], msgIds: [], flags: [] };
+          current = q === undefined ? undefined : { queue: q, seqs: [], msgIds: [] };
           if (current !== undefined) indexes.set(qid, current);
         }
         if (current === undefined) {
@@ -73,7 +83,6 @@ export async function recoverMessages(db: Db, byQid: Map<number, Queue>, logger:
         }
         current.seqs.push(readU64(key, 5));
         current.msgIds.push(msgId);
-        current.flags.push(value[8] as number);
         refs.set(msgId, (refs.get(msgId) ?? 0) + 1);
       }
     }
@@ -119,7 +128,8 @@ export async function recoverMessages(db: Db, byQid: Map<number, Queue>, logger:
 
   // 3. queues
   for (const [, ix] of indexes) {
-    const { queue, seqs, msgIds, flags } = ix;
+    const { queue, seqs, msgIds } = ix;
+    const watermark = queue.journal.deliveredSeq;
     let missing = 0;
     for (let i = 0; i < seqs.length; i++) {
       const m = messages.get(msgIds[i] as number);
@@ -127,7 +137,8 @@ export async function recoverMessages(db: Db, byQid: Map<number, Queue>, logger:
         missing++;
         continue;
       }
-      const e = queue.restore(seqs[i] as number, m, ((flags[i] as number) & DELIVERED) !== 0);
+      const seq = seqs[i] as number;
+      const e = queue.restore(seq, m, seq <= watermark);
       e.storeState = 2;
       result.entries++;
     }

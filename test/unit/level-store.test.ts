@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Message } from '../../src/broker/message.js';
 import { STORE_REFUSED, type DurabilityWaiter } from '../../src/broker/message-store.js';
 import { Queue } from '../../src/broker/queue/queue.js';
-import { GroupCommit } from '../../src/store/group-commit.js';
+import { GroupCommit, LevelQueueJournal } from '../../src/store/group-commit.js';
 import { BODY, INDEX } from '../../src/store/keys.js';
 import { LevelStore } from '../../src/store/level-store.js';
 
@@ -186,17 +186,22 @@ describe('LevelStore messages', () => {
 describe('GroupCommit', () => {
   it('a failed write fails its waiters, raises the alarm (publishes refused) and clears it once writes succeed', async () => {
     let failing = true;
-    const writes: number[] = [];
-    const gc = new GroupCommit(
-      async (ops) => {
-        writes.push(ops.length);
-        if (failing) throw new Error('disk full');
-      },
-      () => 1,
-      silent,
-    );
+    const gc = new GroupCommit(() => {
+      let n = 0;
+      return {
+        put: () => n++,
+        del: () => n++,
+        get length() {
+          return n;
+        },
+        write: async () => {
+          if (failing) throw new Error('disk full');
+        },
+        close: async () => {},
+      };
+    }, silent);
     const q = new Queue('q', '/', { durable: true, autoDelete: false, exclusiveOwner: null, arguments: {} });
-    q.journal = gc;
+    q.journal = new LevelQueueJournal(1, gc);
     const outcome = (): Promise<string> =>
       new Promise((resolve) => {
         const w: DurabilityWaiter = { durable: () => resolve('durable'), failed: () => resolve('failed') };

@@ -31,6 +31,7 @@ export const M = {
   BASIC_CANCEL: id(60, 30), BASIC_CANCEL_OK: id(60, 31),
   BASIC_PUBLISH: id(60, 40), BASIC_RETURN: id(60, 50),
   BASIC_DELIVER: id(60, 60), BASIC_ACK: id(60, 80), BASIC_NACK: id(60, 120),
+  CONFIRM_SELECT: id(85, 10), CONFIRM_SELECT_OK: id(85, 11),
 };
 
 const NAMES = new Map(Object.entries(M).map(([k, v]) => [v, k.toLowerCase().replace('_', '.').replace(/_/g, '-')]));
@@ -110,13 +111,15 @@ function frame(type, channel, payload) {
 }
 
 /**
- * basic.publish + content header (no properties: transient) + body frame(s) for one message.
+ * basic.publish + content header (no properties: transient; or only delivery-mode 2 when `persistent`)
+ * + body frame(s) for one message.
  * Returns the bytes and the offset of the first body byte, where the caller patches the sequence.
  */
-export function publishFrames(channel, exchange, routingKey, body, frameMax) {
+export function publishFrames(channel, exchange, routingKey, body, frameMax, persistent = false) {
   const method = methodFrame(channel, M.BASIC_PUBLISH,
     new ArgWriter(64).short(0).shortstr(exchange).shortstr(routingKey).bits(false, false).result());
-  const hdr = Buffer.alloc(14); // class, weight, body size (64 bit), property flags = 0
+  const hdr = Buffer.alloc(persistent ? 15 : 14); // class, weight, body size (64 bit), property flags (+ delivery-mode)
+  if (persistent) { hdr.writeUInt16BE(0x1000, 12); hdr[14] = 2; }
   hdr.writeUInt16BE(60, 0);
   hdr.writeUInt32BE(Math.floor(body.length / 2 ** 32), 4);
   hdr.writeUInt32BE(body.length >>> 0, 8);
