@@ -6,8 +6,9 @@ import { BODY, INDEX, WATERMARK, describeKey, readU64, tagRange } from './keys.j
 import type { Db } from './level-store.js';
 import { decodeStoredMessage } from './stored-message.js';
 
-/** Records read per iterator step. */
+/** Records read per iterator step, and the bytes one step may buffer (classic-level stops a step at 16 KiB by default: 16 bodies). */
 const STEP = 1000;
+const STEP_BYTES = 4 * 1024 * 1024;
 
 /** A recovered durable queue with its journal attached. */
 export type JournaledQueue = Queue & { journal: LevelQueueJournal };
@@ -57,7 +58,7 @@ export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>
   // 1. index records
   let current: QueueIndex | undefined;
   let currentQid = -1;
-  const it = db.iterator(tagRange(INDEX));
+  const it = db.iterator({ ...tagRange(INDEX), highWaterMarkBytes: STEP_BYTES } as never);
   try {
     for (;;) {
       const batch = await it.nextv(STEP);
@@ -92,7 +93,7 @@ export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>
 
   // 2. bodies
   const messages = new Map<number, Message>();
-  const bodies = db.iterator(tagRange(BODY));
+  const bodies = db.iterator({ ...tagRange(BODY), highWaterMarkBytes: STEP_BYTES } as never);
   try {
     for (;;) {
       const batch = await bodies.nextv(STEP);
