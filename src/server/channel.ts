@@ -476,6 +476,8 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
   private answerCommit(): void {
     const commit = ++this.txCommits;
     const store = this.conn.messageStore;
+    // Resource alarm: persistent messages of this commit may not have been written.
+    if (store !== undefined && store.alarm) return this.failed(commit);
     if (store !== undefined && (store.hasPendingWrites || this.txCommitsAnswered < commit - 1)) {
       store.waitDurable(this, commit);
       return;
