@@ -14,16 +14,26 @@ import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger } from './log.js';
 import { AmqpServer } from './server/amqp-server.js';
+import { LevelStore } from './store/level-store.js';
+import { MemoryStore } from './store/memory-store.js';
 
 export type { Config } from './config.js';
 export { defaultConfig } from './config.js';
 export { ConfigError, loadConfig, type LoadConfigOptions } from './config-load.js';
 export { createLogger } from './log.js';
 
+/** Where a broker keeps definitions and persistent messages. */
+export type StoreKind = 'leveldb' | 'memory';
+
 /** Options for an in-process broker; any Config field may be overridden. */
 export interface StartOptions extends Partial<Config> {
   /** Read this rabbitmq.conf-style file first (then the overrides above win). */
   configFile?: string;
+  /**
+   * 'leveldb' (in `<dataDir>/leveldb`) or 'memory' (nothing survives close). Default: leveldb when a
+   * data dir is given, memory with the throwaway temp dir.
+   */
+  store?: StoreKind;
 }
 
 /** A running in-process broker. */
@@ -67,11 +77,17 @@ export function formatAddress(a: ListenAddress): string {
  * Starts the broker, the AMQP listener and the management HTTP API from a complete Config,
  * logging one line per listener. On failure, whatever was started is stopped again.
  */
-export async function startServices(config: Config, logger: Logger): Promise<BrokerServices> {
+export async function startServices(config: Config, logger: Logger, storeKind: StoreKind = 'leveldb'): Promise<BrokerServices> {
   await mkdir(config.dataDir, { recursive: true });
-  const broker = new Broker({ config, logger });
-  await broker.start();
+  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger) : new MemoryStore();
+  const broker = new Broker({ config, logger, store });
   const undo: Array<() => Promise<void>> = [() => broker.close()];
+  try {
+    await broker.start();
+  } catch (e) {
+    await broker.close().catch(() => undefined);
+    throw e;
+  }
   try {
     const server = new AmqpServer({ config, broker, logger });
     const amqp = await server.listen();
@@ -126,7 +142,7 @@ const EMBEDDED_DEFAULTS: Partial<Config> = {
 
 /** Starts a broker in this process. Defaults: port 0, management port 0, a temp data dir, log level 'silent'. */
 export async function startBroker(options: StartOptions = {}): Promise<BrokerHandle> {
-  const { configFile, ...rest } = options;
+  const { configFile, store, ...rest } = options;
   const fromFile = configFile ? readConfigFile(configFile) : {};
   // Explicit `undefined` must not erase a default.
   const overrides = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<Config>;
@@ -139,7 +155,7 @@ export async function startBroker(options: StartOptions = {}): Promise<BrokerHan
 
   let services: BrokerServices;
   try {
-    services = await startServices(config, createLogger(config.logLevel));
+    services = await startServices(config, createLogger(config.logLevel), store ?? (tempDir ? 'memory' : 'leveldb'));
   } catch (e) {
     await removeTemp();
     throw e;

@@ -20,6 +20,8 @@ function describeStartError(e: unknown): string {
       return `cannot listen on ${where}: address already in use (is another broker running?)`;
     case 'EADDRNOTAVAIL':
       return `cannot listen on ${where}: address not available on this host`;
+    case 'EDATADIRLOCKED':
+      return err.message;
     case 'EACCES':
       return `permission denied for ${where}`;
     default:

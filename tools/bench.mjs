@@ -95,7 +95,8 @@ function scenarioLines(r) {
   const verified = v ? `${v.verified} verified (${v.missing} missing, ${v.duplicates} duplicates` +
     `${v.foreign ? `, ${v.foreign} foreign` : ''}${v.left_in_queue ? `, ${v.left_in_queue} left in the queue` : ''}` +
     `${v.drained === false ? ', not drained' : ''})` : 'not verified';
-  const lines = [`${r.name}: ${r.publish_rate ?? '-'} msg/s published, ${r.deliver_rate ?? '-'} msg/s delivered, ${verified}${r.ok ? '' : ' FAILED'}`];
+  const confirmed = r.confirm_rate !== null && r.confirm_rate !== undefined ? `${r.confirm_rate} msg/s confirmed${r.nacked ? ` (${r.nacked} nacked)` : ''}, ` : '';
+  const lines = [`${r.name}: ${r.publish_rate ?? '-'} msg/s published, ${confirmed}${r.deliver_rate ?? '-'} msg/s delivered, ${verified}${r.ok ? '' : ' FAILED'}`];
   const parts = [];
   if (r.broker_rss_kb) parts.push(`broker RSS ${fmtMiB(r.broker_rss_kb.end)} MiB (start ${fmtMiB(r.broker_rss_kb.start)}, peak ${fmtMiB(r.broker_rss_kb.peak)}), CPU ${r.broker_cpu_pct} %`);
   if (r.bench_cpu_pct !== null) parts.push(`bench CPU ${r.bench_cpu_pct} %`);

@@ -18,6 +18,8 @@ export class Broker {
   readonly store: Store;
   readonly vhosts = new Map<string, Vhost>();
   readonly users = new UserStore();
+  /** True while start() rebuilds from the store: nothing is written back. */
+  private recovering = false;
 
   constructor(opts: { config: Config; logger: Logger; store?: Store }) {
     this.config = opts.config;
@@ -25,40 +27,72 @@ export class Broker {
     this.store = opts.store ?? new MemoryStore();
   }
 
-  /** Opens the store, rebuilds durable definitions, creates the default vhost and user. */
+  /**
+   * Opens the store, rebuilds durable definitions and then the durable queues'
+   * messages, creates the default vhost and user. Recovery writes nothing back:
+   * the store listeners are attached only once it is done.
+   */
   async start(): Promise<void> {
+    const started = performance.now();
     await this.store.open();
     const defs = await this.store.loadDefinitions();
-    for (const name of defs.vhosts) this.addVhost(name);
     const c = this.config;
-    this.addVhost(c.defaultVhost);
-    // Recovery: declare as they were, without writing them back.
-    // Policies first, so recovered queues and exchanges get theirs as they are declared.
-    for (const p of defs.policies) {
-      const v = this.addVhost(p.vhost);
-      try {
-        v.setPolicy(parsePolicy(p.vhost, p.name, { pattern: p.pattern, definition: p.definition, priority: p.priority, applyTo: p.applyTo }));
-      } catch (err) {
-        this.logger.error({ err, vhost: p.vhost, policy: p.name }, 'stored policy is invalid; skipped');
+    this.recovering = true;
+    try {
+      for (const name of defs.vhosts) this.addVhost(name);
+      // Policies first, so recovered queues and exchanges get theirs as they are declared.
+      for (const p of defs.policies) {
+        this.recoverOne({ vhost: p.vhost, policy: p.name }, () =>
+          this.addVhost(p.vhost).setPolicy(
+            parsePolicy(p.vhost, p.name, { pattern: p.pattern, definition: p.definition, priority: p.priority, applyTo: p.applyTo }),
+          ),
+        );
       }
+      // Declare as they were; a definition that no longer fits (e.g. a binding whose queue record was unreadable) is logged and skipped.
+      for (const x of defs.exchanges) {
+        this.recoverOne({ vhost: x.vhost, exchange: x.name }, () =>
+          this.addVhost(x.vhost).declareExchange(x.name, x.type, { passive: false, durable: true, autoDelete: x.autoDelete, internal: x.internal, arguments: x.arguments }),
+        );
+      }
+      for (const q of defs.queues) {
+        this.recoverOne({ vhost: q.vhost, queue: q.name }, () =>
+          this.addVhost(q.vhost).declareQueue(q.name, { passive: false, durable: true, exclusive: false, autoDelete: q.autoDelete, arguments: q.arguments }, this),
+        );
+      }
+      for (const b of defs.bindings) {
+        this.recoverOne({ vhost: b.vhost, source: b.source, destination: b.destination, routingKey: b.routingKey }, () => {
+          const v = this.addVhost(b.vhost);
+          if (b.destinationType === 'queue') v.bindQueue(b.destination, b.source, b.routingKey, b.arguments, this);
+          else v.bindExchange(b.destination, b.source, b.routingKey, b.arguments);
+        });
+      }
+    } finally {
+      this.recovering = false;
     }
-    for (const x of defs.exchanges) {
-      const v = this.addVhost(x.vhost);
-      v.declareExchange(x.name, x.type, { passive: false, durable: true, autoDelete: x.autoDelete, internal: x.internal, arguments: x.arguments });
-    }
-    for (const q of defs.queues) {
-      const v = this.addVhost(q.vhost);
-      v.declareQueue(q.name, { passive: false, durable: true, exclusive: false, autoDelete: q.autoDelete, arguments: q.arguments }, this);
-    }
-    for (const b of defs.bindings) {
-      const v = this.addVhost(b.vhost);
-      if (b.destinationType === 'queue') v.bindQueue(b.destination, b.source, b.routingKey, b.arguments, this);
-      else v.bindExchange(b.destination, b.source, b.routingKey, b.arguments);
+    const messages = this.store.messages;
+    let recoveredMessages = 0;
+    if (messages !== undefined) {
+      for (const v of this.vhosts.values()) for (const q of v.queues.values()) if (q.durable) messages.attach(q);
+      await messages.recover((vhost, name) => this.vhosts.get(vhost)?.queues.get(name));
+      for (const v of this.vhosts.values()) for (const q of v.queues.values()) recoveredMessages += q.messageCount;
     }
     for (const v of this.vhosts.values()) v.listener = storeListener(this.store, v.name);
+    this.addVhost(c.defaultVhost);
+    this.logger.info(
+      { vhosts: this.vhosts.size, queues: defs.queues.length, messages: recoveredMessages, ms: Math.round(performance.now() - started) },
+      'recovered definitions and messages',
+    );
     if (!this.users.users.has(c.defaultUser)) {
       this.users.add(c.defaultUser, c.defaultPass, ['administrator']);
       this.users.setPermissions(c.defaultUser, c.defaultVhost, { configure: '.*', write: '.*', read: '.*' });
+    }
+  }
+
+  private recoverOne(what: Record<string, string>, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.error({ ...what, err }, 'skipping a stored definition that cannot be restored');
     }
   }
 
@@ -69,8 +103,10 @@ export class Broker {
       v = new Vhost(name);
       v.onError = (err) => this.logger.error({ err, vhost: name }, 'internal error in deferred delivery');
       this.vhosts.set(name, v);
-      this.store.putVhost(name);
-      v.listener = storeListener(this.store, name);
+      if (!this.recovering) {
+        this.store.putVhost(name);
+        v.listener = storeListener(this.store, name);
+      }
     }
     return v;
   }
@@ -93,7 +129,10 @@ function storeListener(store: Store, vhost: string): DefinitionListener {
     exchangeAdded: (x) =>
       store.putExchange({ vhost, name: x.name, type: x.type, durable: true, autoDelete: x.autoDelete, internal: x.internal, arguments: x.arguments }),
     exchangeDeleted: (x) => store.deleteExchange(vhost, x.name),
-    queueAdded: (q) => store.putQueue({ vhost, name: q.name, durable: true, autoDelete: q.autoDelete, arguments: q.arguments }),
+    queueAdded: (q) => {
+      store.putQueue({ vhost, name: q.name, durable: true, autoDelete: q.autoDelete, arguments: q.arguments });
+      store.messages?.attach(q);
+    },
     queueDeleted: (q) => store.deleteQueue(vhost, q.name),
     bindingAdded: (s, d, routingKey, args) =>
       store.putBinding({ vhost, source: s.name, destination: d.name, destinationType: kind(d), routingKey, arguments: args }),

@@ -25,6 +25,12 @@ export class Message {
   readonly headers: FieldTable | undefined;
   /** The expiration property in ms (per-message TTL), -1 when absent. */
   readonly ttl: number;
+  /** Persistence (store/): record id (0 = not stored, STORE_REFUSED = refused during a store alarm). */
+  storeId = 0;
+  /** Persistence: number of stored queue entries that reference this body. */
+  storeRefs = 0;
+  /** Persistence: 0 none, 1 body waiting in the filling batch, 2 body written (or being written). */
+  storeState = 0;
 
   constructor(
     exchange: string,

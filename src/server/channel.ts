@@ -7,10 +7,11 @@ import { Message } from '../broker/message.js';
 import type { QueueEntry } from '../broker/queue/queue-entry.js';
 import type { Queue } from '../broker/queue/queue.js';
 import type { Vhost } from '../broker/vhost.js';
+import { STORE_REFUSED, type DurabilityWaiter, type MessageStore } from '../broker/message-store.js';
 import type { Connection } from './connection.js';
 import { writeDeliver, writeGetOk, writeReturn } from './content-writer.js';
 import { decodeProperties } from '../amqp/codec/properties.js';
-import { readPublishProps, type PublishProps } from './publish-props.js';
+import { readPublishProps, type PublishProps } from '../amqp/codec/publish-props.js';
 import { ContentAssembler } from './content-assembler.js';
 import { handleDefinitionMethod } from './definition-methods.js';
 import { ConfirmTracker } from './confirm-tracker.js';
@@ -45,7 +46,7 @@ const scratchProps: PublishProps = { persistent: false, priority: 0, headers: un
  * vhost; AMQP errors thrown by them close this channel (soft) or the
  * connection (hard), which the connection decides.
  */
-export class Channel implements ConsumerOwner {
+export class Channel implements ConsumerOwner, DurabilityWaiter {
   readonly id: number;
   readonly conn: Connection;
   /** 'closing': we sent channel.close and discard everything until close-ok. */
@@ -61,6 +62,9 @@ export class Channel implements ConsumerOwner {
   /** Publisher confirms (confirm mode). */
   readonly confirms = new ConfirmTracker();
   private tx: TxAction[] | null = null;
+  /** tx.commit calls so far, and how many have had their commit-ok (it waits for the disk). */
+  private txCommits = 0;
+  private txCommitsAnswered = 0;
   private nextTag = 0;
   /** The publish whose content is being assembled. */
   private readonly content = new ContentAssembler();
@@ -192,6 +196,14 @@ export class Channel implements ConsumerOwner {
       const seq = this.confirms.next();
       // x-overflow reject-publish: nacked if any queue it was routed to refused it (RabbitMQ).
       if (refused) this.confirms.nack(seq);
+      else {
+        // Persistence: a message written to a durable queue is confirmed once its batch is on disk.
+        const sid = message.storeId;
+        if (sid > 0) {
+          this.confirms.hold(seq);
+          (this.conn.messageStore as MessageStore).waitDurable(this, seq);
+        } else if (sid === STORE_REFUSED) this.confirms.nack(seq);
+      }
       this.conn.confirmPending(this);
     }
   }
@@ -205,6 +217,31 @@ export class Channel implements ConsumerOwner {
     return rewriteMessage(message, message.exchange, message.routingKey, (props) => {
       props.replyTo = rc.address;
     });
+  }
+
+  /** DurabilityWaiter: publishes (confirm mode) or commits (tx mode) up to token are on disk. */
+  durable(token: number): void {
+    if (this.state !== 'open') return;
+    if (this.confirm) {
+      this.confirms.release(token);
+      this.conn.confirmPending(this);
+      return;
+    }
+    while (this.txCommitsAnswered < token) {
+      this.txCommitsAnswered++;
+      this.send(M.TxCommitOk, {});
+    }
+  }
+
+  /** DurabilityWaiter: the write failed (the store raised its alarm): nack the confirms; a commit fails the connection. */
+  failed(token: number): void {
+    if (this.state !== 'open') return;
+    if (this.confirm) {
+      this.confirms.fail(token);
+      this.conn.confirmPending(this);
+      return;
+    }
+    this.conn.closeWithError(new ConnectionError(541, 'message store write failed; transaction not committed'));
   }
 
   /** RabbitMQ validates user-id (must be the connection's user) and expiration (a non-negative integer string). */
@@ -421,7 +458,7 @@ export class Channel implements ConsumerOwner {
       case M.TxCommit:
         if (this.tx === null) throw new ChannelError(406, 'channel is not transactional');
         this.commit();
-        return this.send(M.TxCommitOk, {});
+        return this.answerCommit();
       case M.TxRollback:
         if (this.tx === null) throw new ChannelError(406, 'channel is not transactional');
         this.tx = [];
@@ -495,6 +532,20 @@ export class Channel implements ConsumerOwner {
     }
     // RabbitMQ (complete_tx): everything else is applied, then a refused publish (x-overflow reject-publish) fails the commit.
     if (refused) throw new ChannelError(406, 'partial tx completion');
+  }
+
+  /** tx.commit-ok once the commit's writes are durable (and after the commit-oks before it). */
+  private answerCommit(): void {
+    const commit = ++this.txCommits;
+    const store = this.conn.messageStore;
+    // Resource alarm: persistent messages of this commit may not have been written.
+    if (store !== undefined && store.alarm) return this.failed(commit);
+    if (store !== undefined && (store.hasPendingWrites || this.txCommitsAnswered < commit - 1)) {
+      store.waitDurable(this, commit);
+      return;
+    }
+    this.txCommitsAnswered = commit;
+    this.send(M.TxCommitOk, {});
   }
 
   /** "" means the channel's most recently declared queue (404 when there is none). */

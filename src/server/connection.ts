@@ -9,6 +9,7 @@ import type { Broker } from '../broker/broker.js';
 import type { Queue } from '../broker/queue/queue.js';
 import type { Vhost } from '../broker/vhost.js';
 import type { User } from '../auth/users.js';
+import type { MessageStore } from '../broker/message-store.js';
 import type { Config } from '../config.js';
 import { Channel } from './channel.js';
 import type { DirectReplyTo } from './direct-reply-to.js';
@@ -65,6 +66,8 @@ export class Connection {
   deliveryBlocked = false;
   /** Bytes received (for statistics). */
   bytesIn = 0;
+  /** Message persistence (absent with the memory store): channels wait on it for confirms and tx.commit-ok. */
+  readonly messageStore: MessageStore | undefined;
 
   /** The server's direct reply-to registry (channels consume amq.rabbitmq.reply-to through it). */
   get directReplyTo(): DirectReplyTo {
@@ -97,6 +100,7 @@ export class Connection {
     this.socket = socket;
     this.ctx = ctx;
     this.config = ctx.config;
+    this.messageStore = ctx.broker.store.messages;
     this.name = `${socket.remoteAddress}:${socket.remotePort} -> ${socket.localAddress}:${socket.localPort}`;
     this.log = ctx.logger.child({ connection: this.name });
     this.frameMax = ctx.config.frameMax;

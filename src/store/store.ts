@@ -1,4 +1,5 @@
 import type { FieldTable } from '../broker/field-table-types.js';
+import type { MessageStore } from '../broker/message-store.js';
 
 /** A durable exchange as stored. */
 export interface StoredExchange {
@@ -71,4 +72,6 @@ export interface Store {
   /** Adds or replaces the policy named p.name in p.vhost. */
   putPolicy(p: StoredPolicy): void;
   deletePolicy(vhost: string, name: string): void;
+  /** Message persistence; absent for a store that keeps no messages (the memory store). */
+  readonly messages?: MessageStore;
 }

@@ -49,16 +49,17 @@ function isReadyLine(line) {
 }
 
 /**
- * Starts `node <main> --port 0 --management-port 0 --data-dir <tmp> --log-level info` in `root`.
+ * Starts `node <main> --port 0 --management-port 0 --data-dir <tmp or dataDir> --log-level info` in `root`.
  * Resolves once the AMQP listener is announced; rejects (after killing the child) if it exits
  * first or stays silent for `timeoutMs`. All its output goes to <tmp>/broker.log.
  */
-export async function startWarren({ root, main = 'dist/main.js', nodeArgs = [], timeoutMs = 30000, logLevel = 'info' }) {
+export async function startWarren({ root, main = 'dist/main.js', nodeArgs = [], timeoutMs = 30000, logLevel = 'info', dataDir: givenDataDir }) {
   const mainPath = path.resolve(root, main);
   if (!fs.existsSync(mainPath)) throw new Error(`${mainPath} not found: run "npm run build" first ("npm run bench" does)`);
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-bench-'));
-  const dataDir = path.join(baseDir, 'data');
-  fs.mkdirSync(dataDir);
+  // `dataDir` (optional): start on an existing data directory (e.g. to time recovery); cleanup() leaves it alone.
+  const dataDir = givenDataDir ?? path.join(baseDir, 'data');
+  if (!givenDataDir) fs.mkdirSync(dataDir);
   const logPath = path.join(baseDir, 'broker.log');
   const log = fs.createWriteStream(logPath);
   const args = [...nodeArgs, mainPath, '--port', '0', '--management-port', '0', '--data-dir', dataDir, '--log-level', logLevel];

@@ -9,9 +9,22 @@ const YIELD_BYTES = 1024 * 1024; // then let the consumer's reads in (same event
 
 /** Publishes as fast as the socket drains, never more than `maxInflight` ahead of `consumer`. */
 export class Producer {
-  /** opts: {queue, size, nonce, maxInflight, consumer, channel} */
+  /**
+   * opts: {queue, size, nonce, maxInflight, consumer, channel, persistent, confirmWindow}; with confirmWindow
+   * (the channel must be in confirm mode) at most that many publishes are unconfirmed at a time.
+   */
   constructor(conn, opts) {
     this.conn = conn;
+    this.confirmWindow = opts.confirmWindow ?? 0;
+    this.confirmed = 0; // highest confirmed sequence number (1-based, as the broker counts)
+    this.nacked = 0;
+    if (this.confirmWindow) {
+      conn.onConfirm = (tag, multiple, ack) => {
+        if (!ack) this.nacked += multiple ? Math.max(0, tag - this.confirmed) : 1;
+        if (tag > this.confirmed) this.confirmed = tag;
+        if (this.waitConfirm && this.published - this.confirmed < this.confirmWindow) { this.waitConfirm = false; this.schedule(); }
+      };
+    }
     this.sock = conn.socket;
     this.consumer = opts.consumer;
     this.maxInflight = opts.maxInflight;
@@ -19,7 +32,7 @@ export class Producer {
     this.published = 0;
     this.pauses = 0;        // times the in-flight cap stopped the producer
     this.maxSeenInflight = 0;
-    this.running = false; this.waitDrain = false; this.waitFlow = false; this.scheduled = false;
+    this.running = false; this.waitDrain = false; this.waitFlow = false; this.waitConfirm = false; this.scheduled = false;
     this.pumpLater = () => { this.scheduled = false; this.pump(); };
     this.sock.on('drain', () => { if (this.waitDrain) { this.waitDrain = false; this.pump(); } });
 
@@ -29,6 +42,7 @@ export class Producer {
     // opts.priorities: each message gets a pseudo-random priority 0..opts.priorities-1 (priority-queue scenario).
     this.priorities = opts.priorities ?? 0;
     const props = this.priorities > 0 ? { priority: 0 } : {};
+    if (opts.persistent === true) props.persistent = true;
     const one = publishFrames(opts.channel, '', opts.queue, body, conn.frameMax === 0 ? 131072 : conn.frameMax, props);
     this.msgLen = one.buf.length;
     this.seqOffset = one.bodyOffset + 4;
@@ -53,13 +67,18 @@ export class Producer {
   schedule() { if (!this.scheduled) { this.scheduled = true; setImmediate(this.pumpLater); } }
 
   pump() {
-    if (!this.running || this.waitDrain || this.waitFlow || this.conn.error !== null) return;
+    if (!this.running || this.waitDrain || this.waitFlow || this.waitConfirm || this.conn.error !== null) return;
     let written = 0;
     for (;;) {
       const inflight = this.published - this.consumer.delivered;
       if (inflight > this.maxSeenInflight) this.maxSeenInflight = inflight;
-      const room = this.maxInflight - inflight;
+      let room = this.maxInflight - inflight;
       if (room <= 0) { this.waitFlow = true; this.pauses++; return; }
+      if (this.confirmWindow) {
+        const unconfirmed = this.published - this.confirmed;
+        if (unconfirmed >= this.confirmWindow) { this.waitConfirm = true; return; }
+        room = Math.min(room, this.confirmWindow - unconfirmed);
+      }
       const n = room < this.perBatch ? room : this.perBatch;
       const len = n * this.msgLen;
       const out = Buffer.allocUnsafe(len);

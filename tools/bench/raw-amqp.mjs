@@ -127,6 +127,9 @@ export class RawConnection {
   qos(ch, prefetchCount) {
     return this.rpc(ch, M.BASIC_QOS, new ArgWriter(8).long(0).short(prefetchCount).bits(false).result(), M.BASIC_QOS_OK);
   }
+  confirmSelect(ch) {
+    return this.rpc(ch, M.CONFIRM_SELECT, new ArgWriter(4).bits(false).result(), M.CONFIRM_SELECT_OK);
+  }
   async consume(ch, queue, { noAck }) {
     const args = new ArgWriter(64).short(0).shortstr(queue).shortstr('').bits(false, noAck, false, false).table({});
     const r = await this.rpc(ch, M.BASIC_CONSUME, args.result(), M.BASIC_CONSUME_OK);
@@ -297,6 +300,14 @@ export class RawConnection {
         this._fail(new Error(`broker cancelled the consumer on channel ${ch}`));
         return true;
       case M.BASIC_RETURN: this.dState = 3; return true;
+      case M.BASIC_ACK:
+      case M.BASIC_NACK: {
+        // publisher confirms: delivery tag (64 bit), multiple bit
+        const tag = r.buf.readUInt32BE(r.off) * 4294967296 + r.buf.readUInt32BE(r.off + 4);
+        const multiple = (r.buf[r.off + 8] & 1) === 1;
+        if (this.onConfirm) this.onConfirm(tag, multiple, mid === M.BASIC_ACK);
+        return true;
+      }
       default: break;
     }
     const list = this.rpcs.get(ch);

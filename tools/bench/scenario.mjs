@@ -15,6 +15,10 @@ export const SCENARIOS = [
     name: 'priority-1to1', ack: false, prefetch: 0, queueArgs: { 'x-max-priority': 10 }, priorities: 11,
     what: 'as 1to1-noack on an x-max-priority 10 queue, random priorities 0..10',
   },
+  {
+    name: 'persistent-confirms', ack: true, prefetch: 100, persistent: true, durable: true, confirmWindow: 1000, size: 1024,
+    what: '1 KiB persistent messages to a durable queue, publisher confirms (window 1,000), manual ack (prefetch 100)',
+  },
   ...QUEUE_FEATURE_SCENARIOS,
 ];
 
@@ -26,13 +30,14 @@ const STALL_MS = 10000; // drain gives up when nothing arrives for this long
  * RSS/CPU over the window; `brokerExited` (a promise, optional) aborts the run. Scenarios with their own run()
  * get `brokerMain` (the entry file, when the bench started Warren) to start fresh brokers of their own.
  */
-export async function runScenario(scn, { conn, duration, warmup, size, maxInflight, drainTimeout, brokerPid, brokerExited, brokerMain }) {
+export async function runScenario(scn, { conn, duration, warmup, size: defaultSize, maxInflight, drainTimeout, brokerPid, brokerExited, brokerMain }) {
+  const size = scn.size ?? defaultSize;
   if (scn.run) return scn.run({ conn, size, brokerPid, brokerExited, brokerMain });
   const nonce = randomBytes(4).readUInt32LE(0);
   const queue = `warren-bench.${scn.name}`;
   const result = {
     name: scn.name, ok: false, ack: scn.ack, prefetch: scn.prefetch || null, size, duration_s: null,
-    publish_rate: null, deliver_rate: null, published: 0, delivered: 0,
+    publish_rate: null, confirm_rate: null, deliver_rate: null, published: 0, delivered: 0, nacked: 0,
     window: null, verify: null, broker_rss_kb: null, broker_cpu_pct: null, bench_cpu_pct: null,
     max_inflight: maxInflight, max_inflight_seen: 0, producer_paused: 0, drain_s: null, error: null,
   };
@@ -51,23 +56,24 @@ export async function runScenario(scn, { conn, duration, warmup, size, maxInflig
     await Promise.race([Promise.all([pconn.connect(), cconn.connect()]), abort]);
     await pconn.openChannel(1);
     await cconn.openChannel(1);
-    await pconn.queueDeclare(1, queue, { args: scn.queueArgs ?? {} });
+    await pconn.queueDeclare(1, queue, { durable: scn.durable === true, args: scn.queueArgs ?? {} });
+    if (scn.confirmWindow) await pconn.confirmSelect(1);
     await pconn.queuePurge(1, queue); // a run killed half-way may have left messages
     verifier = new Verifier(nonce);
     consumer = new Consumer(cconn, { ack: scn.ack, verifier, channel: 1 });
     cconn.sink = consumer;
     if (scn.ack) await cconn.qos(1, scn.prefetch);
     await cconn.consume(1, queue, { noAck: !scn.ack });
-    producer = new Producer(pconn, { queue, size, nonce, maxInflight, consumer, channel: 1, priorities: scn.priorities });
+    producer = new Producer(pconn, { queue, size, nonce, maxInflight, consumer, channel: 1, priorities: scn.priorities, persistent: scn.persistent, confirmWindow: scn.confirmWindow });
     consumer.producer = producer;
 
     producer.start();
     await sleep(warmup * 1000);
     const proc = brokerPid ? new ProcWindow(brokerPid) : null;
-    const p0 = producer.published, d0 = consumer.delivered, cpu0 = process.cpuUsage(), t0 = performance.now();
+    const p0 = producer.published, c0 = producer.confirmed, d0 = consumer.delivered, cpu0 = process.cpuUsage(), t0 = performance.now();
     if (proc) proc.start();
     await sleep(duration * 1000);
-    const p1 = producer.published, d1 = consumer.delivered, cpu1 = process.cpuUsage(cpu0);
+    const p1 = producer.published, c1 = producer.confirmed, d1 = consumer.delivered, cpu1 = process.cpuUsage(cpu0);
     const secs = (performance.now() - t0) / 1000;
     const procStats = proc ? proc.stop() : null;
     producer.stop();
@@ -75,6 +81,7 @@ export async function runScenario(scn, { conn, duration, warmup, size, maxInflig
     result.duration_s = round(secs, 3);
     result.publish_rate = Math.round((p1 - p0) / secs);
     result.deliver_rate = Math.round((d1 - d0) / secs);
+    if (scn.confirmWindow) result.confirm_rate = Math.round((c1 - c0) / secs);
     result.window = { published: p1 - p0, delivered: d1 - d0 };
     result.bench_cpu_pct = round(((cpu1.user + cpu1.system) / 1e6 / secs) * 100, 1);
     if (procStats) { result.broker_rss_kb = procStats.rss_kb; result.broker_cpu_pct = procStats.cpu_pct; }
@@ -103,7 +110,7 @@ export async function runScenario(scn, { conn, duration, warmup, size, maxInflig
   } catch (e) {
     result.error = e.message;
   } finally {
-    if (producer) { producer.stop(); Object.assign(result, { published: producer.published, max_inflight_seen: producer.maxSeenInflight, producer_paused: producer.pauses }); }
+    if (producer) { producer.stop(); Object.assign(result, { published: producer.published, nacked: producer.nacked, max_inflight_seen: producer.maxSeenInflight, producer_paused: producer.pauses }); }
     if (consumer) result.delivered = consumer.delivered;
     if (result.verify === null && verifier && producer) {
       const { missing } = verifier.missing(producer.published);

@@ -31,6 +31,7 @@ export const M = {
   BASIC_CANCEL: id(60, 30), BASIC_CANCEL_OK: id(60, 31),
   BASIC_PUBLISH: id(60, 40), BASIC_RETURN: id(60, 50),
   BASIC_DELIVER: id(60, 60), BASIC_GET: id(60, 70), BASIC_GET_OK: id(60, 71), BASIC_ACK: id(60, 80), BASIC_NACK: id(60, 120),
+  CONFIRM_SELECT: id(85, 10), CONFIRM_SELECT_OK: id(85, 11),
 };
 
 const NAMES = new Map(Object.entries(M).map(([k, v]) => [v, k.toLowerCase().replace('_', '.').replace(/_/g, '-')]));
@@ -111,8 +112,8 @@ function frame(type, channel, payload) {
 }
 
 /**
- * basic.publish + content header + body frame(s) for one message. Properties (optional, for the queue-feature
- * scenarios): `priority` (a number: the priority octet) and/or `shortstrs`, a list of [flag bit, string] for
+ * basic.publish + content header + body frame(s) for one message. Properties (optional):
+ * `persistent` (delivery-mode 2), `priority` (a number: the priority octet) and/or `shortstrs`, a list of [flag bit, string] for
  * shortstr properties in flag order (e.g. [[0x0400, 'x'], [0x0100, '1000']] = correlation-id, expiration).
  * Returns the bytes, the offset of the first body byte (where the caller patches the sequence), and the offsets
  * of the priority octet and of each shortstr's first character (for patching), -1 / [] when absent.
@@ -122,6 +123,7 @@ export function publishFrames(channel, exchange, routingKey, body, frameMax, pro
     new ArgWriter(64).short(0).shortstr(exchange).shortstr(routingKey).bits(false, false).result());
   const pw = new ArgWriter(32);
   let flags = 0;
+  if (props.persistent === true) { flags |= 0x1000; pw.octet(2); } // delivery-mode 2 (comes before priority)
   if (props.priority !== undefined) flags |= 0x0800;
   for (const [bit] of props.shortstrs ?? []) flags |= bit;
   let prioAt = -1;

@@ -25,6 +25,8 @@ export class QueueEntry {
   consumer: Consumer | null = null;
   /** When it was last delivered for an ack (ms since the epoch), for the consumer timeout. */
   deliveredAt = 0;
+  /** Persistence (store/): 0 not stored, 1 index record waiting in the filling batch, 2 written (or being written). */
+  storeState = 0;
 
   constructor(queue: Queue, seq: number, message: Message, expiresAt: number) {
     this.queue = queue;

@@ -4,6 +4,7 @@ import type { Message } from '../message.js';
 import { ConsumerList } from './consumer-list.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import type { DeadLetterer, DeadLetterReason } from './dead-letterer.js';
+import type { QueueJournal } from '../message-store.js';
 import { QueueEntry } from './queue-entry.js';
 import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
 import { createReadyList, type ReadyList } from './ready-list.js';
@@ -51,6 +52,8 @@ export class Queue {
   policyName: string | undefined = undefined;
   /** Republishes dead-lettered messages (set by the vhost); used only when settings name a dead-letter exchange. */
   deadLetterer: DeadLetterer | null = null;
+  /** Persistence: set on durable queues by the message store (null = nothing is stored). */
+  journal: QueueJournal | null = null;
   /** Called when x-expires runs out (the vhost deletes the queue). */
   onExpire: (q: Queue) => void = () => {};
   /** Reports an unexpected error from deferred work (nothing else is on the stack to catch it). */
@@ -165,10 +168,7 @@ export class Queue {
       return false;
     }
     let expiresAt = 0;
-    if (message.ttl >= 0 || s.messageTtl >= 0) {
-      const ttl = message.ttl < 0 ? s.messageTtl : s.messageTtl < 0 ? message.ttl : Math.min(message.ttl, s.messageTtl);
-      expiresAt = Date.now() + ttl;
-    }
+    if (message.ttl >= 0 || s.messageTtl >= 0) expiresAt = Date.now() + this.effectiveTtl(message);
     const entry = new QueueEntry(this, this.nextSeq++, message, expiresAt);
     this.entered(entry);
     // RabbitMQ attempt_delivery: straight to a consumer when the queue is empty (so TTL 0 means "now or never").
@@ -201,7 +201,10 @@ export class Queue {
     if (entry === undefined) return undefined;
     this.stats.delivered++;
     if (noAck) this.removed(entry, null);
-    else this.unackedCount++;
+    else {
+      this.unackedCount++;
+      this.journalDelivered(entry);
+    }
     return entry;
   }
 
@@ -262,8 +265,40 @@ export class Queue {
   }
 
   /** Every new entry enters the queue here (the persistence seam: one hook for "stored"). */
-  private entered(_entry: QueueEntry): void {
+  private entered(entry: QueueEntry): void {
     this.stats.published++;
+    if (this.journal !== null && entry.message.persistent) this.journal.enqueued(entry);
+  }
+
+  /** Persistence (recovery): appends a stored message at its stored position, before any consumer exists. */
+  restore(seq: number, message: Message, redelivered: boolean): QueueEntry {
+    // The expiry is not stored: a recovered message's TTL starts again at recovery.
+    const ttl = this.effectiveTtl(message);
+    const entry = new QueueEntry(this, seq, message, ttl < 0 ? 0 : Date.now() + ttl);
+    entry.redelivered = redelivered;
+    this.stats.published++;
+    this.ready.push(entry);
+    if (entry.expiresAt !== 0) this.timed = true;
+    if (seq >= this.nextSeq) this.nextSeq = seq + 1;
+    return entry;
+  }
+
+  /** Called once recovery has restored the queue's messages: applies length limits and TTLs to them. */
+  restored(): void {
+    if (this.limited) this.dropOverLimit();
+    if (this.timed) this.expireHead();
+  }
+
+  /** The lower of the queue's and the message's TTL, -1 when neither has one. */
+  private effectiveTtl(message: Message): number {
+    const q = this.settings.messageTtl;
+    const m = message.ttl;
+    return m < 0 ? q : q < 0 ? m : Math.min(m, q);
+  }
+
+  /** A stored entry was delivered for an ack: recovery must mark it redelivered. */
+  private journalDelivered(entry: QueueEntry): void {
+    if (entry.storeState !== 0 && !entry.redelivered) (this.journal as QueueJournal).delivered(entry);
   }
 
   /**
@@ -273,6 +308,7 @@ export class Queue {
    */
   private removed(entry: QueueEntry, reason: DeadLetterReason | null): void {
     if (reason !== null && !this.deleted) this.deadLetter(entry.message, reason);
+    if (entry.storeState !== 0) (this.journal as QueueJournal).removed(entry);
   }
 
   private deadLetter(message: Message, reason: DeadLetterReason): void {
@@ -447,6 +483,7 @@ export class Queue {
     this.unackedCount++;
     entry.consumer = c;
     c.owner.deliver(c, entry);
+    this.journalDelivered(entry);
   }
 
   private guard(fn: () => void): void {

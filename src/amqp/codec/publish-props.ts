@@ -1,4 +1,4 @@
-import { decodeTable, type FieldTable } from '../amqp/codec/field-table.js';
+import { decodeTable, type FieldTable } from './field-table.js';
 
 /** The properties the broker acts on, read once per publish from the raw property bytes. */
 export interface PublishProps {

@@ -1,0 +1,53 @@
+import type { QueueEntry } from './queue/queue-entry.js';
+import type { Queue } from './queue/queue.js';
+
+/**
+ * A durable queue's link to the message store. The queue calls it for
+ * persistent messages only, at the few points where an entry's fate changes;
+ * the store turns the calls into records of the next group-commit batch.
+ */
+export interface QueueJournal {
+  /** A persistent message entered the queue (enqueue; before any delivery). */
+  enqueued(entry: QueueEntry): void;
+  /** First delivery of a stored entry to a manual-ack consumer or basic.get: recovery marks it redelivered. */
+  delivered(entry: QueueEntry): void;
+  /** The entry left the queue for good (ack, reject/nack without requeue, no-ack delivery, purge, queue deletion, expiry, dead-lettering). */
+  removed(entry: QueueEntry): void;
+}
+
+/** Told when the writes made before `waitDurable` are on disk (or failed). */
+export interface DurabilityWaiter {
+  /** Everything written up to the call of waitDurable(this, token) is durable. */
+  durable(token: number): void;
+  /** The batch holding those writes failed: the store raised its alarm. */
+  failed(token: number): void;
+}
+
+/**
+ * Message persistence as the broker and server see it (implemented in store/;
+ * broker/ never touches LevelDB). Writes are gathered per event-loop tick into
+ * one synced batch (group commit).
+ */
+export interface MessageStore {
+  /** Links a durable queue (already stored with putQueue or recovered) to its records. */
+  attach(queue: Queue): void;
+  /**
+   * Rebuilds the ready lists of recovered durable queues from the stored
+   * messages, in publication order, with their redelivered flags.
+   * `lookup` finds a recovered queue; records of unknown queues are deleted.
+   */
+  recover(lookup: (vhost: string, name: string) => Queue | undefined): Promise<void>;
+  /** Calls waiter.durable(token) once everything written so far is on disk. */
+  waitDurable(waiter: DurabilityWaiter, token: number): void;
+  /** True when writes are buffered or in flight. */
+  readonly hasPendingWrites: boolean;
+  /** True after a failed write (resource alarm): persistent publishes are refused with a nack until a write succeeds. */
+  readonly alarm: boolean;
+}
+
+/**
+ * Message.storeId values besides a positive record id: 0 = not stored (transient,
+ * or routed to no durable queue), STORE_REFUSED = a durable queue took it while the
+ * store's alarm was raised, so its confirm must be a nack.
+ */
+export const STORE_REFUSED = -1;

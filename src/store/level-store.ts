@@ -1,0 +1,190 @@
+import { Level } from 'level';
+import type { Logger } from 'pino';
+import type { DurabilityWaiter, MessageStore } from '../broker/message-store.js';
+import type { Queue } from '../broker/queue/queue.js';
+import {
+  bindingKey,
+  bindingRecord,
+  exchangeKey,
+  exchangeRecord,
+  policyKey,
+  policyRecord,
+  queueKey,
+  queueRecord,
+  readBinding,
+  readExchange,
+  readPolicy,
+  readQueue,
+  readVhost,
+  vhostRecord,
+  type QueueRecord,
+} from './definition-records.js';
+import { GroupCommit, LevelQueueJournal, type BatchSink } from './group-commit.js';
+import { BINDING, EXCHANGE, POLICY, QUEUE, VHOST, describeKey, tagRange, vhostKey, watermarkKey } from './keys.js';
+import { recoverMessages, type JournaledQueue } from './message-recovery.js';
+import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
+
+const WRITE_BUFFER_SIZE = 32 * 1024 * 1024;
+
+/** The LevelDB handle as this store uses it: Buffer keys and values. */
+export type Db = Level<Buffer, Buffer>;
+
+/** Thrown by open() when another process holds the database's lock. */
+export class DataDirLockedError extends Error {
+  readonly code = 'EDATADIRLOCKED';
+  constructor(readonly location: string) {
+    super(`data directory ${location} is in use by another Warren (LevelDB lock held); refusing to start`);
+  }
+}
+
+/**
+ * The LevelDB store (`level`, i.e. classic-level): definitions and persistent
+ * messages, written by group commit (see GroupCommit), key layout in keys.ts.
+ * Undecodable records are logged with their key and skipped; they never stop a start.
+ */
+export class LevelStore implements Store, MessageStore {
+  readonly messages: MessageStore = this;
+  private readonly db: Db;
+  private readonly gc: GroupCommit;
+  /** qid of each stored queue, by vhost NUL name. */
+  private readonly qids = new Map<string, number>();
+  private nextQid = 1;
+
+  constructor(
+    readonly location: string,
+    private readonly logger: Logger,
+  ) {
+    // A 32 MiB memtable (LevelDB's default is 4 MiB): a backlog being written turns over fewer level-0 files.
+    this.db = new Level<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', writeBufferSize: WRITE_BUFFER_SIZE } as never);
+    this.gc = new GroupCommit(() => this.db.batch() as unknown as BatchSink, logger);
+  }
+
+  /** The LevelDB handle (recovery and tests). */
+  get database(): Db {
+    return this.db;
+  }
+
+  async open(): Promise<void> {
+    try {
+      await this.db.open();
+    } catch (e) {
+      const err = e as Error & { code?: string; cause?: { code?: string } };
+      if (err.code === 'LEVEL_LOCKED' || err.cause?.code === 'LEVEL_LOCKED') throw new DataDirLockedError(this.location);
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.status !== 'open') return;
+    await this.gc.flush();
+    this.gc.stop();
+    await this.db.close();
+  }
+
+  // ---- definitions -------------------------------------------------------------------------
+
+  async loadDefinitions(): Promise<Definitions> {
+    const defs: Definitions = { vhosts: [], exchanges: [], queues: [], bindings: [], policies: [] };
+    await this.scan(VHOST, (v) => defs.vhosts.push(readVhost(v)));
+    await this.scan(EXCHANGE, (v) => defs.exchanges.push(readExchange(v)));
+    await this.scan(QUEUE, (v) => {
+      const q = readQueue(v);
+      this.qids.set(q.vhost + '\u0000' + q.name, q.qid);
+      if (q.qid >= this.nextQid) this.nextQid = q.qid + 1;
+      const { qid: _qid, ...stored } = q;
+      defs.queues.push(stored);
+    });
+    await this.scan(BINDING, (v) => defs.bindings.push(readBinding(v)));
+    await this.scan(POLICY, (v) => defs.policies.push(readPolicy(v)));
+    return defs;
+  }
+
+  /** Calls fn with each value of a tag's range; a value fn cannot decode is logged with its key and skipped. */
+  private async scan(tag: number, fn: (value: Buffer) => void): Promise<void> {
+    for await (const [key, value] of this.db.iterator(tagRange(tag))) {
+      try {
+        fn(value);
+      } catch (e) {
+        this.logger.error({ key: describeKey(key), reason: (e as Error).message }, 'skipping undecodable definition record');
+      }
+    }
+  }
+
+  putVhost(name: string): void {
+    const [k, v] = vhostRecord(name);
+    this.gc.put(k, v);
+  }
+  deleteVhost(name: string): void {
+    this.gc.del(vhostKey(name));
+  }
+  putExchange(x: StoredExchange): void {
+    const [k, v] = exchangeRecord(x);
+    this.gc.put(k, v);
+  }
+  deleteExchange(vhost: string, name: string): void {
+    this.gc.del(exchangeKey(vhost, name));
+  }
+  putQueue(q: StoredQueue): void {
+    // A new incarnation gets a new qid: records of a deleted queue of the same name can never leak into it.
+    const rec: QueueRecord = { ...q, qid: this.nextQid++ };
+    this.qids.set(q.vhost + '\u0000' + q.name, rec.qid);
+    const [k, v] = queueRecord(rec);
+    this.gc.put(k, v);
+  }
+  deleteQueue(vhost: string, name: string): void {
+    const key = vhost + '\u0000' + name;
+    const qid = this.qids.get(key);
+    this.qids.delete(key);
+    this.gc.del(queueKey(vhost, name));
+    if (qid !== undefined) this.gc.del(watermarkKey(qid));
+  }
+  putBinding(b: StoredBinding): void {
+    const [k, v] = bindingRecord(b);
+    this.gc.put(k, v);
+  }
+  deleteBinding(b: StoredBinding): void {
+    this.gc.del(bindingKey(b));
+  }
+  putPolicy(p: StoredPolicy): void {
+    const [k, v] = policyRecord(p);
+    this.gc.put(k, v);
+  }
+  deletePolicy(vhost: string, name: string): void {
+    this.gc.del(policyKey(vhost, name));
+  }
+
+  // ---- messages ----------------------------------------------------------------------------
+
+  attach(queue: Queue): void {
+    const qid = this.qids.get(queue.vhost + '\u0000' + queue.name);
+    if (qid === undefined) {
+      this.logger.error({ vhost: queue.vhost, queue: queue.name }, 'durable queue has no stored record: its messages will not be persisted');
+      return;
+    }
+    queue.journal = new LevelQueueJournal(qid, this.gc);
+  }
+
+  async recover(lookup: (vhost: string, name: string) => Queue | undefined): Promise<void> {
+    const byQid = new Map<number, JournaledQueue>();
+    for (const [key, qid] of this.qids) {
+      const i = key.indexOf('\u0000');
+      const q = lookup(key.slice(0, i), key.slice(i + 1));
+      if (q !== undefined && q.journal instanceof LevelQueueJournal) byQid.set(qid, q as JournaledQueue);
+    }
+    const r = await recoverMessages(this.db, byQid, this.logger);
+    if (r.maxMsgId >= this.gc.nextMsgId) this.gc.nextMsgId = r.maxMsgId + 1;
+    if (r.maxQid >= this.nextQid) this.nextQid = r.maxQid + 1;
+  }
+
+  waitDurable(waiter: DurabilityWaiter, token: number): void {
+    this.gc.waitDurable(waiter, token);
+  }
+
+  get hasPendingWrites(): boolean {
+    return this.gc.hasPendingWrites;
+  }
+
+  get alarm(): boolean {
+    return this.gc.alarm;
+  }
+}
