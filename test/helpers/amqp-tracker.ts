@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import amqp, { type ChannelModel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
 
 /** A unique name, so that runs against a shared broker (WARREN_TEST_URL) don't collide. */
 export function uniq(prefix: string): string {
@@ -25,6 +25,14 @@ export class AmqpTracker {
     return conn;
   }
 
+  /** Declares a uniquely named transient queue with x-arguments args, deleted at cleanup; returns its name. */
+  async queue(ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> {
+    const name = uniq(prefix);
+    this.queues.add(name);
+    await ch.assertQueue(name, { durable: false, arguments: args });
+    return name;
+  }
+
   /** Deletes the tracked queues and exchanges on a fresh connection, then closes every tracked connection. */
   async cleanup(): Promise<void> {
     try {
@@ -36,5 +44,15 @@ export class AmqpTracker {
     } finally {
       for (const c of this.connections) await c.close().catch(() => {});
     }
+  }
+}
+
+/** Takes every ready message of q with basic.get (no-ack) and returns the bodies as strings, in order. */
+export async function drain(ch: Channel, q: string): Promise<string[]> {
+  const out: string[] = [];
+  for (;;) {
+    const m = await ch.get(q, { noAck: true });
+    if (m === false) return out;
+    out.push(m.content.toString());
   }
 }

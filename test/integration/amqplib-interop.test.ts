@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type amqp from 'amqplib';
 import { type Channel, type ChannelModel, type ConsumeMessage, type GetMessage, type Message } from 'amqplib';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
+import { AmqpTracker, uniq, drain } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
 let broker: TestBroker;
@@ -46,15 +46,6 @@ async function getOne(ch: Channel, q: string, noAck = false): Promise<GetMessage
   const m = await ch.get(q, { noAck });
   if (m === false) throw new Error(`queue ${q} is unexpectedly empty`);
   return m;
-}
-
-async function drain(ch: Channel, q: string): Promise<string[]> {
-  const out: string[] = [];
-  for (;;) {
-    const m = await ch.get(q, { noAck: true });
-    if (m === false) return out;
-    out.push(m.content.toString());
-  }
 }
 
 /** Resolves when the consume callback has received n messages. */

@@ -25,12 +25,7 @@ async function channel(): Promise<Channel> {
   return conn.createChannel();
 }
 
-async function queue(ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> {
-  const name = uniq(prefix);
-  t.queues.add(name);
-  await ch.assertQueue(name, { durable: false, arguments: args });
-  return name;
-}
+const queue = (ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> => t.queue(ch, prefix, args);
 
 /** basic.get that waits for a message to arrive (expiry and dead-lettering are asynchronous). */
 async function getOne(ch: Channel, q: string): Promise<GetMessage> {

@@ -28,12 +28,7 @@ async function channel(): Promise<Channel> {
   return conn.createChannel();
 }
 
-async function queue(ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> {
-  const name = uniq(prefix);
-  t.queues.add(name);
-  await ch.assertQueue(name, { durable: false, arguments: args });
-  return name;
-}
+const queue = (ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> => t.queue(ch, prefix, args);
 
 /** The next message a consumer on q receives (the consumer is cancelled after it). */
 async function next(ch: Channel, q: string, noAck = true): Promise<ConsumeMessage> {

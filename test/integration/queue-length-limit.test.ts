@@ -4,19 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import { MethodId as defs } from '../../src/amqp/spec.generated.js';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
+import { AmqpTracker, uniq, drain } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
 let broker: TestBroker;
 let conn: ChannelModel;
 const tracker = new AmqpTracker(() => broker.url);
 
-async function queue(ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> {
-  const name = uniq(prefix);
-  tracker.queues.add(name);
-  await ch.assertQueue(name, { durable: false, arguments: args });
-  return name;
-}
+const queue = (ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> => tracker.queue(ch, prefix, args);
 
 /** Publishes each body in confirm mode; resolves with 'ack' or 'nack' per publish. */
 async function confirmed(ch: ConfirmChannel, exchange: string, rk: string, bodies: string[]): Promise<string[]> {
@@ -24,15 +19,6 @@ async function confirmed(ch: ConfirmChannel, exchange: string, rk: string, bodie
     (b) => new Promise<string>((resolve) => ch.publish(exchange, rk, Buffer.from(b), {}, (err) => resolve(err ? 'nack' : 'ack'))),
   );
   return Promise.all(out);
-}
-
-async function drain(ch: Channel, q: string): Promise<string[]> {
-  const out: string[] = [];
-  for (;;) {
-    const m = await ch.get(q, { noAck: true });
-    if (m === false) return out;
-    out.push(m.content.toString());
-  }
 }
 
 beforeAll(async () => {

@@ -3,19 +3,14 @@
 // Checked against RabbitMQ 3.10.8 (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, ChannelModel, GetMessage } from 'amqplib';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
+import { AmqpTracker, drain } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
 let broker: TestBroker;
 let conn: ChannelModel;
 const tracker = new AmqpTracker(() => broker.url);
 
-async function queue(ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> {
-  const name = uniq(prefix);
-  tracker.queues.add(name);
-  await ch.assertQueue(name, { durable: false, arguments: args });
-  return name;
-}
+const queue = (ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> => tracker.queue(ch, prefix, args);
 
 /** Publishes [body, priority] pairs (priority undefined = no property) and waits for the confirms. */
 async function publish(q: string, items: [string, number | undefined][]): Promise<void> {
@@ -23,15 +18,6 @@ async function publish(q: string, items: [string, number | undefined][]): Promis
   for (const [body, priority] of items) ch.sendToQueue(q, Buffer.from(body), priority === undefined ? {} : { priority });
   await ch.waitForConfirms();
   await ch.close();
-}
-
-async function drain(ch: Channel, q: string): Promise<string[]> {
-  const out: string[] = [];
-  for (;;) {
-    const m = await ch.get(q, { noAck: true });
-    if (m === false) return out;
-    out.push(m.content.toString());
-  }
 }
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, ChannelModel, ConsumeMessage, GetMessage } from 'amqplib';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
+import { AmqpTracker } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
 let broker: TestBroker;
@@ -12,12 +12,7 @@ const tracker = new AmqpTracker(() => broker.url);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function queue(ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> {
-  const name = uniq(prefix);
-  tracker.queues.add(name);
-  await ch.assertQueue(name, { durable: false, arguments: args });
-  return name;
-}
+const queue = (ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> => tracker.queue(ch, prefix, args);
 
 async function publish(q: string, items: [string, string | undefined][]): Promise<void> {
   const ch = await conn.createConfirmChannel();

@@ -2,8 +2,8 @@
 // run against the test broker (Warren in-process, or an external broker with WARREN_TEST_URL).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Channel, type ChannelModel, type ConsumeMessage, type GetMessage } from 'amqplib';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
+import { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { AmqpTracker, uniq, drain } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
 const SERVER_NAMED_QUEUE = /^amq\.gen-[A-Za-z0-9_-]{22}$/;
@@ -62,15 +62,6 @@ function inboxFor(): { inbox: Inbox<ConsumeMessage>; onMessage: (m: ConsumeMessa
 }
 
 /** Drains a queue with basic.get (auto-ack) and returns the bodies. */
-async function drain(ch: Channel, queue: string): Promise<string[]> {
-  const out: string[] = [];
-  for (;;) {
-    const m: GetMessage | false = await ch.get(queue, { noAck: true });
-    if (m === false) return out;
-    out.push(m.content.toString());
-  }
-}
-
 beforeAll(async () => {
   broker = await startTestBroker();
 });

@@ -1,41 +1,21 @@
 // pika (Debian's python3-pika 1.2.0) for issue 4's dead-lettering, direct reply-to and consumer timeout. Same runner
 // pattern as pika.test.ts: each script in ./pika prints one JSON line of observations; the assertions live here.
 // Checked against RabbitMQ 3.10.8 (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682) except where noted.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectPika, runPika } from '../helpers/pika.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
-const PYTHON = '/usr/bin/python3';
-const SCRIPT_TIMEOUT_MS = 10_000;
 const external = !!process.env.WARREN_TEST_URL;
 
 let broker: TestBroker;
 /** A Warren with a 300 ms consumer_timeout (RabbitMQ 3.10.8 checks only every 60 s, so that test is Warren-only). */
 let shortTimeout: TestBroker | undefined;
 
-function runPython(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(PYTHON, ['-B', ...args], { timeout: SCRIPT_TIMEOUT_MS, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      if (err) {
-        const how = err.killed ? `killed after ${SCRIPT_TIMEOUT_MS} ms` : `exit code ${String(err.code)}`;
-        reject(new Error(`${PYTHON} ${args.join(' ')}: ${how}\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`));
-      } else resolve({ stdout, stderr });
-    });
-  });
-}
-
-async function pika(name: string, url = broker.url): Promise<any> {
-  const script = fileURLToPath(new URL(`./pika/${name}.py`, import.meta.url));
-  const { stdout } = await runPython([script, url]);
-  const lines = stdout.trim().split('\n');
-  expect(lines, `${name}.py should print exactly one JSON line`).toHaveLength(1);
-  return JSON.parse(lines[0] as string);
-}
+/** Runs ./pika/<name>.py against url (default: the test broker). */
+const pika = (name: string, url = broker.url): Promise<any> => runPika(name, url);
 
 beforeAll(async () => {
-  const { stdout } = await runPython(['-c', 'import pika; print(pika.__version__)']);
-  expect(stdout.trim()).toMatch(/^1\./);
+  await expectPika();
   broker = await startTestBroker();
   if (!external) shortTimeout = await startTestBroker({ consumerTimeout: 300 });
 });

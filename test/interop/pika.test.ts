@@ -1,44 +1,19 @@
 // pika (Debian's python3-pika 1.2.0, BlockingConnection) against the test broker. Each script in ./pika takes the
 // AMQP URL, does one scenario and prints one JSON line of observations; the assertions live here.
 // (The broker-restart scenario, ./pika/reconnect.py, is run by test/integration/connection-recovery.test.ts.)
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectPika, runPika } from '../helpers/pika.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
-/** Debian's interpreter: the `python3` on PATH (pyenv) has no pika. */
-const PYTHON = '/usr/bin/python3';
-const SCRIPT_TIMEOUT_MS = 10_000;
 const SERVER_NAMED_QUEUE = /^amq\.gen-[A-Za-z0-9_-]{22}$/;
 
 let broker: TestBroker;
 
-function runPython(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // -B: don't leave __pycache__ next to the scripts.
-    execFile(PYTHON, ['-B', ...args], { timeout: SCRIPT_TIMEOUT_MS, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      if (err) {
-        const how = err.killed ? `killed after ${SCRIPT_TIMEOUT_MS} ms` : `exit code ${String(err.code)}`;
-        reject(new Error(`${PYTHON} ${args.join(' ')}: ${how}\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`));
-      } else resolve({ stdout, stderr });
-    });
-  });
-}
-
-/** Runs test/interop/pika/<name>.py against the test broker and parses its JSON line. */
-// The JSON is typed loosely (any): each test checks the fields it cares about.
-async function pika(name: string): Promise<any> {
-  const script = fileURLToPath(new URL(`./pika/${name}.py`, import.meta.url));
-  const { stdout } = await runPython([script, broker.url]);
-  const lines = stdout.trim().split('\n');
-  expect(lines, `${name}.py should print exactly one JSON line`).toHaveLength(1);
-  return JSON.parse(lines[0]);
-}
+/** Runs ./pika/<name>.py against the test broker (test/helpers/pika.ts). */
+const pika = (name: string): Promise<any> => runPika(name, broker.url);
 
 beforeAll(async () => {
-  // Fail loudly (not skip) when the interpreter or pika is missing.
-  const { stdout } = await runPython(['-c', 'import pika; print(pika.__version__)']);
-  expect(stdout.trim()).toMatch(/^1\./);
+  await expectPika();
   broker = await startTestBroker();
 });
 
