@@ -14,6 +14,7 @@ import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger } from './log.js';
 import { AmqpServer } from './server/amqp-server.js';
+import { rewriteMessage } from './server/message-rewrite.js';
 import { LevelStore } from './store/level-store.js';
 import { MemoryStore } from './store/memory-store.js';
 
@@ -80,7 +81,7 @@ export function formatAddress(a: ListenAddress): string {
 export async function startServices(config: Config, logger: Logger, storeKind: StoreKind = 'leveldb'): Promise<BrokerServices> {
   await mkdir(config.dataDir, { recursive: true });
   const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger) : new MemoryStore();
-  const broker = new Broker({ config, logger, store });
+  const broker = new Broker({ config, logger, store, rewriteMessage });
   const undo: Array<() => Promise<void>> = [() => broker.close()];
   try {
     await broker.start();

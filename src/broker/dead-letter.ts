@@ -14,17 +14,10 @@ export interface EditableProperties {
 /**
  * Builds a new message from one: same body, the publisher's properties decoded,
  * changed by edit and re-encoded, under a new exchange and routing key. The
- * server layer provides it (broker/ does not import the wire codec,
- * ARCHITECTURE.md) through setMessageRewriter.
+ * composition root (src/index.ts) passes the server layer's to the Broker
+ * (broker/ does not import the wire codec, ARCHITECTURE.md).
  */
 export type MessageRewriter = (message: Message, exchange: string, routingKey: string, edit: (props: EditableProperties) => void) => Message;
-
-let rewriter: MessageRewriter | null = null;
-
-/** Installs the property codec dead-lettering uses; the AMQP server calls it once at construction. */
-export function setMessageRewriter(r: MessageRewriter): void {
-  rewriter = r;
-}
 
 /** One death, as recorded in x-death. */
 export interface Death {
@@ -186,15 +179,19 @@ export function isDeathCycle(queue: string, headers: FieldTable): boolean {
  */
 export class DeadLetterPublisher implements DeadLetterer {
   private readonly vhost: Vhost;
+  private readonly rewriter: MessageRewriter | null;
   private readonly targets = new Set<Queue>();
 
-  constructor(vhost: Vhost) {
+  /** Without a rewriter (unit tests of the domain alone) dead-lettered messages are dropped. */
+  constructor(vhost: Vhost, rewriter: MessageRewriter | null) {
     this.vhost = vhost;
+    this.rewriter = rewriter;
   }
 
   /** Republishes message from queue; dropped when the queue has no DLX, the DLX is missing, or it would cycle. */
   deadLetter(queue: Queue, message: Message, reason: DeadLetterReason): void {
     const dlxName = queue.settings.deadLetterExchange;
+    const rewriter = this.rewriter;
     if (dlxName === undefined || rewriter === null) return;
     // RabbitMQ: a dead-letter exchange that does not exist drops the message silently.
     const dlx = this.vhost.exchanges.get(dlxName);

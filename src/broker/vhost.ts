@@ -9,7 +9,7 @@ import type { Message } from './message.js';
 import { effectivePolicy, type Policy } from './policy.js';
 import { Queue } from './queue/queue.js';
 import type { Consumer } from './consumer.js';
-import { DeadLetterPublisher } from './dead-letter.js';
+import { DeadLetterPublisher, type MessageRewriter } from './dead-letter.js';
 
 /** exchange.declare arguments as the domain sees them. */
 export interface ExchangeDeclare {
@@ -67,7 +67,7 @@ export class Vhost {
   listener: DefinitionListener = {};
 
   /** Republishes dead-lettered messages of this vhost's queues. */
-  readonly deadLetters: DeadLetterPublisher = new DeadLetterPublisher(this);
+  readonly deadLetters: DeadLetterPublisher;
   /** Direct reply-to (set by the AMQP server): delivers a default-exchange message addressed to a reply consumer. */
   directReply: ((message: Message) => boolean) | null = null;
   /** Set by publish() when a queue it enqueued to is congested; the server pauses that publisher. */
@@ -82,8 +82,10 @@ export class Vhost {
   /** The policy object last applied to each queue, so re-application only touches queues whose policy changed. */
   private readonly queuePolicies = new WeakMap<Queue, Policy>();
 
-  constructor(name: string) {
+  /** rewriter: the property codec dead-lettering re-encodes with (null: dead-lettered messages are dropped). */
+  constructor(name: string, rewriter: MessageRewriter | null = null) {
     this.name = name;
+    this.deadLetters = new DeadLetterPublisher(this, rewriter);
     const opts = { durable: true, autoDelete: false, internal: false, arguments: {} };
     this.defaultExchange = new Exchange('', name, 'direct', createRouter('direct'), opts);
     this.exchanges.set('', this.defaultExchange);

@@ -3,8 +3,6 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Broker } from '../broker/broker.js';
 import { Connection } from './connection.js';
-import { setMessageRewriter } from '../broker/dead-letter.js';
-import { rewriteMessage } from './message-rewrite.js';
 import { DirectReplyTo } from './direct-reply-to.js';
 
 /** The AMQP listener: accepts sockets and runs a Connection for each. */
@@ -22,7 +20,6 @@ export class AmqpServer {
     this.config = opts.config;
     this.broker = opts.broker;
     this.logger = opts.logger;
-    setMessageRewriter(rewriteMessage);
   }
 
   /** Starts listening on config.host:config.port (0 = free port); resolves with the bound address. */
