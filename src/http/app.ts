@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
 import type { Config } from '../config.js';
 import type { AmqpServer } from '../server/amqp-server.js';
+import { consumerRoutes } from './routes/consumers.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policies.js';
 
@@ -39,6 +40,7 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   };
   void app.register(healthRoutes, { listeningPorts: () => [opts.config.port, ...managementPorts()] });
   void app.register(policyRoutes, { broker: opts.broker });
+  void app.register(consumerRoutes, { broker: opts.broker, server: opts.server });
 
   app.get('/', async (_req, reply) => {
     try {

@@ -45,7 +45,11 @@ type State = 'header' | 'start' | 'tune' | 'open-wait' | 'open' | 'closing' | 'c
  */
 export class Connection {
   readonly socket: Socket;
+  /** RabbitMQ's connection name: `127.0.0.1:54321 -> 127.0.0.1:5672`. */
   readonly name: string;
+  /** The client's address and port, kept after the socket closes. */
+  readonly peerHost: string;
+  readonly peerPort: number;
   readonly config: Config;
   readonly writer: OutputWriter;
   readonly connectedAt = Date.now();
@@ -72,6 +76,11 @@ export class Connection {
   /** The server's direct reply-to registry (channels consume amq.rabbitmq.reply-to through it). */
   get directReplyTo(): DirectReplyTo {
     return this.ctx.directReplyTo;
+  }
+
+  /** The open channels, for the management API (read only). */
+  get openChannels(): IterableIterator<Channel> {
+    return this.channels.values();
   }
 
   private readonly ctx: ConnectionContext;
@@ -101,6 +110,8 @@ export class Connection {
     this.ctx = ctx;
     this.config = ctx.config;
     this.messageStore = ctx.broker.store.messages;
+    this.peerHost = socket.remoteAddress ?? '';
+    this.peerPort = socket.remotePort ?? 0;
     this.name = `${socket.remoteAddress}:${socket.remotePort} -> ${socket.localAddress}:${socket.localPort}`;
     this.log = ctx.logger.child({ connection: this.name });
     this.frameMax = ctx.config.frameMax;

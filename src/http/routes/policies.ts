@@ -2,12 +2,13 @@
  * /api/policies with RabbitMQ's paths, JSON shape, status codes and
  * authorisation (rabbit_mgmt_wm_policies / rabbit_mgmt_wm_policy).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../../broker/broker.js';
 import type { Policy } from '../../broker/policy.js';
-import { AdminError, badRequest } from '../../admin/errors.js';
+import { badRequest } from '../../admin/errors.js';
 import { clearPolicy, getPolicy, listPolicies, setPolicy } from '../../admin/policies.js';
-import { authenticate, canSeeVhost, MissingCredentials, requirePolicymaker, requireVhostAccess } from '../auth.js';
+import { authenticate, canSeeVhost, requirePolicymaker, requireVhostAccess } from '../auth.js';
+import { sendError } from '../send-error.js';
 
 /** What the policy routes need. */
 export interface PolicyRouteOptions {
@@ -81,21 +82,4 @@ function parseBody(raw: string | undefined): Record<string, unknown> {
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('not_json');
   return body as Record<string, unknown>;
-}
-
-// RabbitMQ HTML-escapes the reason of a 400 (rabbit_mgmt_util:bad_request), so clients see `&lt;&lt;"x"&gt;&gt;`.
-function htmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof MissingCredentials) {
-    return reply.code(401).header('www-authenticate', 'Basic realm="RabbitMQ Management"').send();
-  }
-  if (err instanceof AdminError) {
-    if (err.reason === 'Login failed') reply.header('www-authenticate', 'Basic realm="RabbitMQ Management"');
-    const reason = err.status === 400 ? htmlEscape(err.reason) : err.reason;
-    return reply.code(err.status).send({ error: err.error, reason });
-  }
-  throw err;
 }
