@@ -6,6 +6,7 @@
  * 77 not authorised.
  */
 import { apiRequest, reasonOf, UnreachableError, type ApiTarget } from './api-client.js';
+import { formatErlangTerm } from './erlang-term.js';
 
 const EX_USAGE = 64;
 const EX_DATAERR = 65;
@@ -19,10 +20,15 @@ Commands:
       apply-to: all (default), queues, exchanges, classic_queues, quorum_queues, streams
   clear_policy [-p <vhost>] <name>
   list_policies [-p <vhost>] [--formatter json]
+  list_consumers [-p <vhost>] [--no-table-headers] [--formatter json] [<column> ...]
+      columns: queue_name, channel_pid, consumer_tag, ack_required, prefetch_count,
+               active, activity_status, arguments (channel_pid is the channel's name)
 
 Options:
   -p, --vhost <vhost>     virtual host (default /)
   -q, --quiet             no informational messages
+  -s, --silent            no informational messages and no table header row
+  --no-table-headers      no table header row
   --formatter <json>      machine-readable output for list commands
   --api-url <url>         management API (env WARRENCTL_API_URL, default http://127.0.0.1:15672)
   --username <user>       management user (env WARRENCTL_USERNAME, default guest)
@@ -36,11 +42,22 @@ export interface Io {
   err: (s: string) => void;
 }
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** rabbitmqctl ends most argument errors with a period, not all (e.g. unsupported info keys). */
+  constructor(
+    message: string,
+    readonly period = true,
+  ) {
+    super(message);
+  }
+}
 
 interface Options {
   vhost: string;
   quiet: boolean;
+  /** -s: quiet, and no table header row. */
+  silent: boolean;
+  noTableHeaders: boolean;
   formatter: string | undefined;
   priority: string | undefined;
   applyTo: string | undefined;
@@ -53,6 +70,8 @@ function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Options {
   const o: Options = {
     vhost: '/',
     quiet: false,
+    silent: false,
+    noTableHeaders: false,
     formatter: undefined,
     priority: undefined,
     applyTo: undefined,
@@ -82,6 +101,14 @@ function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Options {
       case '-q':
       case '--quiet':
         o.quiet = true;
+        break;
+      case '-s':
+      case '--silent':
+        o.silent = true;
+        o.quiet = true;
+        break;
+      case '--no-table-headers':
+        o.noTableHeaders = true;
         break;
       case '--formatter':
         o.formatter = value();
@@ -199,10 +226,62 @@ async function listPolicies(o: Options, io: Io): Promise<number> {
   return 0;
 }
 
+// rabbitmqctl list_consumers columns, in the order it prints them whatever order they are asked in.
+const CONSUMER_COLUMNS = ['queue_name', 'channel_pid', 'consumer_tag', 'ack_required', 'prefetch_count', 'active', 'activity_status', 'arguments'];
+const DEFAULT_CONSUMER_COLUMNS = CONSUMER_COLUMNS.filter((c) => c !== 'activity_status');
+
+interface ConsumerJson {
+  queue: { name: string };
+  channel_details: { name: string };
+  consumer_tag: string;
+  ack_required: boolean;
+  prefetch_count: number;
+  active: boolean;
+  activity_status: string;
+  arguments: Record<string, unknown>;
+}
+
+async function listConsumers(o: Options, io: Io): Promise<number> {
+  if (o.formatter !== undefined && o.formatter !== 'json') throw new UsageError(`unsupported formatter ${o.formatter}`);
+  // rabbitmqctl takes columns as separate arguments or comma-separated.
+  const asked = o.args.flatMap((a) => a.split(',')).filter((a) => a !== '');
+  const unknown = asked.filter((c) => !CONSUMER_COLUMNS.includes(c));
+  if (unknown.length !== 0) throw new UsageError(`Info key(s) ${unknown.join(',')} are not supported`, false);
+  const columns = asked.length === 0 ? DEFAULT_CONSUMER_COLUMNS : CONSUMER_COLUMNS.filter((c) => asked.includes(c));
+  const json = o.formatter === 'json';
+  if (!o.quiet && !json) io.out(`Listing consumers in vhost ${o.vhost} ...\n`);
+  const r = await apiRequest(o.target, 'GET', `/api/consumers/${encodeURIComponent(o.vhost)}`);
+  // rabbitmqctl lists nothing (exit 0) for a vhost that does not exist.
+  const rows = r.status === 404 ? [] : r.status === 200 ? (r.body as ConsumerJson[]) : undefined;
+  if (rows === undefined) return failure(io, r.status, r.body, o.vhost, 'vhost');
+  const value = (c: ConsumerJson, column: string): unknown => {
+    switch (column) {
+      case 'queue_name':
+        return c.queue.name;
+      case 'channel_pid':
+        // Warren's channels have no Erlang pid: the channel's name stands for it.
+        return c.channel_details.name;
+      default:
+        return c[column as keyof ConsumerJson];
+    }
+  };
+  if (json) {
+    const items = rows.map((c) => JSON.stringify(Object.fromEntries(columns.map((k) => [k, value(c, k)]))));
+    io.out(`[\n${items.map((i) => i + '\n').join(',')}]\n`);
+    return 0;
+  }
+  if (rows.length === 0) return 0;
+  const lines = rows.map((c) => columns.map((k) => (k === 'arguments' ? formatErlangTerm(c.arguments) : String(value(c, k)))).join('\t'));
+  if (!o.silent && !o.noTableHeaders) lines.unshift(columns.join('\t'));
+  io.out(lines.join('\n') + '\n');
+  return 0;
+}
+
 const COMMANDS: Record<string, (o: Options, io: Io) => Promise<number>> = {
   set_policy: setPolicy,
   clear_policy: clearPolicy,
   list_policies: listPolicies,
+  list_consumers: listConsumers,
 };
 
 /** Runs warrenctl with these arguments; resolves with the exit code. */
@@ -229,7 +308,7 @@ export async function runWarrenctl(argv: string[], env: NodeJS.ProcessEnv, io: I
     return await run(o, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`Error (argument validation): ${e.message}.\nArguments given:\n\t${argv.join(' ')}\n\n${USAGE}`);
+      io.err(`Error (argument validation): ${e.message}${e.period ? '.' : ''}\nArguments given:\n\t${argv.join(' ')}\n\n${USAGE}`);
       return EX_USAGE;
     }
     if (e instanceof UnreachableError) {
