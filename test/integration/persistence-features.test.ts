@@ -133,7 +133,7 @@ async function drain(ch: Channel, q: string): Promise<GetMessage[]> {
 }
 
 const timestamp = { '!': 'timestamp', value: expect.any(Number) };
-const deaths = (m: GetMessage): Record<string, unknown>[] => (m.properties.headers ?? {})['x-death'] as Record<string, unknown>[];
+const deaths = (m: GetMessage): Record<string, unknown>[] => (m.properties.headers ?? {})['x-death'] as unknown as Record<string, unknown>[];
 
 describe('dead-lettered persistent messages across a restart', () => {
   it('rejected, expired and maxlen messages are in the durable DLQ after a restart, with x-death, and gone from their sources', async () => {
