@@ -281,6 +281,17 @@ describe('policies', () => {
     const dead = await drain(after, dlq);
     expect(dead.map((m) => m.content.toString())).toEqual(['a', 'b']);
     for (const m of dead) expect(deaths(m)[0]).toMatchObject({ reason: 'maxlen', queue: q, count: 1 });
+
+    // Deleted, it stays deleted across a restart and no longer applies.
+    expect((await api('DELETE', `/api/policies/%2F/${encodeURIComponent(name)}`)).status).toBe(204);
+    if (external) await new Promise((res) => setTimeout(res, 200));
+    await restart();
+    expect((await api('GET', `/api/policies/%2F/${encodeURIComponent(name)}`)).status).toBe(404);
+    const cc3 = await confirmChannel();
+    expect(await publishConfirmed(cc3, '', q, ['e', 'f', 'g'])).toEqual([true, true, true]);
+    const last = await channel();
+    expect((await drain(last, q)).map((m) => m.content.toString())).toEqual(['e', 'f', 'g']);
+    if (WARREN) expect(warrenQueue(q)?.policyName).toBeUndefined();
   });
 });
 
@@ -312,6 +323,8 @@ describe('queue expiry', () => {
   it.skipIf(external)('x-expires restarts its countdown at recovery', async () => {
     const ch = await channel();
     const q = await durableQueue(ch, 'pf.expires', { 'x-expires': 1500 });
+    // Its stored message goes with it (the last test checks that no index record is left behind).
+    expect(await publishConfirmed(await confirmChannel(), '', q, ['gone with the queue'])).toEqual([true]);
     const exists = async (): Promise<boolean> => warrenQueue(q) !== undefined;
     await new Promise((r) => setTimeout(r, 1000));
 
