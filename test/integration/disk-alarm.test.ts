@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
 import type { LevelStore } from '../../src/store/level-store.js';
+import { RawClient } from '../helpers/raw-client.js';
 
 const HUGE = Number.MAX_SAFE_INTEGER;
 const open: Array<{ services: BrokerServices; dir: string; conns: ChannelModel[] }> = [];
@@ -123,6 +124,30 @@ describe('disk free limit', () => {
     });
     expect(got).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
     expect(consumerBlocked).toBe(false);
+  });
+});
+
+describe('clients without the connection.blocked capability', () => {
+  it('are blocked all the same, without connection.blocked / connection.unblocked', async () => {
+    const { services } = await start();
+    const c = await RawClient.open({ host: '127.0.0.1', port: services.amqp.port }, { capabilities: { 'connection.blocked': false } });
+    try {
+      await c.openChannel(1);
+      await c.call(1, 'queue.declare', { queue: 'alarm.raw', durable: true });
+      services.diskMonitor.setLimit(HUGE);
+      await alarmIs(services, true);
+      c.publish(1, 'x', { routingKey: 'alarm.raw' });
+      await settle(100);
+      // Not read any more: no declare-ok, and no connection.blocked either.
+      c.sendMethod(1, 'queue.declare', { queue: 'alarm.raw', passive: true });
+      await expect(c.nextFrame(() => true, 300)).rejects.toThrow();
+      services.diskMonitor.setLimit(0);
+      const ok = await c.expectMethod(1, 'queue.declare-ok');
+      expect(ok.args.messageCount).toBe(1);
+      await expect(c.nextFrame((f) => f.channel === 0, 200)).rejects.toThrow();
+    } finally {
+      c.destroy();
+    }
   });
 });
 
