@@ -67,6 +67,18 @@ function bytesize(raw: string, min: number, max: number): number {
   return n;
 }
 
+// RabbitMQ's information units for disk_free_limit (rabbit_resource_monitor_misc): k/KiB, m/MiB, g/GiB are
+// powers of 1024, kB/MB/GB powers of 1000 (case-insensitive here).
+const INFORMATION_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3, kb: 1e3, mb: 1e6, gb: 1e9 };
+
+function informationUnit(raw: string): number {
+  const m = /^(\d+)\s*([a-z]*)$/i.exec(raw);
+  const unit = m ? INFORMATION_UNITS[(m[2] ?? '').toLowerCase()] : undefined;
+  const n = m && unit !== undefined ? Number(m[1]) * unit : NaN;
+  if (!Number.isSafeInteger(n)) throw new InvalidValue('expected a size in bytes, optionally with a unit (kB, MB, GB or KiB, MiB, GiB)');
+  return n;
+}
+
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
 function host(raw: string): string {
@@ -241,6 +253,14 @@ export const configOptions: readonly ConfigOption[] = [
     arg: 'MS',
     help: 'how long a delivery may stay unacknowledged (default 1800000 = 30 min)',
     parse: (raw) => ({ consumerTimeout: integer(raw, 0, Number.MAX_SAFE_INTEGER) }),
+  },
+  {
+    keys: ['disk_free_limit.absolute'],
+    env: 'WARREN_DISK_FREE_LIMIT',
+    flag: '--disk-free-limit',
+    arg: 'BYTES',
+    help: 'free disk space below which publishers are blocked (default 50000000 = 50 MB)',
+    parse: (raw) => ({ diskFreeLimit: informationUnit(raw) }),
   },
   {
     keys: ['handshake_timeout'],

@@ -29,6 +29,8 @@ export interface Config {
   consumerTimeout: number;
   /** Time allowed for the AMQP handshake, ms. */
   handshakeTimeout: number;
+  /** Free disk space (bytes) on the data dir's file system below which the disk alarm blocks publishers (RabbitMQ: 50 MB). */
+  diskFreeLimit: number;
   /** pino log level: fatal error warn info debug trace silent. */
   logLevel: string;
 }
@@ -51,6 +53,7 @@ export function defaultConfig(): Config {
     maxMessageSize: 134217728,
     consumerTimeout: 1800000,
     handshakeTimeout: 10000,
+    diskFreeLimit: 50000000,
     logLevel: 'info',
   };
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { ResourceAlarms } from './broker/alarms.js';
 import { Broker } from './broker/broker.js';
 import { defaultConfig, type Config } from './config.js';
 import { readConfigFile } from './config-load.js';
@@ -15,6 +16,7 @@ import { buildHttpApp } from './http/app.js';
 import { createLogger } from './log.js';
 import { AmqpServer } from './server/amqp-server.js';
 import { rewriteMessage } from './server/message-rewrite.js';
+import { DiskMonitor } from './store/disk-monitor.js';
 import { LevelStore } from './store/level-store.js';
 import { MemoryStore } from './store/memory-store.js';
 
@@ -65,6 +67,10 @@ export interface BrokerServices {
   http: FastifyInstance;
   amqp: ListenAddress;
   management: ListenAddress;
+  /** The node's resource alarms (disk free limit, message store write failures). */
+  alarms: ResourceAlarms;
+  /** The free disk space check on the data dir (its limit can be changed at run time). */
+  diskMonitor: DiskMonitor;
   /** Stops accepting, closes every AMQP connection with 320 (reason in its text), then HTTP, then the broker. */
   close(reason?: string): Promise<void>;
 }
@@ -80,8 +86,10 @@ export function formatAddress(a: ListenAddress): string {
  */
 export async function startServices(config: Config, logger: Logger, storeKind: StoreKind = 'leveldb'): Promise<BrokerServices> {
   await mkdir(config.dataDir, { recursive: true });
-  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger) : new MemoryStore();
+  const alarms = new ResourceAlarms();
+  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, alarms) : new MemoryStore();
   const broker = new Broker({ config, logger, store, rewriteMessage });
+  const diskMonitor = new DiskMonitor(config.dataDir, config.diskFreeLimit, alarms, logger);
   const undo: Array<() => Promise<void>> = [() => broker.close()];
   try {
     await broker.start();
@@ -90,9 +98,11 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     throw e;
   }
   try {
-    const server = new AmqpServer({ config, broker, logger });
+    const server = new AmqpServer({ config, broker, logger, alarms });
     const amqp = await server.listen();
     undo.unshift(() => server.close());
+    diskMonitor.start();
+    undo.unshift(async () => diskMonitor.stop());
     logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
 
     const running: Config = { ...config, port: amqp.port };
@@ -111,8 +121,11 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       http,
       amqp,
       management,
+      alarms,
+      diskMonitor,
       async close(reason = 'shutdown') {
         // Clients first (they get 320 and can reconnect elsewhere), then HTTP, then the store.
+        diskMonitor.stop();
         await server.close(reason);
         await http.close();
         await broker.close();

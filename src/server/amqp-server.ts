@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { ResourceAlarms } from '../broker/alarms.js';
 import type { Broker } from '../broker/broker.js';
 import { Connection } from './connection.js';
 import { DirectReplyTo } from './direct-reply-to.js';
@@ -10,16 +11,22 @@ export class AmqpServer {
   readonly connections = new Set<Connection>();
   /** Direct reply-to addresses of this server's channels. */
   readonly directReplyTo = new DirectReplyTo();
+  /** The node's resource alarms: while one is raised, publishing connections are blocked. */
+  readonly alarms: ResourceAlarms;
   private readonly config: Config;
   private readonly broker: Broker;
   private readonly logger: Logger;
   private server: Server | null = null;
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor(opts: { config: Config; broker: Broker; logger: Logger }) {
+  constructor(opts: { config: Config; broker: Broker; logger: Logger; alarms?: ResourceAlarms }) {
     this.config = opts.config;
     this.broker = opts.broker;
     this.logger = opts.logger;
+    this.alarms = opts.alarms ?? new ResourceAlarms();
+    this.alarms.onChange(() => {
+      for (const c of this.connections) c.alarmsChanged();
+    });
   }
 
   /** Starts listening on config.host:config.port (0 = free port); resolves with the bound address. */
@@ -59,6 +66,7 @@ export class AmqpServer {
       broker: this.broker,
       logger: this.logger,
       directReplyTo: this.directReplyTo,
+      alarms: this.alarms,
       onClosed: (c) => {
         this.connections.delete(c);
         if (this.connections.size === 0) for (const w of this.idleWaiters.splice(0)) w();

@@ -5,6 +5,7 @@ import type { FieldTable } from '../amqp/codec/field-table.js';
 import { FrameParser, formatFrameSnippet } from '../amqp/frame/frame-parser.js';
 import { HEARTBEAT_FRAME } from '../amqp/frame/frame-writer.js';
 import * as spec from '../amqp/spec.generated.js';
+import type { ResourceAlarms } from '../broker/alarms.js';
 import type { Broker } from '../broker/broker.js';
 import type { Queue } from '../broker/queue/queue.js';
 import type { Vhost } from '../broker/vhost.js';
@@ -31,6 +32,8 @@ export interface ConnectionContext {
   logger: Logger;
   /** The server's direct reply-to registry. */
   directReplyTo: DirectReplyTo;
+  /** The node's resource alarms (publishers are blocked while one is raised). */
+  alarms: ResourceAlarms;
   /** Called once when the socket is gone. */
   onClosed(conn: Connection): void;
 }
@@ -100,14 +103,20 @@ export class Connection {
   private cleanedUp = false;
   /** Paused by flow control until a congested queue drains. */
   private throttled = false;
+  /** Blocked by a resource alarm: not read until every alarm clears (RabbitMQ connection_state 'blocked'). */
+  private alarmBlocked = false;
+  /** connection.blocked was sent and connection.unblocked is owed. */
+  private blockedSent = false;
+  private readonly alarms: ResourceAlarms;
   private readonly resumeReading = (): void => {
     this.throttled = false;
-    if (this.state !== 'closed') this.socket.resume();
+    if (this.state !== 'closed' && !this.alarmBlocked) this.socket.resume();
   };
 
   constructor(socket: Socket, ctx: ConnectionContext) {
     this.socket = socket;
     this.ctx = ctx;
+    this.alarms = ctx.alarms;
     this.config = ctx.config;
     this.messageStore = ctx.broker.store.messages;
     this.peerHost = socket.remoteAddress ?? '';
@@ -200,6 +209,7 @@ export class Connection {
           throw new ConnectionError(505, formatFrameSnippet(type, buf, start, end));
         }
         if (id >>> 16 === 10) throw new ConnectionError(503, 'unimplemented method', 10, id & 0xffff);
+        if (this.alarms.active && id === M.BasicPublish) this.publishDuringAlarm();
         const ch = this.channels.get(channel);
         if (ch === undefined) return this.openChannel(channel, id);
         ch.handleMethod(id, buf, start + 4, end);
@@ -388,8 +398,8 @@ export class Connection {
         this.writer.write(HEARTBEAT_FRAME);
       }
       this.bytesOutAtTick = this.writer.bytesOut;
-      // While paused by flow control we are not reading, so silence proves nothing.
-      if (this.receivedSinceTick || this.throttled) {
+      // While paused by flow control or an alarm we are not reading, so silence proves nothing.
+      if (this.receivedSinceTick || this.throttled || this.alarmBlocked) {
         this.receivedSinceTick = false;
         this.missedTicks = 0;
       } else if (++this.missedTicks >= 4) {
@@ -439,6 +449,36 @@ export class Connection {
     this.throttled = true;
     this.socket.pause();
     queue.onRelief(this.resumeReading);
+  }
+
+  // ---- resource alarms ---------------------------------------------------------------------
+
+  /**
+   * RabbitMQ (rabbit_reader publish_received): a connection is blocked only
+   * once it publishes while an alarm is raised, so consumers keep consuming
+   * and acking. This publish is still handled; nothing more is read until the
+   * alarms clear. Clients with the connection.blocked capability are told why.
+   */
+  private publishDuringAlarm(): void {
+    if (this.alarmBlocked) return;
+    this.alarmBlocked = true;
+    this.socket.pause();
+    if (this.capabilities['connection.blocked'] === true) {
+      this.blockedSent = true;
+      this.sendMethod(0, M.ConnectionBlocked, { reason: this.alarms.reason });
+    }
+  }
+
+  /** The set of raised alarms changed: once none is left, a blocked connection is unblocked and read again. */
+  alarmsChanged(): void {
+    if (this.alarms.active || !this.alarmBlocked) return;
+    this.alarmBlocked = false;
+    if (this.state === 'closed') return;
+    if (this.blockedSent) {
+      this.blockedSent = false;
+      this.sendMethod(0, M.ConnectionUnblocked, {});
+    }
+    if (!this.throttled) this.socket.resume();
   }
 
   // ---- closing -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ResourceAlarms } from '../broker/alarms.js';
 import type { Message } from '../broker/message.js';
 import { STORE_REFUSED, type DurabilityWaiter, type QueueJournal } from '../broker/message-store.js';
 import type { QueueEntry } from '../broker/queue/queue-entry.js';
@@ -92,6 +93,8 @@ class Batch {
 
 /** How often a raised alarm probes whether the disk takes writes again. */
 const ALARM_PROBE_MS = 1000;
+/** The alarm source name of a failing message store write. */
+export const STORE_WRITE_ALARM = 'message store write';
 
 /**
  * Group commit. Everything written during an event-loop tick goes into the
@@ -121,6 +124,8 @@ export class GroupCommit {
   constructor(
     private readonly openBatch: () => BatchSink,
     private readonly logger: Logger,
+    /** The node's alarms: a failed write also raises the disk alarm there (publishers are blocked). */
+    private readonly alarms?: ResourceAlarms,
   ) {}
 
   /** True when something is buffered or being written. */
@@ -291,6 +296,7 @@ export class GroupCommit {
 
   private raiseAlarm(): void {
     this.alarm = true;
+    this.alarms?.raise(STORE_WRITE_ALARM, 'disk');
     this.probeTimer = setInterval(() => {
       if (this.inFlight === null && this.filling.isEmpty) this.put(PROBE_KEY, Buffer.alloc(0));
     }, ALARM_PROBE_MS);
@@ -300,6 +306,7 @@ export class GroupCommit {
   private clearAlarm(): void {
     this.alarm = false;
     this.stop();
+    this.alarms?.clear(STORE_WRITE_ALARM);
     this.logger.warn('message store writes succeed again: resource alarm cleared');
   }
 }

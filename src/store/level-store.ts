@@ -1,5 +1,6 @@
 import { Level } from 'level';
 import type { Logger } from 'pino';
+import type { ResourceAlarms } from '../broker/alarms.js';
 import type { DurabilityWaiter, MessageStore } from '../broker/message-store.js';
 import type { Queue } from '../broker/queue/queue.js';
 import {
@@ -53,10 +54,11 @@ export class LevelStore implements Store, MessageStore {
   constructor(
     readonly location: string,
     private readonly logger: Logger,
+    alarms?: ResourceAlarms,
   ) {
     // A 32 MiB memtable (LevelDB's default is 4 MiB): a backlog being written turns over fewer level-0 files.
     this.db = new Level<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', writeBufferSize: WRITE_BUFFER_SIZE } as never);
-    this.gc = new GroupCommit(() => this.db.batch() as unknown as BatchSink, logger);
+    this.gc = new GroupCommit(() => this.db.batch() as unknown as BatchSink, logger, alarms);
   }
 
   /** The LevelDB handle (recovery and tests). */

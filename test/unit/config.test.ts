@@ -74,6 +74,7 @@ channel_max = 100
 max_message_size = 1048576
 consumer_timeout = 60000
 handshake_timeout = 5000
+disk_free_limit.absolute = 2GB
 log.level = warning
 `);
     expect(loadConfig({ file })).toEqual({
@@ -92,8 +93,19 @@ log.level = warning
       maxMessageSize: 1048576,
       consumerTimeout: 60000,
       handshakeTimeout: 5000,
+      diskFreeLimit: 2000000000,
       logLevel: 'warn',
     });
+  });
+
+  it('disk_free_limit.absolute takes RabbitMQ information units: kB/MB/GB are powers of 1000, k/KiB/MiB/GiB of 1024', () => {
+    const limit = (v: string) => parseConfigText(`disk_free_limit.absolute = ${v}`, 'f');
+    expect(limit('50000000')).toEqual({ diskFreeLimit: 50000000 });
+    expect(limit('50MB')).toEqual({ diskFreeLimit: 50000000 });
+    expect(limit('1kB')).toEqual({ diskFreeLimit: 1000 });
+    expect(limit('2MiB')).toEqual({ diskFreeLimit: 2097152 });
+    expect(limit('1G')).toEqual({ diskFreeLimit: 1073741824 });
+    expect(() => limit('50 parsecs')).toThrow(/invalid value '50 parsecs' for 'disk_free_limit.absolute'/);
   });
 
   it('listeners.tcp.default accepts a port, ip:port and both IPv6 forms', () => {
@@ -210,6 +222,7 @@ describe('environment and flags', () => {
         WARREN_MAX_MESSAGE_SIZE: '5',
         WARREN_CONSUMER_TIMEOUT: '6',
         WARREN_HANDSHAKE_TIMEOUT: '7',
+        WARREN_DISK_FREE_LIMIT: '1MB',
         WARREN_LOG_LEVEL: 'error',
       },
     });
@@ -229,6 +242,7 @@ describe('environment and flags', () => {
       maxMessageSize: 5,
       consumerTimeout: 6,
       handshakeTimeout: 7,
+      diskFreeLimit: 1000000,
       logLevel: 'error',
     });
   });

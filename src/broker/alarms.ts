@@ -1,0 +1,54 @@
+/** The resources RabbitMQ raises alarms for (the reason text of connection.blocked names them). */
+export type AlarmResource = 'disk' | 'memory';
+
+/**
+ * The node's resource alarms (RabbitMQ rabbit_alarm): named sources (the free
+ * disk space check, a failing message store write) each raise an alarm on a
+ * resource. While any is raised, connections that publish are blocked: the
+ * server stops reading from them and tells clients with the connection.blocked
+ * capability why; when the last one clears they are unblocked.
+ */
+export class ResourceAlarms {
+  /** True while any alarm is raised (read for each basic.publish: a plain field). */
+  active = false;
+  private readonly raised = new Map<string, AlarmResource>();
+  private readonly listeners: Array<() => void> = [];
+
+  /** Raises source's alarm on resource; listeners are told when the set changes. */
+  raise(source: string, resource: AlarmResource): void {
+    if (this.raised.get(source) === resource) return;
+    this.raised.set(source, resource);
+    this.changed();
+  }
+
+  /** Clears source's alarm (nothing if it was not raised). */
+  clear(source: string): void {
+    if (!this.raised.delete(source)) return;
+    this.changed();
+  }
+
+  /** True when source's alarm is raised. */
+  has(source: string): boolean {
+    return this.raised.has(source);
+  }
+
+  /** The resources in alarm, sorted ("disk", "memory"), each once. */
+  get resources(): AlarmResource[] {
+    return [...new Set(this.raised.values())].sort();
+  }
+
+  /** connection.blocked's reason, as RabbitMQ words it: "low on disk", "low on disk & memory". */
+  get reason(): string {
+    return `low on ${this.resources.join(' & ')}`;
+  }
+
+  /** Calls fn after every change of the set of raised alarms. */
+  onChange(fn: () => void): void {
+    this.listeners.push(fn);
+  }
+
+  private changed(): void {
+    this.active = this.raised.size !== 0;
+    for (const fn of this.listeners) fn();
+  }
+}
