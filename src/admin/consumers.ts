@@ -2,7 +2,7 @@
  * Consumers as the management API and warrenctl see them: gathered from the
  * AMQP server's open channels, with RabbitMQ's visibility rules.
  */
-import { hostname } from 'node:os';
+import { NODE_NAME } from './node-name.js';
 import type { User } from '../auth/users.js';
 import type { Broker } from '../broker/broker.js';
 import type { FieldTable } from '../broker/field-table-types.js';
@@ -42,8 +42,6 @@ export interface ConsumerInfo {
   activityStatus: ActivityStatus;
 }
 
-// Warren is a single node; named like the cluster_name it announces in connection.start.
-const NODE = `warren@${hostname()}`;
 
 /**
  * Consumers of one vhost, or of every vhost when vhost is undefined (404 for a
@@ -70,7 +68,7 @@ export function listConsumers(broker: Broker, server: AmqpServer, user: User, vh
         peerHost: conn.peerHost,
         peerPort: conn.peerPort,
         user: connUser,
-        node: NODE,
+        node: NODE_NAME,
       };
       for (const c of ch.consumers.values()) {
         const single = c.queue.settings.singleActiveConsumer;

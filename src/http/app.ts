@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { AmqpServer } from '../server/amqp-server.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { healthRoutes } from './routes/health.js';
+import { NODE_NAME } from '../admin/node-name.js';
 import { policyRoutes } from './routes/policies.js';
 
 /** What the HTTP app is built from. */
@@ -38,7 +39,11 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
     const address = app.server.address() as AddressInfo | string | null;
     return address && typeof address === 'object' ? [address.port] : [];
   };
-  void app.register(healthRoutes, { listeningPorts: () => [opts.config.port, ...managementPorts()] });
+  void app.register(healthRoutes, {
+    listeningPorts: () => [opts.config.port, ...managementPorts()],
+    alarms: () => opts.server.alarms.resources,
+    node: NODE_NAME,
+  });
   void app.register(policyRoutes, { broker: opts.broker });
   void app.register(consumerRoutes, { broker: opts.broker, server: opts.server });
 

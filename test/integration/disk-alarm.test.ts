@@ -75,6 +75,19 @@ describe('disk free limit', () => {
     expect(services.alarms.resources).toEqual(['disk']);
     expect(services.alarms.reason).toBe('low on disk');
     expect(services.diskMonitor.free).toBeGreaterThan(0);
+    // The health checks report it as RabbitMQ's do (503, the alarms as {node, resource}).
+    for (const [check, reason] of [
+      ['alarms', 'There are alarms in effect in the cluster'],
+      ['local-alarms', 'There are alarms in effect on the node'],
+    ] as const) {
+      const res = await services.http.inject({ method: 'GET', url: `/api/health/checks/${check}` });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ status: 'failed', reason, alarms: [{ node: expect.stringMatching(/^warren@/), resource: 'disk' }] });
+    }
+    services.diskMonitor.setLimit(0);
+    await alarmIs(services, false);
+    const ok = await services.http.inject({ method: 'GET', url: '/api/health/checks/alarms' });
+    expect([ok.statusCode, ok.json()]).toEqual([200, { status: 'ok' }]);
   });
 
   it('blocks a publishing connection (connection.blocked "low on disk", no more reading), not a consuming one; unblocks when the limit is lowered', async () => {

@@ -4,22 +4,31 @@
  * No authentication yet: management auth arrives with the admin issue, and RabbitMQ
  * requires a monitoring-tagged user here, so these routes must move behind it then.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** What the health routes need to know about the running broker. */
 export interface HealthRouteOptions {
   /** Ports this node listens on right now (AMQP and management), resolved per request. */
   listeningPorts: () => number[];
+  /** Resources in alarm right now ("disk", "memory"). */
+  alarms: () => string[];
+  /** This node's name as the API reports it. */
+  node: string;
 }
 
 const OK = { status: 'ok' } as const;
 
 /** Registers GET /api/health/checks/* and /api/aliveness-test/:vhost. */
 export async function healthRoutes(app: FastifyInstance, opts: HealthRouteOptions): Promise<void> {
-  // Warren has no resource alarms (memory/disk watermarks) yet and is a single node, so
-  // alarms and local-alarms are both the same, always-clear answer.
-  app.get('/api/health/checks/alarms', async () => OK);
-  app.get('/api/health/checks/local-alarms', async () => OK);
+  // rabbit_mgmt_wm_health_check_(local_)alarms: 503 with the alarms as {node, resource} maps.
+  // Warren is a single node, so the cluster's alarms are the node's.
+  const alarmCheck = (reason: string) => async (_req: unknown, reply: FastifyReply) => {
+    const resources = opts.alarms();
+    if (resources.length === 0) return OK;
+    return reply.code(503).send({ status: 'failed', reason, alarms: resources.map((resource) => ({ node: opts.node, resource })) });
+  };
+  app.get('/api/health/checks/alarms', alarmCheck('There are alarms in effect in the cluster'));
+  app.get('/api/health/checks/local-alarms', alarmCheck('There are alarms in effect on the node'));
   // RabbitMQ: fails when a vhost's supervision tree is down; a Warren vhost cannot be down
   // independently of the process answering this request.
   app.get('/api/health/checks/virtual-hosts', async () => OK);
