@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Broker } from './broker/broker.js';
-import { defaultConfig, type Config } from './config.js';
+import { defaultConfig, pagingThresholdBytes, type Config } from './config.js';
 import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger } from './log.js';
@@ -79,7 +79,12 @@ export function formatAddress(a: ListenAddress): string {
  */
 export async function startServices(config: Config, logger: Logger, storeKind: StoreKind = 'leveldb'): Promise<BrokerServices> {
   await mkdir(config.dataDir, { recursive: true });
-  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger) : new MemoryStore();
+  const paging = {
+    headMessages: config.pagingHeadMessages,
+    headBytes: config.pagingHeadBytes,
+    pagingThresholdBytes: pagingThresholdBytes(config, os.totalmem()),
+  };
+  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, paging) : new MemoryStore();
   const broker = new Broker({ config, logger, store });
   const undo: Array<() => Promise<void>> = [() => broker.close()];
   try {
