@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Message } from '../broker/message.js';
 import { STORED_ON_DISK, STORE_REFUSED, type DurabilityWaiter, type QueueJournal } from '../broker/message-store.js';
 import type { QueueEntry } from '../broker/queue/queue-entry.js';
-import { INDEX_TRANSIENT, PROBE_KEY, bodyKey, indexKey, indexValue, watermarkKey, watermarkValue } from './keys.js';
+import { INDEX_TRANSIENT, PROBE_KEY, bodyKey, describeKey, indexKey, indexValue, watermarkKey, watermarkValue } from './keys.js';
 import { decodeStoredMessage } from './stored-message.js';
 
 /** Reads body records by key (classic-level getMany): undefined for a missing one. */
@@ -312,7 +312,7 @@ export class GroupCommit {
     const ids = Array.from({ length: count }, (_, i) => msgIds[i] as number);
     const props = Array.from({ length: count }, (_, i) => propsLengths[i] as number);
     (this.readBodies as BodyReader)(keys).then(
-      (values) => done(this.decodeLoaded(values, ids, props)),
+      (values) => done(this.decodeLoaded(values, keys, ids, props)),
       (err: unknown) => {
         this.logger.error({ err }, 'reading paged message bodies failed; retrying');
         done(null);
@@ -320,13 +320,12 @@ export class GroupCommit {
     );
   }
 
-  private decodeLoaded(values: (Buffer | undefined)[], ids: number[], props: number[]): (Message | undefined)[] {
+  private decodeLoaded(values: (Buffer | undefined)[], keys: Buffer[], ids: number[], props: number[]): (Message | undefined)[] {
     const out: (Message | undefined)[] = new Array(values.length);
-    let bad = 0;
     for (let i = 0; i < values.length; i++) {
       const raw = values[i];
       if (raw === undefined) {
-        bad++;
+        this.logger.error({ key: describeKey(keys[i] as Buffer) }, 'dropping a paged message whose body record is missing');
         continue;
       }
       try {
@@ -336,11 +335,10 @@ export class GroupCommit {
         m.storeState = 2;
         m.storeRefs = this.shared.has(id) ? SHARED_REFS : 1;
         out[i] = m;
-      } catch {
-        bad++;
+      } catch (e) {
+        this.logger.error({ key: describeKey(keys[i] as Buffer), reason: (e as Error).message }, 'skipping undecodable message body record');
       }
     }
-    if (bad !== 0) this.logger.error({ messages: bad }, 'dropped paged messages whose body record is missing or undecodable');
     return out;
   }
 
