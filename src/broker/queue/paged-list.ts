@@ -234,7 +234,7 @@ export class PagedList implements ReadyList {
   private pageOut(): void {
     const j = this.journal;
     if (j === null) return;
-    this.refill();
+    if (this.head.length < this.headMessages >>> 1) this.refill();
     const p = this.pending;
     if (this.unspilled && j.pageTransient) {
       this.unspilled = false;
