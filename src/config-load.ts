@@ -95,6 +95,11 @@ function listenAddress(raw: string): Partial<Config> {
   return { host: host(raw.slice(0, colon)), port: port(raw.slice(colon + 1)) };
 }
 
+function fraction(raw: string): number {
+  if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(raw)) throw new InvalidValue('expected a number from 0 to 1');
+  return Number(raw);
+}
+
 function nonEmpty(raw: string): string {
   if (raw === '') throw new InvalidValue('expected a non-empty value');
   return raw;
@@ -277,6 +282,52 @@ export const configOptions: readonly ConfigOption[] = [
     arg: 'LEVEL',
     help: 'debug, info, warning, error, critical or none (pino names work too; default info)',
     parse: (raw) => ({ logLevel: logLevel(raw) }),
+  },
+  {
+    keys: ['vm_memory_high_watermark.relative'],
+    env: 'WARREN_VM_MEMORY_HIGH_WATERMARK',
+    flag: '--vm-memory-high-watermark',
+    arg: 'FRACTION',
+    help: 'memory high watermark as a fraction of total RAM (default 0.4); paging starts at the paging ratio of it',
+    parse: (raw) => ({ memoryHighWatermark: fraction(raw) }),
+  },
+  {
+    keys: ['vm_memory_high_watermark.absolute'],
+    arg: 'BYTES',
+    help: 'memory high watermark in bytes, instead of the relative one',
+    parse: (raw) => ({ memoryHighWatermarkAbsolute: bytesize(raw, 1, Number.MAX_SAFE_INTEGER) }),
+  },
+  {
+    keys: ['vm_memory_high_watermark_paging_ratio'],
+    env: 'WARREN_VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO',
+    flag: '--vm-memory-high-watermark-paging-ratio',
+    arg: 'FRACTION',
+    help: 'transient messages are paged to disk above this fraction of the high watermark (default 0.5)',
+    parse: (raw) => ({ memoryPagingRatio: fraction(raw) }),
+  },
+  {
+    keys: ['paging.threshold'],
+    env: 'WARREN_PAGING_THRESHOLD',
+    flag: '--paging-threshold',
+    arg: 'BYTES',
+    help: 'Warren: RSS above which transient messages are paged, overriding the watermark settings (0 = always)',
+    parse: (raw) => ({ pagingThreshold: bytesize(raw, 0, Number.MAX_SAFE_INTEGER) }),
+  },
+  {
+    keys: ['paging.head_messages'],
+    env: 'WARREN_PAGING_HEAD_MESSAGES',
+    flag: '--paging-head-messages',
+    arg: 'N',
+    help: 'Warren: messages a queue keeps in RAM before paging the rest of a backlog to disk (default 4096)',
+    parse: (raw) => ({ pagingHeadMessages: integer(raw, 2, UINT32) }),
+  },
+  {
+    keys: ['paging.head_bytes'],
+    env: 'WARREN_PAGING_HEAD_BYTES',
+    flag: '--paging-head-bytes',
+    arg: 'BYTES',
+    help: 'Warren: body bytes a queue keeps in RAM before paging (default 8 MiB)',
+    parse: (raw) => ({ pagingHeadBytes: bytesize(raw, 2, UINT32) }),
   },
 ];
 

@@ -33,6 +33,25 @@ export interface Config {
   diskFreeLimit: number;
   /** pino log level: fatal error warn info debug trace silent. */
   logLevel: string;
+  /** vm_memory_high_watermark.relative: fraction of total RAM (the paging threshold derives from it). */
+  memoryHighWatermark: number;
+  /** vm_memory_high_watermark.absolute in bytes; 0 = use the relative one. */
+  memoryHighWatermarkAbsolute: number;
+  /** vm_memory_high_watermark_paging_ratio: transient messages are paged to disk above this fraction of the watermark. */
+  memoryPagingRatio: number;
+  /** Warren: the paging threshold in bytes of RSS, overriding the two above when >= 0 (0 = page transient messages always). */
+  pagingThreshold: number;
+  /** Warren: full messages a queue keeps in RAM before paging a backlog's bodies to disk. */
+  pagingHeadMessages: number;
+  /** Warren: ... and the body bytes of that head window. */
+  pagingHeadBytes: number;
+}
+
+/** The RSS in bytes above which transient messages are paged (RabbitMQ: paging ratio x high watermark). */
+export function pagingThresholdBytes(c: Config, totalMemory: number): number {
+  if (c.pagingThreshold >= 0) return c.pagingThreshold;
+  const watermark = c.memoryHighWatermarkAbsolute > 0 ? c.memoryHighWatermarkAbsolute : c.memoryHighWatermark * totalMemory;
+  return Math.floor(watermark * c.memoryPagingRatio);
 }
 
 /** RabbitMQ 3.13's defaults. */
@@ -55,5 +74,11 @@ export function defaultConfig(): Config {
     handshakeTimeout: 10000,
     diskFreeLimit: 50000000,
     logLevel: 'info',
+    memoryHighWatermark: 0.4,
+    memoryHighWatermarkAbsolute: 0,
+    memoryPagingRatio: 0.5,
+    pagingThreshold: -1,
+    pagingHeadMessages: 4096,
+    pagingHeadBytes: 8388608,
   };
 }

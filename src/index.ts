@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ResourceAlarms } from './broker/alarms.js';
 import { Broker } from './broker/broker.js';
-import { defaultConfig, type Config } from './config.js';
+import { defaultConfig, pagingThresholdBytes, type Config } from './config.js';
 import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger } from './log.js';
@@ -86,8 +86,13 @@ export function formatAddress(a: ListenAddress): string {
  */
 export async function startServices(config: Config, logger: Logger, storeKind: StoreKind = 'leveldb'): Promise<BrokerServices> {
   await mkdir(config.dataDir, { recursive: true });
+  const paging = {
+    headMessages: config.pagingHeadMessages,
+    headBytes: config.pagingHeadBytes,
+    pagingThresholdBytes: pagingThresholdBytes(config, os.totalmem()),
+  };
   const alarms = new ResourceAlarms();
-  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, alarms) : new MemoryStore();
+  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, paging, alarms) : new MemoryStore();
   const broker = new Broker({ config, logger, store, rewriteMessage });
   const diskMonitor = new DiskMonitor(config.dataDir, config.diskFreeLimit, alarms, logger);
   const undo: Array<() => Promise<void>> = [() => broker.close()];

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startWarren } from './bench/broker-process.mjs';
 import { RawConnection } from './bench/raw-amqp.mjs';
-import { publishFrames } from './bench/wire.mjs';
+import { fillConfirmed } from './bench/confirm-fill.mjs';
 import { rssKb } from './bench/proc-stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,31 +38,7 @@ async function connect(w) {
 }
 
 /** Publishes N persistent messages with at most WINDOW unconfirmed. */
-function fill(conn) {
-  return new Promise((resolve, reject) => {
-    const one = publishFrames(1, '', QUEUE, randomBytes(SIZE), conn.frameMax || 131072, { persistent: true });
-    const PER = Math.max(1, Math.floor(65536 / one.buf.length));
-    const batch = Buffer.concat(Array.from({ length: PER }, () => one.buf));
-    let published = 0, confirmed = 0, waiting = false;
-    conn.onError = reject;
-    const pump = () => {
-      waiting = false;
-      while (published < N) {
-        if (published - confirmed >= WINDOW) { waiting = true; return; }
-        const n = Math.min(PER, N - published, WINDOW - (published - confirmed));
-        published += n;
-        if (!conn.socket.write(n === PER ? batch : batch.subarray(0, n * one.buf.length))) { conn.socket.once('drain', pump); return; }
-      }
-    };
-    conn.onConfirm = (tag, multiple, ack) => {
-      if (!ack) return reject(new Error(`nack for ${tag}`));
-      if (tag > confirmed) confirmed = tag;
-      if (confirmed >= N) resolve();
-      else if (waiting && published - confirmed < WINDOW / 2) setImmediate(pump);
-    };
-    pump();
-  });
-}
+const fill = (conn) => fillConfirmed(conn, QUEUE, N, randomBytes(SIZE), WINDOW);
 
 const first = await startWarren({ root: ROOT });
 const dataDir = path.join(first.baseDir, 'data');

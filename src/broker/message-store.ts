@@ -1,3 +1,4 @@
+import type { Message } from './message.js';
 import type { QueueEntry } from './queue/queue-entry.js';
 import type { Queue } from './queue/queue.js';
 
@@ -13,7 +14,34 @@ export interface QueueJournal {
   delivered(entry: QueueEntry): void;
   /** The entry left the queue for good (ack, reject/nack without requeue, no-ack delivery, purge, queue deletion, expiry, dead-lettering). */
   removed(entry: QueueEntry): void;
+
+  // ---- paging: a long backlog keeps a compact index in RAM, bodies stay on disk ----
+
+  /** Head window: full entries a queue keeps in RAM before it pages the rest out (messages, body bytes). */
+  readonly headMessages: number;
+  readonly headBytes: number;
+  /** True while memory use is above the paging threshold: transient messages are written (flagged transient) so they can be paged too. */
+  readonly pageTransient: boolean;
+  /** Writes an entry that is not stored yet (a transient message) with the transient flag; false when the store refuses (alarm). */
+  spill(entry: QueueEntry): boolean;
+  /** True once the entry's records are synced to disk: only then may it leave RAM (its body may then be read back). */
+  isDurable(entry: QueueEntry): boolean;
+  /** The entry leaves RAM and its records stay on disk: the store keeps the body's reference count. */
+  pagedOut(entry: QueueEntry): void;
+  /** Calls fn once, after the next batch is durable (or when memory pressure starts). */
+  afterCommit(fn: () => void): void;
+  /**
+   * Reads the bodies of paged entries (one range/multi-get per call, never one
+   * promise per message). done gets one Message per id (undefined for a missing
+   * or undecodable body), or null when the read failed (the caller retries).
+   */
+  load(msgIds: ArrayLike<number>, propsLengths: ArrayLike<number>, count: number, done: (messages: (Message | undefined)[] | null) => void): void;
+  /** A paged entry left the queue without being loaded (purge, deletion, drop-head): deletes its records, and its body once unreferenced. */
+  removedPaged(seq: number, msgId: number, propsLength: number): void;
 }
+
+/** QueueEntry.storeState of an entry whose records were on disk before this process wrote anything (recovered or loaded back). */
+export const STORED_ON_DISK = 2;
 
 /** Told when the writes made before `waitDurable` are on disk (or failed). */
 export interface DurabilityWaiter {

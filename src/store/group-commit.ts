@@ -1,9 +1,32 @@
 import type { Logger } from 'pino';
 import type { ResourceAlarms } from '../broker/alarms.js';
 import type { Message } from '../broker/message.js';
-import { STORE_REFUSED, type DurabilityWaiter, type QueueJournal } from '../broker/message-store.js';
+import { STORED_ON_DISK, STORE_REFUSED, type DurabilityWaiter, type QueueJournal } from '../broker/message-store.js';
 import type { QueueEntry } from '../broker/queue/queue-entry.js';
-import { PROBE_KEY, bodyKey, indexKey, indexValue, watermarkKey, watermarkValue } from './keys.js';
+import { INDEX_TRANSIENT, PROBE_KEY, bodyKey, describeKey, indexKey, indexValue, watermarkKey, watermarkValue } from './keys.js';
+import { decodeStoredMessage } from './stored-message.js';
+
+/** Reads body records by key (classic-level getMany): undefined for a missing one. */
+export type BodyReader = (keys: Buffer[]) => Promise<(Buffer | undefined)[]>;
+
+/** Paging settings (config: head window and the memory threshold for transient messages). */
+export interface PagingOptions {
+  /** Full entries a queue keeps in RAM before paging the rest (messages). */
+  headMessages: number;
+  /** ... and body bytes. */
+  headBytes: number;
+}
+
+/** Default head window: 4096 messages or 8 MiB of bodies, whichever is reached first. */
+export const DEFAULT_PAGING: PagingOptions = { headMessages: 4096, headBytes: 8 * 1024 * 1024 };
+
+/**
+ * Message.storeRefs of a message whose reference count lives in GroupCommit's
+ * `shared` map: a body referenced by several queues of which at least one paged
+ * its entry out (the count then cannot live on one Message object, since each
+ * queue that loads the body back gets its own).
+ */
+export const SHARED_REFS = -1;
 
 /** One definition write. */
 export type Op = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
@@ -41,8 +64,37 @@ export class LevelQueueJournal implements QueueJournal {
     private readonly gc: GroupCommit,
   ) {}
 
+  get headMessages(): number {
+    return this.gc.paging.headMessages;
+  }
+  get headBytes(): number {
+    return this.gc.paging.headBytes;
+  }
+  get pageTransient(): boolean {
+    return this.gc.pageTransient;
+  }
   enqueued(entry: QueueEntry): void {
     this.gc.enqueued(entry);
+  }
+  spill(entry: QueueEntry): boolean {
+    if (this.gc.alarm) return false;
+    this.gc.enqueued(entry);
+    return true;
+  }
+  isDurable(entry: QueueEntry): boolean {
+    return this.gc.isDurable(entry.storeState);
+  }
+  pagedOut(entry: QueueEntry): void {
+    this.gc.pagedOut(entry.message);
+  }
+  afterCommit(fn: () => void): void {
+    this.gc.afterCommit(fn);
+  }
+  load(msgIds: ArrayLike<number>, propsLengths: ArrayLike<number>, count: number, done: (messages: (Message | undefined)[] | null) => void): void {
+    this.gc.load(msgIds, propsLengths, count, done);
+  }
+  removedPaged(seq: number, msgId: number, propsLength: number): void {
+    this.gc.removedPaged(this.qid, seq, msgId, propsLength);
   }
   delivered(entry: QueueEntry): void {
     if (entry.seq <= this.deliveredSeq) return;
@@ -70,10 +122,12 @@ class Batch {
   removed: QueueEntry[] = [];
   /** Messages whose body is due (storeState 1 until serialized). */
   bodies: Message[] = [];
-  /** Written bodies no entry references any more. */
-  deadBodies: Message[] = [];
+  /** Keys to delete: written bodies no entry references any more, index records of paged entries that left. */
+  dels: Buffer[] = [];
   /** Queues whose delivery watermark moved. */
   watermarks: LevelQueueJournal[] = [];
+  /** Set when the batch is committed: QueueEntry.storeState of the entries it writes (see isDurable). */
+  id = 0;
   /** Channels (or tx) waiting for this batch, and the token each waits with (parallel arrays). */
   waiters: DurabilityWaiter[] = [];
   tokens: number[] = [];
@@ -84,7 +138,7 @@ class Batch {
       this.enqueued.length === 0 &&
       this.removed.length === 0 &&
       this.bodies.length === 0 &&
-      this.deadBodies.length === 0 &&
+      this.dels.length === 0 &&
       this.watermarks.length === 0 &&
       this.waiters.length === 0
     );
@@ -116,6 +170,20 @@ export class GroupCommit {
   private scheduled = false;
   private probeTimer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
+  /** Paging: head window (set by the store from its config). */
+  paging: PagingOptions = DEFAULT_PAGING;
+  /** Paging: set while memory use is above the paging threshold (transient messages are paged too). */
+  pageTransient = false;
+  /** Reference counts of bodies shared by several queues once one of them paged its entry out (see SHARED_REFS). */
+  readonly shared = new Map<number, number>();
+  /** Id of the next batch to commit; ids start above STORED_ON_DISK. */
+  private nextBatchId = STORED_ON_DISK + 1;
+  /** Highest batch id synced (every earlier batch is done too: one write in flight at a time). */
+  private durableBatch = STORED_ON_DISK;
+  /** Ids of batches whose write failed: their entries never become durable. */
+  private readonly lostBatches = new Set<number>();
+  /** Paging passes waiting for the next durable batch. */
+  private commitWatchers: Array<() => void> = [];
   private readonly commitLater = (): void => {
     this.scheduled = false;
     if (this.inFlight === null) this.commit();
@@ -124,6 +192,7 @@ export class GroupCommit {
   constructor(
     private readonly openBatch: () => BatchSink,
     private readonly logger: Logger,
+    private readonly readBodies: BodyReader | null = null,
     /** The node's alarms: a failed write also raises the disk alarm there (publishers are blocked). */
     private readonly alarms?: ResourceAlarms,
   ) {}
@@ -157,7 +226,8 @@ export class GroupCommit {
       m.storeState = 1;
       this.filling.bodies.push(m);
     }
-    m.storeRefs++;
+    if (m.storeRefs === SHARED_REFS) this.shared.set(m.storeId, (this.shared.get(m.storeId) ?? 0) + 1);
+    else m.storeRefs++;
     entry.storeState = 1;
     this.filling.enqueued.push(entry);
     this.schedule();
@@ -175,13 +245,106 @@ export class GroupCommit {
     const s = entry.storeState;
     if (s === 0) return;
     entry.storeState = 0;
-    if (s === 2) this.filling.removed.push(entry);
+    if (s !== 1) this.filling.removed.push(entry);
     const m = entry.message;
-    if (--m.storeRefs === 0) {
-      if (m.storeState === 2) this.filling.deadBodies.push(m);
+    if (m.storeRefs === SHARED_REFS) this.unshare(m.storeId, m.propsLength);
+    else if (--m.storeRefs === 0) {
+      if (m.storeState === 2) this.filling.dels.push(bodyKey(m.storeId, m.propsLength));
       m.storeState = 0;
     }
     this.schedule();
+  }
+
+  // ---- paging ------------------------------------------------------------------------------
+
+  /** True when the batch that wrote an entry (its storeState) is synced. */
+  isDurable(storeState: number): boolean {
+    return storeState >= STORED_ON_DISK && storeState <= this.durableBatch && (this.lostBatches.size === 0 || !this.lostBatches.has(storeState));
+  }
+
+  /**
+   * An entry left RAM with its records on disk. A body no other entry uses
+   * belongs to that index record from now on: the Message object forgets it
+   * was stored (were it ever enqueued again it gets a body of its own). A body
+   * other entries still use moves its count to `shared`.
+   */
+  pagedOut(m: Message): void {
+    if (m.storeRefs === SHARED_REFS) return;
+    if (m.storeRefs > 1) {
+      this.shared.set(m.storeId, m.storeRefs);
+      m.storeRefs = SHARED_REFS;
+      return;
+    }
+    m.storeRefs = 0;
+    m.storeState = 0;
+    m.storeId = 0;
+  }
+
+  /** A paged entry left its queue: its index record goes, and its body unless shared with another entry still. */
+  removedPaged(qid: number, seq: number, msgId: number, propsLength: number): void {
+    this.filling.dels.push(indexKey(qid, seq));
+    this.unshare(msgId, propsLength);
+    this.schedule();
+  }
+
+  private unshare(msgId: number, propsLength: number): void {
+    const n = this.shared.get(msgId);
+    if (n !== undefined && n > 1) {
+      this.shared.set(msgId, n - 1);
+      return;
+    }
+    this.shared.delete(msgId);
+    this.filling.dels.push(bodyKey(msgId, propsLength));
+  }
+
+  /** fn runs once after the next batch completes (or on kick()). */
+  afterCommit(fn: () => void): void {
+    this.commitWatchers.push(fn);
+  }
+
+  /** Runs the waiting paging passes now (memory pressure started: transient entries can be written and paged). */
+  kick(): void {
+    if (this.commitWatchers.length === 0) return;
+    const ws = this.commitWatchers;
+    this.commitWatchers = [];
+    for (const w of ws) w();
+  }
+
+  /** Reads bodies of paged entries (one getMany); done(null) when the read failed. */
+  load(msgIds: ArrayLike<number>, propsLengths: ArrayLike<number>, count: number, done: (messages: (Message | undefined)[] | null) => void): void {
+    const keys: Buffer[] = new Array(count);
+    for (let i = 0; i < count; i++) keys[i] = bodyKey(msgIds[i] as number, propsLengths[i] as number);
+    const ids = Array.from({ length: count }, (_, i) => msgIds[i] as number);
+    const props = Array.from({ length: count }, (_, i) => propsLengths[i] as number);
+    (this.readBodies as BodyReader)(keys).then(
+      (values) => done(this.decodeLoaded(values, keys, ids, props)),
+      (err: unknown) => {
+        this.logger.error({ err }, 'reading paged message bodies failed; retrying');
+        done(null);
+      },
+    );
+  }
+
+  private decodeLoaded(values: (Buffer | undefined)[], keys: Buffer[], ids: number[], props: number[]): (Message | undefined)[] {
+    const out: (Message | undefined)[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const raw = values[i];
+      if (raw === undefined) {
+        this.logger.error({ key: describeKey(keys[i] as Buffer) }, 'dropping a paged message whose body record is missing');
+        continue;
+      }
+      try {
+        const m = decodeStoredMessage(raw, props[i] as number);
+        const id = ids[i] as number;
+        m.storeId = id;
+        m.storeState = 2;
+        m.storeRefs = this.shared.has(id) ? SHARED_REFS : 1;
+        out[i] = m;
+      } catch (e) {
+        this.logger.error({ key: describeKey(keys[i] as Buffer), reason: (e as Error).message }, 'skipping undecodable message body record');
+      }
+    }
+    return out;
   }
 
   /** waiter.durable(token) once everything written so far is on disk. */
@@ -224,6 +387,7 @@ export class GroupCommit {
     }
     this.filling = new Batch();
     this.inFlight = b;
+    b.id = this.nextBatchId++;
     let sink: BatchSink;
     try {
       sink = this.openBatch();
@@ -257,15 +421,16 @@ export class GroupCommit {
     }
     for (const e of b.enqueued) {
       if (e.storeState !== 1) continue;
-      e.storeState = 2;
-      sink.put(indexKey(qidOf(e), e.seq), indexValue(e.message.storeId));
+      e.storeState = b.id;
+      const m = e.message;
+      sink.put(indexKey(qidOf(e), e.seq), indexValue(m.storeId, m.propsLength, m.size, m.ttl, m.persistent ? 0 : INDEX_TRANSIENT));
     }
     for (const j of b.watermarks) {
       j.watermarkDue = false;
       sink.put(watermarkKey(j.qid), watermarkValue(j.deliveredSeq));
     }
     for (const e of b.removed) sink.del(indexKey(qidOf(e), e.seq));
-    for (const m of b.deadBodies) sink.del(bodyKey(m.storeId, m.propsLength));
+    for (const k of b.dels) sink.del(k);
   }
 
   private writeFailed(b: Batch, err: unknown, records: number): void {
@@ -275,6 +440,8 @@ export class GroupCommit {
 
   private done(b: Batch, ok: boolean, wrote: boolean): void {
     this.inFlight = null;
+    if (ok) this.durableBatch = b.id;
+    else this.lostBatches.add(b.id);
     if (ok && wrote && this.alarm) this.clearAlarm();
     if (!ok && !this.alarm) this.raiseAlarm();
     const { waiters, tokens } = b;
@@ -283,6 +450,7 @@ export class GroupCommit {
       if (ok) w.durable(tokens[i] as number);
       else w.failed(tokens[i] as number);
     }
+    this.kick();
     if (!this.filling.isEmpty) this.commit();
     else this.settleIdle();
   }

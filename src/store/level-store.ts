@@ -20,12 +20,19 @@ import {
   vhostRecord,
   type QueueRecord,
 } from './definition-records.js';
-import { GroupCommit, LevelQueueJournal, type BatchSink } from './group-commit.js';
+import { DEFAULT_PAGING, GroupCommit, LevelQueueJournal, type BatchSink, type PagingOptions } from './group-commit.js';
 import { BINDING, EXCHANGE, POLICY, QUEUE, VHOST, describeKey, tagRange, vhostKey, watermarkKey } from './keys.js';
 import { recoverMessages, type JournaledQueue } from './message-recovery.js';
 import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
 
 const WRITE_BUFFER_SIZE = 32 * 1024 * 1024;
+/** How often memory use is compared with the paging threshold (RabbitMQ's memory monitor checks about every second). */
+const MEMORY_CHECK_MS = 1000;
+
+/** The store's paging settings: the head window, and the RSS above which transient messages are paged too (0: always; Infinity: never). */
+export interface LevelStoreOptions extends PagingOptions {
+  pagingThresholdBytes: number;
+}
 
 /** The LevelDB handle as this store uses it: Buffer keys and values. */
 export type Db = Level<Buffer, Buffer>;
@@ -50,15 +57,32 @@ export class LevelStore implements Store, MessageStore {
   /** qid of each stored queue, by vhost NUL name. */
   private readonly qids = new Map<string, number>();
   private nextQid = 1;
+  private memoryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly location: string,
     private readonly logger: Logger,
+    private readonly options: LevelStoreOptions = { ...DEFAULT_PAGING, pagingThresholdBytes: Infinity },
     alarms?: ResourceAlarms,
   ) {
     // A 32 MiB memtable (LevelDB's default is 4 MiB): a backlog being written turns over fewer level-0 files.
     this.db = new Level<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', writeBufferSize: WRITE_BUFFER_SIZE } as never);
-    this.gc = new GroupCommit(() => this.db.batch() as unknown as BatchSink, logger, alarms);
+    this.gc = new GroupCommit(
+      () => this.db.batch() as unknown as BatchSink,
+      logger,
+      (keys) => this.db.getMany(keys),
+      alarms,
+    );
+    this.gc.paging = { headMessages: options.headMessages, headBytes: options.headBytes };
+  }
+
+  /** Compares memory use with the paging threshold; crossing it upwards starts paging transient messages. */
+  private checkMemory(): void {
+    const over = process.memoryUsage.rss() >= this.options.pagingThresholdBytes;
+    if (over === this.gc.pageTransient) return;
+    this.gc.pageTransient = over;
+    this.logger.info({ thresholdBytes: this.options.pagingThresholdBytes }, over ? 'memory use above the paging threshold: paging transient messages' : 'memory use below the paging threshold');
+    if (over) this.gc.kick();
   }
 
   /** The LevelDB handle (recovery and tests). */
@@ -74,9 +98,17 @@ export class LevelStore implements Store, MessageStore {
       if (err.code === 'LEVEL_LOCKED' || err.cause?.code === 'LEVEL_LOCKED') throw new DataDirLockedError(this.location);
       throw e;
     }
+    const t = this.options.pagingThresholdBytes;
+    if (t <= 0) this.gc.pageTransient = true;
+    else if (Number.isFinite(t)) {
+      this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_CHECK_MS);
+      this.memoryTimer.unref();
+    }
   }
 
   async close(): Promise<void> {
+    if (this.memoryTimer !== null) clearInterval(this.memoryTimer);
+    this.memoryTimer = null;
     if (this.db.status !== 'open') return;
     await this.gc.flush();
     this.gc.stop();
@@ -163,7 +195,7 @@ export class LevelStore implements Store, MessageStore {
       this.logger.error({ vhost: queue.vhost, queue: queue.name }, 'durable queue has no stored record: its messages will not be persisted');
       return;
     }
-    queue.journal = new LevelQueueJournal(qid, this.gc);
+    queue.attachJournal(new LevelQueueJournal(qid, this.gc));
   }
 
   async recover(lookup: (vhost: string, name: string) => Queue | undefined): Promise<void> {
@@ -173,7 +205,7 @@ export class LevelStore implements Store, MessageStore {
       const q = lookup(key.slice(0, i), key.slice(i + 1));
       if (q !== undefined && q.journal instanceof LevelQueueJournal) byQid.set(qid, q as JournaledQueue);
     }
-    const r = await recoverMessages(this.db, byQid, this.logger);
+    const r = await recoverMessages(this.db, byQid, this.gc.shared, this.logger);
     if (r.maxMsgId >= this.gc.nextMsgId) this.gc.nextMsgId = r.maxMsgId + 1;
     if (r.maxQid >= this.nextQid) this.nextQid = r.maxQid + 1;
   }

@@ -2,7 +2,7 @@
 // SIGKILL at a random (seeded) moment while publishers with confirms and an acking consumer are busy; after a
 // restart on the same directory every confirmed message is there exactly once unless it was consumed and
 // its ack made durable, and the definitions are intact. Also: the data directory's lock, corrupt records,
-// tx.commit-ok after the disk.
+// tx.commit-ok after the disk. The broker runs with a small head window (PAGING) so most of the backlog is paged.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,8 +31,14 @@ async function tempDir(): Promise<string> {
   return d;
 }
 
+/**
+ * A 16-message head window: the unconsumed backlogs of q1 and q2 are paged (bodies on disk, index in RAM), so the
+ * kill also lands on paged backlogs, page-outs in progress and bodies being read back.
+ */
+const PAGING = ['--paging-head-messages', '16'];
+
 async function start(dataDir: string): Promise<{ w: WarrenProcess; url: string }> {
-  const { w, port } = await startWarrenOn(dataDir);
+  const { w, port } = await startWarrenOn(dataDir, PAGING);
   running.push(w);
   return { w, url: `amqp://guest:guest@127.0.0.1:${port}` };
 }

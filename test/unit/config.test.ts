@@ -76,6 +76,12 @@ consumer_timeout = 60000
 handshake_timeout = 5000
 disk_free_limit.absolute = 2GB
 log.level = warning
+vm_memory_high_watermark.relative = 0.6
+vm_memory_high_watermark.absolute = 1GB
+vm_memory_high_watermark_paging_ratio = 0.75
+paging.threshold = 10MB
+paging.head_messages = 100
+paging.head_bytes = 1MB
 `);
     expect(loadConfig({ file })).toEqual({
       host: '127.0.0.2',
@@ -95,6 +101,12 @@ log.level = warning
       handshakeTimeout: 5000,
       diskFreeLimit: 2000000000,
       logLevel: 'warn',
+      memoryHighWatermark: 0.6,
+      memoryHighWatermarkAbsolute: 1073741824,
+      memoryPagingRatio: 0.75,
+      pagingThreshold: 10485760,
+      pagingHeadMessages: 100,
+      pagingHeadBytes: 1048576,
     });
   });
 
@@ -224,6 +236,11 @@ describe('environment and flags', () => {
         WARREN_HANDSHAKE_TIMEOUT: '7',
         WARREN_DISK_FREE_LIMIT: '1MB',
         WARREN_LOG_LEVEL: 'error',
+        WARREN_VM_MEMORY_HIGH_WATERMARK: '0.5',
+        WARREN_VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO: '0.25',
+        WARREN_PAGING_THRESHOLD: '0',
+        WARREN_PAGING_HEAD_MESSAGES: '8',
+        WARREN_PAGING_HEAD_BYTES: '1KB',
       },
     });
     expect(c).toEqual({
@@ -244,6 +261,12 @@ describe('environment and flags', () => {
       handshakeTimeout: 7,
       diskFreeLimit: 1000000,
       logLevel: 'error',
+      memoryHighWatermark: 0.5,
+      memoryHighWatermarkAbsolute: 0,
+      memoryPagingRatio: 0.25,
+      pagingThreshold: 0,
+      pagingHeadMessages: 8,
+      pagingHeadBytes: 1024,
     });
   });
 

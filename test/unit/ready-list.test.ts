@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Message } from '../../src/broker/message.js';
 import { QueueEntry } from '../../src/broker/queue/queue-entry.js';
 import type { Queue } from '../../src/broker/queue/queue.js';
-import { FifoList, PriorityList, createReadyList } from '../../src/broker/queue/ready-list.js';
+import { FifoList, PriorityList } from '../../src/broker/queue/ready-list.js';
 
 const queue = {} as Queue;
 
@@ -78,9 +78,3 @@ describe('PriorityList', () => {
   });
 });
 
-describe('createReadyList', () => {
-  it('makes a FIFO without x-max-priority and a priority list with it', () => {
-    expect(createReadyList(0)).toBeInstanceOf(FifoList);
-    expect(createReadyList(10)).toBeInstanceOf(PriorityList);
-  });
-});

@@ -6,6 +6,7 @@ import { RawConnection } from './raw-amqp.mjs';
 import { Producer, Consumer, Verifier } from './load.mjs';
 import { ProcWindow } from './proc-stats.mjs';
 import { QUEUE_FEATURE_SCENARIOS } from './queue-features.mjs';
+import { BACKLOG_SCENARIO } from './backlog.mjs';
 
 /** The scenarios, in run order. */
 export const SCENARIOS = [
@@ -20,6 +21,7 @@ export const SCENARIOS = [
     what: '1 KiB persistent messages to a durable queue, publisher confirms (window 1,000), manual ack (prefetch 100)',
   },
   ...QUEUE_FEATURE_SCENARIOS,
+  BACKLOG_SCENARIO,
 ];
 
 const STALL_MS = 10000; // drain gives up when nothing arrives for this long

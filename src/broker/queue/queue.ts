@@ -7,7 +7,8 @@ import type { DeadLetterer, DeadLetterReason } from './dead-letterer.js';
 import type { QueueJournal } from '../message-store.js';
 import { QueueEntry } from './queue-entry.js';
 import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
-import { createReadyList, type ReadyList } from './ready-list.js';
+import { PagedList } from './paged-list.js';
+import { PriorityList, type ReadyList } from './ready-list.js';
 
 /** How many deliveries one dispatch pass makes before it yields to the event loop (heartbeats, other sockets). */
 const DISPATCH_BUDGET = 2048;
@@ -52,7 +53,7 @@ export class Queue {
   policyName: string | undefined = undefined;
   /** Republishes dead-lettered messages (set by the vhost); used only when settings name a dead-letter exchange. */
   deadLetterer: DeadLetterer | null = null;
-  /** Persistence: set on durable queues by the message store (null = nothing is stored). */
+  /** Persistence: set on durable queues by the message store through attachJournal (null = nothing is stored). */
   journal: QueueJournal | null = null;
   /** Called when x-expires runs out (the vhost deletes the queue). */
   onExpire: (q: Queue) => void = () => {};
@@ -68,6 +69,10 @@ export class Queue {
   readonly stats = { published: 0, delivered: 0, acked: 0, redelivered: 0 };
 
   private readonly ready: ReadyList;
+  /** The ready list when it can page (no x-max-priority), else null: priority queues keep every message in RAM. */
+  private readonly paged: PagedList | null;
+  /** basic.get callers waiting for paged bodies to be read (see whenLoaded). */
+  private loadWaiters: Array<() => void> = [];
   private readonly consumerList: ConsumerList;
   /** Resume callbacks of publishers paused by flow control. */
   private readonly flowWaiters = new Set<() => void>();
@@ -106,7 +111,12 @@ export class Queue {
     this.arguments = opts.arguments;
     this.settings = resolveQueueSettings(opts.arguments);
     this.limited = this.settings.maxLength >= 0 || this.settings.maxLengthBytes >= 0;
-    this.ready = createReadyList(this.settings.maxPriority);
+    if (this.settings.maxPriority > 0) {
+      this.ready = new PriorityList(this.settings.maxPriority);
+      this.paged = null;
+    } else {
+      this.ready = this.paged = new PagedList(this, (expiring) => this.loaded(expiring));
+    }
     this.consumerList = new ConsumerList(this.settings.singleActiveConsumer);
     this.armIdle();
   }
@@ -129,6 +139,31 @@ export class Queue {
   /** Body bytes of the ready messages. */
   get messageBytes(): number {
     return this.ready.bytes;
+  }
+
+  /** Ready messages whose bodies are paged out to the message store (only an index entry in RAM). */
+  get messagesPaged(): number {
+    return this.paged === null ? 0 : this.paged.pagedCount;
+  }
+
+  /**
+   * True while the queue has ready messages but the next ones' bodies are
+   * still being read from disk: basic.get must wait (whenLoaded) instead of
+   * answering get-empty.
+   */
+  get isLoading(): boolean {
+    return this.paged !== null && this.paged.isLoading;
+  }
+
+  /** Calls fn once the next paged bodies are in (or the queue was purged or deleted meanwhile). */
+  whenLoaded(fn: () => void): void {
+    this.loadWaiters.push(fn);
+  }
+
+  /** Links the queue to the message store (durable queues); a FIFO queue then pages long backlogs out through it. */
+  attachJournal(journal: QueueJournal): void {
+    this.journal = journal;
+    if (this.paged !== null) this.paged.attach(journal);
   }
 
   /** Number of consumers. */
@@ -168,7 +203,7 @@ export class Queue {
       return false;
     }
     let expiresAt = 0;
-    if (message.ttl >= 0 || s.messageTtl >= 0) expiresAt = Date.now() + this.effectiveTtl(message);
+    if (message.ttl >= 0 || s.messageTtl >= 0) expiresAt = Date.now() + this.effectiveTtl(message.ttl);
     const entry = new QueueEntry(this, this.nextSeq++, message, expiresAt);
     this.entered(entry);
     // RabbitMQ attempt_delivery: straight to a consumer when the queue is empty (so TTL 0 means "now or never").
@@ -197,6 +232,7 @@ export class Queue {
       this.removed(entry, 'expired');
       entry = this.ready.shift();
     }
+    // undefined with ready messages left: their bodies are being read (the caller checks isLoading and waits).
     if (this.timed) this.expireHead();
     if (entry === undefined) return undefined;
     this.stats.delivered++;
@@ -249,11 +285,13 @@ export class Queue {
 
   /** Removes every ready message; returns how many. */
   purge(): number {
+    const n = this.ready.length;
     const entries = this.ready.drain();
     for (const e of entries) this.removed(e, null);
     this.ttlTimer.clear();
     this.relieve();
-    return entries.length;
+    this.wakeLoadWaiters();
+    return n;
   }
 
   /** Drops all state at deletion; returns the consumers to cancel. */
@@ -273,7 +311,7 @@ export class Queue {
   /** Persistence (recovery): appends a stored message at its stored position, before any consumer exists. */
   restore(seq: number, message: Message, redelivered: boolean): QueueEntry {
     // The expiry is not stored: a recovered message's TTL starts again at recovery.
-    const ttl = this.effectiveTtl(message);
+    const ttl = this.effectiveTtl(message.ttl);
     const entry = new QueueEntry(this, seq, message, ttl < 0 ? 0 : Date.now() + ttl);
     entry.redelivered = redelivered;
     this.stats.published++;
@@ -283,16 +321,50 @@ export class Queue {
     return entry;
   }
 
+  /** True when recovery may restore this queue's messages as paged entries (restorePaged) rather than loading every body. */
+  get canPage(): boolean {
+    return this.paged !== null && this.journal !== null;
+  }
+
+  /**
+   * Persistence (recovery, canPage queues): appends a stored message at its
+   * stored position from its index record alone; restored() then reads the head's bodies.
+   */
+  restorePaged(seq: number, msgId: number, propsLength: number, size: number, messageTtl: number, redelivered: boolean): void {
+    const ttl = this.effectiveTtl(messageTtl);
+    (this.paged as PagedList).pushPaged(seq, msgId, propsLength, size, ttl < 0 ? 0 : Date.now() + ttl, redelivered);
+    this.stats.published++;
+    if (ttl >= 0) this.timed = true;
+    if (seq >= this.nextSeq) this.nextSeq = seq + 1;
+  }
+
   /** Called once recovery has restored the queue's messages: applies length limits and TTLs to them. */
   restored(): void {
     if (this.limited) this.dropOverLimit();
     if (this.timed) this.expireHead();
+    if (this.paged !== null) this.paged.startLoading();
+  }
+
+  /** A batch of paged bodies arrived at the head: limits, TTL, waiting basic.gets and consumers go on. */
+  private loaded(expiring: boolean): void {
+    if (this.deleted) return;
+    if (expiring) this.timed = true;
+    if (this.limited) this.dropOverLimit();
+    if (this.timed) this.expireHead();
+    this.wakeLoadWaiters();
+    this.scheduleDispatch();
+  }
+
+  private wakeLoadWaiters(): void {
+    if (this.loadWaiters.length === 0) return;
+    const ws = this.loadWaiters;
+    this.loadWaiters = [];
+    for (const w of ws) w();
   }
 
   /** The lower of the queue's and the message's TTL, -1 when neither has one. */
-  private effectiveTtl(message: Message): number {
+  private effectiveTtl(m: number): number {
     const q = this.settings.messageTtl;
-    const m = message.ttl;
     return m < 0 ? q : q < 0 ? m : Math.min(m, q);
   }
 
@@ -339,7 +411,11 @@ export class Queue {
     const s = this.settings;
     if (s.overflow !== 'drop-head') return;
     while ((s.maxLength >= 0 && this.ready.length > s.maxLength) || (s.maxLengthBytes >= 0 && this.ready.bytes > s.maxLengthBytes)) {
-      this.removed(this.ready.shift() as QueueEntry, 'maxlen');
+      const e = this.ready.shift();
+      if (e !== undefined) this.removed(e, 'maxlen');
+      // The head is paged out. Without a dead-letter exchange the body is not needed: drop by index.
+      // With one, wait for the bodies (loaded() trims again) so the dead-lettered copy is complete.
+      else if (this.settings.deadLetterExchange !== undefined || !(this.paged as PagedList).dropPaged()) break;
     }
   }
 
@@ -356,7 +432,8 @@ export class Queue {
     for (;;) {
       const head = ready.peek();
       if (head === undefined || head.expiresAt === 0) {
-        if (head === undefined) this.timed = false;
+        // Paged entries keep their expiry: checked when they are loaded into the head.
+        if (head === undefined && ready.length === 0) this.timed = false;
         break;
       }
       if (head.expiresAt > now) {
@@ -461,7 +538,9 @@ export class Queue {
           this.scheduleDispatch();
           return;
         }
-        const entry = this.ready.shift() as QueueEntry;
+        const entry = this.ready.shift();
+        // Paged bodies are being read: loaded() resumes dispatch.
+        if (entry === undefined) return;
         if (entry.expiresAt !== 0 && entry.expiresAt <= Date.now()) this.removed(entry, 'expired');
         else this.deliverTo(c, entry);
       }

@@ -155,8 +155,3 @@ export class PriorityList implements ReadyList {
     return undefined;
   }
 }
-
-/** The ready list for a queue: a priority list for x-max-priority queues, a plain FIFO otherwise. */
-export function createReadyList(maxPriority: number): ReadyList {
-  return maxPriority > 0 ? new PriorityList(maxPriority) : new FifoList();
-}
