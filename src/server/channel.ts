@@ -5,7 +5,6 @@ import { Consumer, type ConsumerOwner } from '../broker/consumer.js';
 import type { Exchange } from '../broker/exchange/exchange.js';
 import { Message } from '../broker/message.js';
 import type { QueueEntry } from '../broker/queue/queue-entry.js';
-import type { Queue } from '../broker/queue/queue.js';
 import type { Vhost } from '../broker/vhost.js';
 import { STORE_REFUSED, type DurabilityWaiter, type MessageStore } from '../broker/message-store.js';
 import type { Connection } from './connection.js';
@@ -15,9 +14,9 @@ import { readPublishProps, type PublishProps } from '../amqp/codec/publish-props
 import { ContentAssembler } from './content-assembler.js';
 import { handleDefinitionMethod } from './definition-methods.js';
 import { ConfirmTracker } from './confirm-tracker.js';
+import { requeueEntries, Unacked } from './unacked.js';
 import { AckTimeoutWatch } from './consumer-timeout.js';
-import { REPLY_TO, type ReplyConsumer } from './direct-reply-to.js';
-import { rewriteMessage } from './message-rewrite.js';
+import { REPLY_TO, withReplyAddress, type ReplyConsumer } from './direct-reply-to.js';
 
 /** A frame kept (copied) while the channel waits for a basic.get's paged bodies. */
 interface HeldFrame {
@@ -62,7 +61,7 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
   state: 'open' | 'closing' = 'open';
   readonly consumers = new Map<string, ServerConsumer>();
   /** Unacked deliveries by tag; Map order is tag order (tags only grow). */
-  readonly unacked = new Map<number, QueueEntry>();
+  readonly unacked = new Unacked();
   /** basic.qos global=false: prefetch for consumers created from now on. */
   prefetch = 0;
   /** basic.qos global=true: limit shared by all consumers of the channel. */
@@ -199,7 +198,7 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
       }
       throw e;
     }
-    if ((flags & REPLY_TO_FLAG) !== 0) message = this.withReplyAddress(message);
+    if ((flags & REPLY_TO_FLAG) !== 0) message = withReplyAddress(message, this.replyConsumer);
     this.stats.published++;
     if (this.tx !== null) {
       this.tx.push({ kind: 'publish', exchange, message, mandatory: p.mandatory });
@@ -220,17 +219,6 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
       }
       this.conn.confirmPending(this);
     }
-  }
-
-  /** Direct reply-to: reply_to amq.rabbitmq.reply-to becomes this channel's reply address (RabbitMQ maybe_set_fast_reply_to). */
-  private withReplyAddress(message: Message): Message {
-    const start = message.keysLength;
-    if (decodeProperties(message.raw, start, start + message.propsLength).replyTo !== REPLY_TO) return message;
-    const rc = this.replyConsumer;
-    if (rc === null) throw new ChannelError(406, 'fast reply consumer does not exist', 60, 40);
-    return rewriteMessage(message, message.exchange, message.routingKey, (props) => {
-      props.replyTo = rc.address;
-    });
   }
 
   /** DurabilityWaiter: publishes (confirm mode) or commits (tx mode) up to token are on disk. */
@@ -317,9 +305,7 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
   deliver(c: Consumer, entry: QueueEntry): void {
     const tag = ++this.nextTag;
     if (!c.noAck) {
-      entry.deliveryTag = tag;
-      this.unacked.set(tag, entry);
-      entry.deliveredAt = Date.now();
+      this.unacked.add(tag, entry);
       this.ackWatch.delivered(entry);
     }
     this.stats.delivered++;
@@ -347,53 +333,17 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
   // ---- acknowledgements --------------------------------------------------------------------
 
   private ack(tag: number, multiple: boolean): void {
-    const entries = this.collect(tag, multiple);
+    const entries = this.unacked.collect(tag, multiple);
     for (const e of entries) e.queue.settle(e);
     this.stats.acked += entries.length;
     this.afterSettle();
   }
 
   private reject(tag: number, multiple: boolean, requeue: boolean): void {
-    const entries = this.collect(tag, multiple);
-    if (requeue) this.requeueEntries(entries);
+    const entries = this.unacked.collect(tag, multiple);
+    if (requeue) requeueEntries(entries);
     else for (const e of entries) e.queue.reject(e);
     this.afterSettle();
-  }
-
-  /**
-   * The unacked entries an ack/nack names, removed from the map. Like
-   * RabbitMQ's collect_acks: tag 0 + multiple = all; an unknown tag is 406
-   * and acks nothing.
-   */
-  private collect(tag: number, multiple: boolean): QueueEntry[] {
-    if (multiple && tag === 0) {
-      const all = [...this.unacked.values()];
-      this.unacked.clear();
-      return all;
-    }
-    const entry = this.unacked.get(tag);
-    if (entry === undefined) throw new ChannelError(406, `unknown delivery tag ${tag}`);
-    if (!multiple) {
-      this.unacked.delete(tag);
-      return [entry];
-    }
-    const out: QueueEntry[] = [];
-    for (const [t, e] of this.unacked) {
-      if (t > tag) break;
-      out.push(e);
-      this.unacked.delete(t);
-    }
-    return out;
-  }
-
-  private requeueEntries(entries: Iterable<QueueEntry>): void {
-    const byQueue = new Map<Queue, QueueEntry[]>();
-    for (const e of entries) {
-      let list = byQueue.get(e.queue);
-      if (list === undefined) byQueue.set(e.queue, (list = []));
-      list.push(e);
-    }
-    for (const [q, list] of byQueue) q.requeue(list);
   }
 
   /** Capacity was freed: let this channel's consumers' queues deliver again. */
@@ -455,8 +405,7 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
       case M.BasicRecover:
       case M.BasicRecoverAsync:
         if (!a.requeue) throw new ConnectionError(540, 'requeue=false');
-        this.requeueEntries(this.unacked.values());
-        this.unacked.clear();
+        requeueEntries(this.unacked.takeAll());
         if (id === M.BasicRecover) this.send(M.BasicRecoverOk, {});
         return;
 
@@ -533,10 +482,8 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
     }
     const tag = ++this.nextTag;
     if (!noAck) {
-      entry.deliveryTag = tag;
       entry.consumer = null;
-      this.unacked.set(tag, entry);
-      entry.deliveredAt = Date.now();
+      this.unacked.add(tag, entry);
       this.ackWatch.delivered(entry);
     }
     writeGetOk(this.conn.writer, this.id, tag, entry.redelivered, entry.message, q.messageCount, this.conn.maxPayload);
@@ -656,9 +603,6 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
     const vh = this.conn.vhost;
     for (const c of this.consumers.values()) vh?.consumerRemoved(c);
     this.consumers.clear();
-    if (this.unacked.size > 0) {
-      this.requeueEntries(this.unacked.values());
-      this.unacked.clear();
-    }
+    if (this.unacked.size > 0) requeueEntries(this.unacked.takeAll());
   }
 }

@@ -6,8 +6,8 @@ const MAX_CHECK_INTERVAL_MS = 5000;
 
 /** What the watch needs from its channel. */
 export interface AckTimeoutTarget {
-  /** Unacked deliveries in tag order (oldest first). */
-  readonly unacked: ReadonlyMap<number, QueueEntry>;
+  /** Unacked deliveries (the oldest first). */
+  readonly unacked: { oldest(): QueueEntry | undefined };
   readonly id: number;
   /** Closes the channel with the error (its unacked messages are requeued). */
   ackTimedOut(error: ChannelError): void;
@@ -55,7 +55,7 @@ export class AckTimeoutWatch {
   }
 
   private readonly check = (): void => {
-    const oldest = this.target.unacked.values().next().value;
+    const oldest = this.target.unacked.oldest();
     if (oldest === undefined) {
       // Nothing to watch until the next delivery.
       this.stop();

@@ -2,11 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { ChannelError } from '../amqp/errors.js';
 import type { Message } from '../broker/message.js';
 import type { Channel } from './channel.js';
+import { decodeProperties } from '../amqp/codec/properties.js';
+import { rewriteMessage } from './message-rewrite.js';
 
 /** The pseudo-queue a client consumes from (no-ack) and names as reply_to. */
 export const REPLY_TO = 'amq.rabbitmq.reply-to';
 /** Reply addresses are REPLY_TO + '.' + an opaque key. */
 export const REPLY_TO_PREFIX = REPLY_TO + '.';
+
+/**
+ * A publish whose reply_to is amq.rabbitmq.reply-to carries the publishing
+ * channel's reply address instead (RabbitMQ maybe_set_fast_reply_to); 406 when
+ * that channel has no reply consumer. Other messages are returned as they are.
+ */
+export function withReplyAddress(message: Message, rc: ReplyConsumer | null): Message {
+  const start = message.keysLength;
+  if (decodeProperties(message.raw, start, start + message.propsLength).replyTo !== REPLY_TO) return message;
+  if (rc === null) throw new ChannelError(406, 'fast reply consumer does not exist', 60, 40);
+  return rewriteMessage(message, message.exchange, message.routingKey, (props) => {
+    props.replyTo = rc.address;
+  });
+}
 
 /** One channel's amq.rabbitmq.reply-to consumer. */
 export interface ReplyConsumer {
