@@ -423,7 +423,7 @@ export class GroupCommit {
       if (e.storeState !== 1) continue;
       e.storeState = b.id;
       const m = e.message;
-      sink.put(indexKey(qidOf(e), e.seq), indexValue(m.storeId, m.propsLength, m.size, m.ttl, m.persistent ? 0 : INDEX_TRANSIENT));
+      sink.put(indexKey(qidOf(e), e.seq), indexValue(m.storeId, m.propsLength, m.size, e.expiresAt, m.persistent ? 0 : INDEX_TRANSIENT));
     }
     for (const j of b.watermarks) {
       j.watermarkDue = false;

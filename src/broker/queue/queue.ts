@@ -308,11 +308,13 @@ export class Queue {
     if (this.journal !== null && entry.message.persistent) this.journal.enqueued(entry);
   }
 
-  /** Persistence (recovery): appends a stored message at its stored position, before any consumer exists. */
-  restore(seq: number, message: Message, redelivered: boolean): QueueEntry {
-    // The expiry is not stored: a recovered message's TTL starts again at recovery.
-    const ttl = this.effectiveTtl(message.ttl);
-    const entry = new QueueEntry(this, seq, message, ttl < 0 ? 0 : Date.now() + ttl);
+  /**
+   * Persistence (recovery): appends a stored message at its stored position,
+   * before any consumer exists, with its stored expiry (ms since the epoch, 0: never;
+   * RabbitMQ keeps the deadline across a restart, it does not restart the TTL).
+   */
+  restore(seq: number, message: Message, expiresAt: number, redelivered: boolean): QueueEntry {
+    const entry = new QueueEntry(this, seq, message, expiresAt);
     entry.redelivered = redelivered;
     this.stats.published++;
     this.ready.push(entry);
@@ -328,13 +330,13 @@ export class Queue {
 
   /**
    * Persistence (recovery, canPage queues): appends a stored message at its
-   * stored position from its index record alone; restored() then reads the head's bodies.
+   * stored position from its index record alone (expiresAt: its stored expiry,
+   * 0 = never); restored() then reads the head's bodies.
    */
-  restorePaged(seq: number, msgId: number, propsLength: number, size: number, messageTtl: number, redelivered: boolean): void {
-    const ttl = this.effectiveTtl(messageTtl);
-    (this.paged as PagedList).pushPaged(seq, msgId, propsLength, size, ttl < 0 ? 0 : Date.now() + ttl, redelivered);
+  restorePaged(seq: number, msgId: number, propsLength: number, size: number, expiresAt: number, redelivered: boolean): void {
+    (this.paged as PagedList).pushPaged(seq, msgId, propsLength, size, expiresAt, redelivered);
     this.stats.published++;
-    if (ttl >= 0) this.timed = true;
+    if (expiresAt !== 0) this.timed = true;
     if (seq >= this.nextSeq) this.nextSeq = seq + 1;
   }
 
