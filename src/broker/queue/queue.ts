@@ -53,7 +53,7 @@ export class Queue {
   policyName: string | undefined = undefined;
   /** Republishes dead-lettered messages (set by the vhost); used only when settings name a dead-letter exchange. */
   deadLetterer: DeadLetterer | null = null;
-  /** Persistence: set on durable queues by the message store through attachJournal (null = nothing is stored). */
+  /** Persistence: set by the message store through attachJournal (null = nothing is stored; a non-durable queue's journal writes only to page under memory pressure). */
   journal: QueueJournal | null = null;
   /** Called when x-expires runs out (the vhost deletes the queue). */
   onExpire: (q: Queue) => void = () => {};
@@ -160,7 +160,7 @@ export class Queue {
     this.loadWaiters.push(fn);
   }
 
-  /** Links the queue to the message store (durable queues); a FIFO queue then pages long backlogs out through it. */
+  /** Links the queue to the message store; a FIFO queue then pages long backlogs out through it. */
   attachJournal(journal: QueueJournal): void {
     this.journal = journal;
     if (this.paged !== null) this.paged.attach(journal);
