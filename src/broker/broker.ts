@@ -138,6 +138,7 @@ function storeListener(store: Store, vhost: string): DefinitionListener {
       store.putQueue({ vhost, name: q.name, durable: true, autoDelete: q.autoDelete, arguments: q.arguments });
       store.messages?.attach(q);
     },
+    transientQueueAdded: (q) => store.messages?.attach(q),
     queueDeleted: (q) => store.deleteQueue(vhost, q.name),
     bindingAdded: (s, d, routingKey, args) =>
       store.putBinding({ vhost, source: s.name, destination: d.name, destinationType: kind(d), routingKey, arguments: args }),

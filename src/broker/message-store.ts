@@ -3,9 +3,10 @@ import type { QueueEntry } from './queue/queue-entry.js';
 import type { Queue } from './queue/queue.js';
 
 /**
- * A durable queue's link to the message store. The queue calls it for
- * persistent messages only, at the few points where an entry's fate changes;
- * the store turns the calls into records of the next group-commit batch.
+ * A queue's link to the message store (a non-durable queue's writes only what
+ * it pages under memory pressure). The queue calls it for persistent messages
+ * only, at the few points where an entry's fate changes; the store turns the
+ * calls into records of the next group-commit batch.
  */
 export interface QueueJournal {
   /** A persistent message entered the queue (enqueue; before any delivery). */
@@ -57,7 +58,11 @@ export interface DurabilityWaiter {
  * one synced batch (group commit).
  */
 export interface MessageStore {
-  /** Links a durable queue (already stored with putQueue or recovered) to its records. */
+  /**
+   * Links a durable queue (already stored with putQueue or recovered) to its
+   * records; a non-durable queue gets a journal that writes only when memory
+   * pressure makes it page its backlog (records the next start deletes).
+   */
   attach(queue: Queue): void;
   /**
    * Rebuilds the ready lists of recovered durable queues from the stored

@@ -34,6 +34,8 @@ export interface DefinitionListener {
   exchangeAdded?(x: Exchange): void;
   exchangeDeleted?(x: Exchange): void;
   queueAdded?(q: Queue): void;
+  /** A non-durable (or exclusive) queue was declared: the message store may page its backlog under memory pressure. */
+  transientQueueAdded?(q: Queue): void;
   queueDeleted?(q: Queue): void;
   bindingAdded?(source: Exchange, destination: Destination, routingKey: string, args: FieldTable): void;
   bindingDeleted?(source: Exchange, destination: Destination, routingKey: string, args: FieldTable): void;
@@ -215,6 +217,7 @@ export class Vhost {
     this.queues.set(name, q);
     // Every queue is bound to the default exchange by its name (routing looks it up directly).
     if (q.durable && !q.isExclusive) this.listener.queueAdded?.(q);
+    else this.listener.transientQueueAdded?.(q);
     return q;
   }
 

@@ -58,10 +58,12 @@ export class LevelQueueJournal implements QueueJournal {
   deliveredSeq = 0;
   /** Set while the watermark waits in the filling batch. */
   watermarkDue = false;
+  /** True for a non-durable queue's journal (TransientQueueJournal): its records are all flagged transient. */
+  readonly transient: boolean = false;
 
   constructor(
-    readonly qid: number,
-    private readonly gc: GroupCommit,
+    public qid: number,
+    protected readonly gc: GroupCommit,
   ) {}
 
   get headMessages(): number {
@@ -104,6 +106,36 @@ export class LevelQueueJournal implements QueueJournal {
   removed(entry: QueueEntry): void {
     this.gc.removed(entry);
   }
+}
+
+/**
+ * A non-durable queue's journal: it stores nothing (a persistent message in a
+ * non-durable queue is not written) until memory pressure makes the queue page
+ * its backlog like a durable queue's transient messages (spill: flagged
+ * transient). Its qid is taken when it first writes, from the store's qid
+ * space, and is never stored as a queue definition: the next start deletes
+ * whatever it left as records of an unknown queue.
+ */
+export class TransientQueueJournal extends LevelQueueJournal {
+  override readonly transient = true;
+
+  constructor(
+    gc: GroupCommit,
+    /** Allocates a qid no stored queue has, nor will have. */
+    private readonly newQid: () => number,
+  ) {
+    super(0, gc);
+  }
+
+  override enqueued(): void {}
+  override spill(entry: QueueEntry): boolean {
+    if (this.gc.alarm) return false;
+    if (this.qid === 0) this.qid = this.newQid();
+    this.gc.enqueued(entry);
+    return true;
+  }
+  /** Nothing is recovered, so no delivery watermark. */
+  override delivered(): void {}
 }
 
 const qidOf = (e: QueueEntry): number => (e.queue.journal as LevelQueueJournal).qid;
@@ -423,7 +455,8 @@ export class GroupCommit {
       if (e.storeState !== 1) continue;
       e.storeState = b.id;
       const m = e.message;
-      sink.put(indexKey(qidOf(e), e.seq), indexValue(m.storeId, m.propsLength, m.size, m.ttl, m.persistent ? 0 : INDEX_TRANSIENT));
+      const j = e.queue.journal as LevelQueueJournal;
+      sink.put(indexKey(j.qid, e.seq), indexValue(m.storeId, m.propsLength, m.size, e.expiresAt, m.persistent && !j.transient ? 0 : INDEX_TRANSIENT));
     }
     for (const j of b.watermarks) {
       j.watermarkDue = false;

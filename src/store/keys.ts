@@ -9,15 +9,19 @@
  *   0x05 u16 len vhost, name                 -> policy JSON
  *   0x10 u64 msgId, u32 propsLength          -> message body: the wire form Message.raw, as published
  *   0x11 u32 qid, u64 seq                    -> index record: u64 msgId, u32 propsLength, u32 body size,
- *                                               u32 message TTL ms (0xffffffff: none), u8 flags (1 = transient)
+ *                                               u64 absolute expiry (ms since the epoch, 0: none), u8 flags (1 = transient)
  *   0x12 u32 qid                             -> u64 delivery watermark: highest seq delivered (see LevelQueueJournal)
  *
  * One body per message however many durable queues it was routed to; each queue holds
  * small index records in publication order (seq), so a queue's backlog is a key range
  * that recovery and paging read in order without touching the bodies. The index
  * value carries what a paged entry needs in RAM (the body key is computable from
- * msgId and propsLength; size for x-max-length-bytes; the TTL restarts at
- * recovery), so recovery reads no body beyond each queue's head.
+ * msgId and propsLength; size for x-max-length-bytes; the expiry is the
+ * deadline the queue computed at enqueue, as RabbitMQ stores it, so a message
+ * whose deadline passed while the broker was down expires right after
+ * recovery and the others keep theirs), so recovery reads no body beyond each
+ * queue's head. Index values of another length (the earlier 21-byte layout of
+ * this development branch, which held a TTL) are logged and skipped.
  * A queue's records are keyed by qid, not by name, so a queue deleted and
  * declared again never sees records of its former self.
  */
@@ -86,26 +90,29 @@ export function indexKey(qid: number, seq: number): Buffer {
 }
 
 /** Length of an index record value. */
-export const INDEX_VALUE_LENGTH = 21;
+export const INDEX_VALUE_LENGTH = 25;
 /** Index flag: a transient message written only to be paged out; recovery deletes it. */
 export const INDEX_TRANSIENT = 1;
-const NO_TTL = 0xffffffff;
 
-/** Index record value (see the layout above); ttl -1 = none. */
-export function indexValue(msgId: number, propsLength: number, size: number, ttl: number, flags: number): Buffer {
+/** Index record value (see the layout above); expiresAt 0 = never. */
+export function indexValue(msgId: number, propsLength: number, size: number, expiresAt: number, flags: number): Buffer {
   const v = Buffer.allocUnsafe(INDEX_VALUE_LENGTH);
   writeU64(v, msgId, 0);
   v.writeUInt32BE(propsLength, 8);
   v.writeUInt32BE(size, 12);
-  v.writeUInt32BE(ttl < 0 ? NO_TTL : Math.min(ttl, NO_TTL - 1), 16);
-  v[20] = flags;
+  writeU64(v, expiresAt, 16);
+  v[24] = flags;
   return v;
 }
 
-/** The message TTL of an index value (-1: none). */
-export function indexTtl(v: Buffer): number {
-  const t = v.readUInt32BE(16);
-  return t === NO_TTL ? -1 : t;
+/** The absolute expiry of an index value (ms since the epoch, 0: never). */
+export function indexExpiresAt(v: Buffer): number {
+  return readU64(v, 16);
+}
+
+/** The flags of an index value. */
+export function indexFlags(v: Buffer): number {
+  return v[24] as number;
 }
 
 /** Delivery watermark key of a queue. */

@@ -20,7 +20,7 @@ import {
   vhostRecord,
   type QueueRecord,
 } from './definition-records.js';
-import { DEFAULT_PAGING, GroupCommit, LevelQueueJournal, type BatchSink, type PagingOptions } from './group-commit.js';
+import { DEFAULT_PAGING, GroupCommit, LevelQueueJournal, TransientQueueJournal, type BatchSink, type PagingOptions } from './group-commit.js';
 import { BINDING, EXCHANGE, POLICY, QUEUE, VHOST, describeKey, tagRange, vhostKey, watermarkKey } from './keys.js';
 import { recoverMessages, type JournaledQueue } from './message-recovery.js';
 import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
@@ -58,6 +58,8 @@ export class LevelStore implements Store, MessageStore {
   private readonly qids = new Map<string, number>();
   private nextQid = 1;
   private memoryTimer: NodeJS.Timeout | null = null;
+  /** A qid for a non-durable queue's journal: from the same counter, so no stored queue ever gets it. */
+  private readonly newQid = (): number => this.nextQid++;
 
   constructor(
     readonly location: string,
@@ -190,6 +192,10 @@ export class LevelStore implements Store, MessageStore {
   // ---- messages ----------------------------------------------------------------------------
 
   attach(queue: Queue): void {
+    if (!queue.durable) {
+      queue.attachJournal(new TransientQueueJournal(this.gc, this.newQid));
+      return;
+    }
     const qid = this.qids.get(queue.vhost + '\u0000' + queue.name);
     if (qid === undefined) {
       this.logger.error({ vhost: queue.vhost, queue: queue.name }, 'durable queue has no stored record: its messages will not be persisted');

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Message } from '../broker/message.js';
 import type { Queue } from '../broker/queue/queue.js';
 import { SHARED_REFS, type LevelQueueJournal, type Op } from './group-commit.js';
-import { BODY, INDEX, INDEX_TRANSIENT, INDEX_VALUE_LENGTH, WATERMARK, bodyKey, describeKey, indexTtl, readU64, tagRange } from './keys.js';
+import { BODY, INDEX, INDEX_TRANSIENT, INDEX_VALUE_LENGTH, WATERMARK, bodyKey, describeKey, indexExpiresAt, indexFlags, readU64, tagRange } from './keys.js';
 import type { Db } from './level-store.js';
 import { decodeStoredMessage } from './stored-message.js';
 
@@ -21,6 +21,7 @@ interface FullQueueIndex {
   seqs: number[];
   msgIds: number[];
   propsLengths: number[];
+  expiresAts: number[];
 }
 
 /** What recovery learned about the id spaces. */
@@ -64,15 +65,17 @@ function contains(sorted: Float64Array, id: number): boolean {
 /**
  * Rebuilds the durable queues in `byQid` from the index records alone, so the
  * time it takes grows with the number of stored entries, not with their bytes:
- * 1. each index record (key qid, seq; value msgId, propsLength, size, TTL,
- *    flags) becomes a paged entry of its queue (PagedList), redelivered when at
+ * 1. each index record (key qid, seq; value msgId, propsLength, size,
+ *    absolute expiry, flags) becomes a paged entry of its queue (PagedList), redelivered when at
  *    or below the queue's delivery watermark; records of queues that no longer
  *    exist and transient records (written only to page under memory pressure)
  *    are deleted, with their bodies once nothing else references them;
  * 2. bodies referenced by more than one record get their count in `shared`;
  * 3. x-max-priority queues, which keep everything in RAM, read their bodies;
- * 4. every queue applies its limits and TTLs and reads its head's bodies; the
- *    returned promise resolves once those are in.
+ * 4. every queue applies its limits and reads its head's bodies; messages
+ *    whose stored expiry passed while the broker was down expire (dropped, or
+ *    dead-lettered with reason expired, into durable queues' records too) as
+ *    they reach the head; the returned promise resolves once the heads are in.
  * Undecodable records are logged with their key and skipped. The clean-up
  * deletions are written in one synced batch before the listener opens.
  */
@@ -121,13 +124,13 @@ export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>
             touched.add(queue);
             watermark = queue.journal.deliveredSeq;
             if (!queue.canPage) {
-              fullIndex = { queue, seqs: [], msgIds: [], propsLengths: [] };
+              fullIndex = { queue, seqs: [], msgIds: [], propsLengths: [], expiresAts: [] };
               full.set(qid, fullIndex);
             }
           }
         }
         // A deleted (or no longer durable) queue's leftover, or a transient message paged under memory pressure.
-        if (queue === undefined || (value[20] as number) & INDEX_TRANSIENT) {
+        if (queue === undefined || indexFlags(value) & INDEX_TRANSIENT) {
           cleanup.push({ type: 'del', key });
           dropped.set(msgId, propsLength);
           continue;
@@ -139,7 +142,8 @@ export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>
           fullIndex.seqs.push(seq);
           fullIndex.msgIds.push(msgId);
           fullIndex.propsLengths.push(propsLength);
-        } else queue.restorePaged(seq, msgId, propsLength, value.readUInt32BE(12), indexTtl(value), seq <= watermark);
+          fullIndex.expiresAts.push(indexExpiresAt(value));
+        } else queue.restorePaged(seq, msgId, propsLength, value.readUInt32BE(12), indexExpiresAt(value), seq <= watermark);
       }
     }
   } finally {
@@ -177,7 +181,7 @@ export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>
 
 /** Reads every body of a queue that cannot page and restores its entries; returns how many were missing. */
 async function restoreFull(db: Db, ix: FullQueueIndex, shared: Map<number, number>, logger: Logger): Promise<number> {
-  const { queue, seqs, msgIds, propsLengths } = ix;
+  const { queue, seqs, msgIds, propsLengths, expiresAts } = ix;
   const watermark = queue.journal.deliveredSeq;
   let missing = 0;
   for (let i = 0; i < seqs.length; i += BODY_STEP) {
@@ -204,7 +208,7 @@ async function restoreFull(db: Db, ix: FullQueueIndex, shared: Map<number, numbe
       m.storeState = 2;
       m.storeRefs = shared.has(msgId) ? SHARED_REFS : 1;
       const seq = seqs[i + k] as number;
-      queue.restore(seq, m, seq <= watermark).storeState = 2;
+      queue.restore(seq, m, expiresAts[i + k] as number, seq <= watermark).storeState = 2;
     }
   }
   if (missing !== 0) {

@@ -178,7 +178,7 @@ describe('dead-lettered persistent messages across a restart', () => {
     expect(byBody.get('r')!.properties.headers).toMatchObject({ app: 'kept' });
   });
 
-  it('a message dead-lettered by expiry while the broker restarts: its TTL restarts and it reaches the DLQ', async () => {
+  it('a message dead-lettered by expiry while the broker restarts: it keeps its deadline and reaches the DLQ', async () => {
     const ch = await channel();
     const dlx = await durableExchange(ch, 'pf.dlx2', 'fanout');
     const dlq = await durableQueue(ch, 'pf.dlq2');
@@ -198,6 +198,59 @@ describe('dead-lettered persistent messages across a restart', () => {
     expect(deaths(m!)).toEqual([
       { count: 1, reason: 'expired', queue: src, time: timestamp, exchange: '', 'routing-keys': [src], 'original-expiration': '400' },
     ]);
+  });
+});
+
+describe('expiry is stored as an absolute deadline (RabbitMQ)', () => {
+  it('a message whose TTL ran out while the broker was down is in the durable DLQ right after recovery, and stays stored there', async () => {
+    const ch = await channel();
+    const dlx = await durableExchange(ch, 'pf.abs-dlx', 'fanout');
+    const dlq = await durableQueue(ch, 'pf.abs-dlq');
+    await ch.bindQueue(dlq, dlx, '');
+    const src = await durableQueue(ch, 'pf.abs-ttl', { 'x-dead-letter-exchange': dlx, 'x-message-ttl': 300 });
+    const cc = await confirmChannel();
+    expect(await publishConfirmed(cc, '', src, ['late'])).toEqual([true]);
+    // Stopped cleanly before it expires; started again once its deadline has passed.
+    await restart(() => new Promise((r) => setTimeout(r, 400)));
+    if (external) await new Promise((r) => setTimeout(r, 400));
+
+    const after = await channel();
+    // No wait: recovery expired it before the listener opened (RabbitMQ: at the latest on its expiry timer, long past).
+    expect(await depth(after, dlq)).toBe(1);
+    expect(await depth(after, src)).toBe(0);
+    // The dead-lettered copy was written to the DLQ's records: it survives one more restart.
+    await restart();
+    const again = await channel();
+    const [m] = await drain(again, dlq);
+    expect(m!.content.toString()).toBe('late');
+    expect(m!.properties.deliveryMode).toBe(2);
+    expect(deaths(m!)).toEqual([{ count: 1, reason: 'expired', queue: src, time: timestamp, exchange: '', 'routing-keys': [src] }]);
+    expect(await depth(again, src)).toBe(0);
+  });
+
+  it('a message with a longer TTL keeps its remaining time across a restart (the TTL does not start again)', async () => {
+    const ch = await channel();
+    const dlx = await durableExchange(ch, 'pf.keep-dlx', 'fanout');
+    const dlq = await durableQueue(ch, 'pf.keep-dlq');
+    await ch.bindQueue(dlq, dlx, '');
+    const ttl = 2000;
+    const src = await durableQueue(ch, 'pf.keep-ttl', { 'x-dead-letter-exchange': dlx, 'x-message-ttl': ttl });
+    const cc = await confirmChannel();
+    const publishedAt = Date.now();
+    expect(await publishConfirmed(cc, '', src, ['kept'])).toEqual([true]);
+    await new Promise((r) => setTimeout(r, 1200));
+
+    await restart();
+
+    const after = await channel();
+    expect(await depth(after, src)).toBe(1);
+    await waitDepth(after, dlq, 1);
+    const elapsed = Date.now() - publishedAt;
+    // Expired at publish + TTL, not restart + TTL (which would be past publish + 3200 ms).
+    expect(elapsed).toBeGreaterThanOrEqual(ttl - 50);
+    expect(elapsed).toBeLessThan(ttl + 800);
+    expect(await depth(after, src)).toBe(0);
+    expect((await drain(after, dlq)).map((m) => m.content.toString())).toEqual(['kept']);
   });
 });
 
@@ -224,7 +277,7 @@ describe('retry with delay', () => {
     await restart();
 
     const after = await channel();
-    // Just recovered: the jobs still wait out their delay (Warren restarts the TTL at recovery).
+    // Just recovered: the jobs still wait out what is left of their delay.
     expect(await depth(after, delay) + (await depth(after, work))).toBe(3);
     await waitDepth(after, work, 3);
     expect(await depth(after, delay)).toBe(0);

@@ -9,7 +9,7 @@ import { Message } from '../../src/broker/message.js';
 import { STORE_REFUSED, type DurabilityWaiter } from '../../src/broker/message-store.js';
 import { Queue } from '../../src/broker/queue/queue.js';
 import { GroupCommit, LevelQueueJournal, SHARED_REFS } from '../../src/store/group-commit.js';
-import { BODY, INDEX } from '../../src/store/keys.js';
+import { BODY, INDEX, indexExpiresAt, tagRange } from '../../src/store/keys.js';
 import { LevelStore } from '../../src/store/level-store.js';
 
 const silent = pino({ level: 'silent' });
@@ -160,6 +160,47 @@ describe('LevelStore messages', () => {
     // All of them were taken no-ack: nothing is left on disk.
     await durable(store);
     expect([await count(store, BODY), await count(store, INDEX)]).toEqual([0, 0]);
+  });
+
+  it("stores each entry's absolute expiry and restores it unchanged; an index record of the earlier TTL layout is logged and skipped", async () => {
+    const s = await openStore();
+    const q = new Queue('ttl', '/', { durable: true, autoDelete: false, exclusiveOwner: null, arguments: { 'x-message-ttl': 60_000 } });
+    s.putQueue({ vhost: '/', name: 'ttl', durable: true, autoDelete: false, arguments: { 'x-message-ttl': 60_000 } });
+    s.attach(q);
+    const before = Date.now();
+    q.enqueue(persistent('ttl', 'a'));
+    const after = Date.now();
+    await durable(s);
+    const records: [Buffer, Buffer][] = [];
+    for await (const kv of s.database.iterator(tagRange(INDEX))) records.push(kv);
+    expect(records).toHaveLength(1);
+    const [key, value] = records[0]!;
+    const stored = indexExpiresAt(value);
+    expect(stored).toBeGreaterThanOrEqual(before + 60_000);
+    expect(stored).toBeLessThanOrEqual(after + 60_000);
+    // A record as the earlier layout wrote it (21 bytes: ..., u32 TTL, u8 flags), behind the good one.
+    const legacyKey = Buffer.from(key);
+    legacyKey.writeUInt32BE(legacyKey.readUInt32BE(9) + 1, 9);
+    await s.database.put(legacyKey, Buffer.alloc(21));
+    const dir = s.location;
+    await s.close();
+    stores.splice(stores.indexOf(s), 1);
+
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const s2 = new LevelStore(dir, logger);
+    await s2.open();
+    stores.push(s2);
+    await s2.loadDefinitions();
+    const r = new Queue('ttl', '/', { durable: true, autoDelete: false, exclusiveOwner: null, arguments: { 'x-message-ttl': 60_000 } });
+    s2.attach(r);
+    await new Promise((w) => setTimeout(w, 5)); // a restarted TTL would give a later deadline
+    await s2.recover(() => r);
+    expect(r.messageCount).toBe(1);
+    const e = r.take(true)!;
+    expect(body(e.message)).toBe('a');
+    expect(e.expiresAt).toBe(stored);
+    expect(lines.map((l) => [l.msg, l.key])).toEqual([['skipping undecodable message index record', legacyKey.toString('hex')]]);
   });
 
   it('shares one body among the queues that recover it, and deletes records of deleted queues at recovery', async () => {

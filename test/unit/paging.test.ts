@@ -277,6 +277,40 @@ describe('paging', () => {
     expect(await takeAll(q)).toEqual(bodies(20));
   });
 
+  it('a non-durable queue pages its backlog under memory pressure (all records flagged transient), drains in order, and a restart deletes them', async () => {
+    const s = await openStore(undefined, 0);
+    const keep = durableQueue(s, 'keep');
+    const q = new Queue('nd', '/', { durable: false, autoDelete: false, exclusiveOwner: null, arguments: {} });
+    s.attach(q);
+    for (let i = 0; i < 20; i++) q.enqueue(message(`m${i}`, i % 2 === 0));
+    for (const b of bodies(6, 100)) keep.enqueue(message(b));
+    await settle(s);
+    expect(q.messagesPaged).toBe(16);
+    expect(keep.messagesPaged).toBe(2);
+    // The non-durable queue's 16 paged entries (head window 4 in RAM) and the durable queue's 6.
+    expect([await count(s, INDEX), await count(s, BODY)]).toEqual([22, 22]);
+    const first: (string | undefined)[] = [];
+    for (let i = 0; i < 10; i++) first.push(text(await take(q)));
+    expect(first).toEqual(bodies(10));
+    // The other half is left on disk at the restart; the queue is not a definition, so recovery deletes its records.
+    const { store, queues } = await reopen(s, {}, 0);
+    expect([...queues.keys()]).toEqual(['keep']);
+    expect(await takeAll(queues.get('keep') as Queue)).toEqual(bodies(6, 100));
+    await settle(store);
+    expect([await count(store, INDEX), await count(store, BODY)]).toEqual([0, 0]);
+  });
+
+  it('without memory pressure a non-durable queue writes nothing, persistent messages included', async () => {
+    const s = await openStore();
+    const q = new Queue('nd', '/', { durable: false, autoDelete: false, exclusiveOwner: null, arguments: {} });
+    s.attach(q);
+    for (let i = 0; i < 20; i++) q.enqueue(message(`m${i}`, i % 2 === 0));
+    await settle(s);
+    expect(q.messagesPaged).toBe(0);
+    expect([await count(s, INDEX), await count(s, BODY)]).toEqual([0, 0]);
+    expect(await takeAll(q)).toEqual(bodies(20));
+  });
+
   it('x-max-priority queues keep everything in RAM and recover by reading their bodies', async () => {
     const s = await openStore();
     const q = durableQueue(s, 'p', { 'x-max-priority': 5 });

@@ -24,11 +24,12 @@ const LOAD_RETRY_MS = 1000;
  * When the head falls below half the window and the tail is not empty, the
  * next bodies are read in one batch (one callback per batch) and appended to
  * the head; until they arrive shift() may return undefined while length > 0,
- * and onLoaded tells the queue to resume. Without a journal (transient queues,
- * the memory store) everything stays in the head: the plain path costs one
- * null check. Transient messages in a journaled queue are written (flagged
- * transient) and paged only while the journal reports memory pressure; until
- * then they stay in `pending`, and so do the entries behind them.
+ * and onLoaded tells the queue to resume. Without a journal (the memory store)
+ * everything stays in the head: the plain path costs one null check. Transient
+ * messages in a journaled queue (and every message of a non-durable queue,
+ * whose journal stores nothing else) are written (flagged transient) and paged
+ * only while the journal reports memory pressure; until then they stay in
+ * `pending`, and so do the entries behind them.
  */
 export class PagedList implements ReadyList {
   private readonly head = new FifoList();
@@ -63,7 +64,7 @@ export class PagedList implements ReadyList {
     private readonly onLoaded: (expiring: boolean) => void,
   ) {}
 
-  /** Enables paging through the queue's journal (a durable queue's store). */
+  /** Enables paging through the queue's journal. */
   attach(journal: QueueJournal): void {
     this.journal = journal;
     this.headMessages = journal.headMessages;

@@ -53,7 +53,7 @@ export class Queue {
   policyName: string | undefined = undefined;
   /** Republishes dead-lettered messages (set by the vhost); used only when settings name a dead-letter exchange. */
   deadLetterer: DeadLetterer | null = null;
-  /** Persistence: set on durable queues by the message store through attachJournal (null = nothing is stored). */
+  /** Persistence: set by the message store through attachJournal (null = nothing is stored; a non-durable queue's journal writes only to page under memory pressure). */
   journal: QueueJournal | null = null;
   /** Called when x-expires runs out (the vhost deletes the queue). */
   onExpire: (q: Queue) => void = () => {};
@@ -160,7 +160,7 @@ export class Queue {
     this.loadWaiters.push(fn);
   }
 
-  /** Links the queue to the message store (durable queues); a FIFO queue then pages long backlogs out through it. */
+  /** Links the queue to the message store; a FIFO queue then pages long backlogs out through it. */
   attachJournal(journal: QueueJournal): void {
     this.journal = journal;
     if (this.paged !== null) this.paged.attach(journal);
@@ -308,11 +308,13 @@ export class Queue {
     if (this.journal !== null && entry.message.persistent) this.journal.enqueued(entry);
   }
 
-  /** Persistence (recovery): appends a stored message at its stored position, before any consumer exists. */
-  restore(seq: number, message: Message, redelivered: boolean): QueueEntry {
-    // The expiry is not stored: a recovered message's TTL starts again at recovery.
-    const ttl = this.effectiveTtl(message.ttl);
-    const entry = new QueueEntry(this, seq, message, ttl < 0 ? 0 : Date.now() + ttl);
+  /**
+   * Persistence (recovery): appends a stored message at its stored position,
+   * before any consumer exists, with its stored expiry (ms since the epoch, 0: never;
+   * RabbitMQ keeps the deadline across a restart, it does not restart the TTL).
+   */
+  restore(seq: number, message: Message, expiresAt: number, redelivered: boolean): QueueEntry {
+    const entry = new QueueEntry(this, seq, message, expiresAt);
     entry.redelivered = redelivered;
     this.stats.published++;
     this.ready.push(entry);
@@ -328,13 +330,13 @@ export class Queue {
 
   /**
    * Persistence (recovery, canPage queues): appends a stored message at its
-   * stored position from its index record alone; restored() then reads the head's bodies.
+   * stored position from its index record alone (expiresAt: its stored expiry,
+   * 0 = never); restored() then reads the head's bodies.
    */
-  restorePaged(seq: number, msgId: number, propsLength: number, size: number, messageTtl: number, redelivered: boolean): void {
-    const ttl = this.effectiveTtl(messageTtl);
-    (this.paged as PagedList).pushPaged(seq, msgId, propsLength, size, ttl < 0 ? 0 : Date.now() + ttl, redelivered);
+  restorePaged(seq: number, msgId: number, propsLength: number, size: number, expiresAt: number, redelivered: boolean): void {
+    (this.paged as PagedList).pushPaged(seq, msgId, propsLength, size, expiresAt, redelivered);
     this.stats.published++;
-    if (ttl >= 0) this.timed = true;
+    if (expiresAt !== 0) this.timed = true;
     if (seq >= this.nextSeq) this.nextSeq = seq + 1;
   }
 
