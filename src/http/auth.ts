@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { User } from '../auth/users.js';
 import type { Broker } from '../broker/broker.js';
 import { AdminError } from '../admin/errors.js';
+import { isLoopback } from '../auth/loopback.js';
 
 /** A 401 without a body: what RabbitMQ answers a request with no credentials (plus the challenge header). */
 export class MissingCredentials extends AdminError {
@@ -61,8 +62,3 @@ export function requirePolicymaker(broker: Broker, user: User, vhost: string): v
   throw new AdminError(401, 'not_authorised', 'User not authorised to access object');
 }
 
-// Same rule as the AMQP login (server/connection.ts): 127.0.0.0/8 and ::1, also IPv4-mapped.
-function isLoopback(addr: string | undefined): boolean {
-  if (addr === undefined) return false;
-  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
-}

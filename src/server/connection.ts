@@ -17,6 +17,8 @@ import type { DirectReplyTo } from './direct-reply-to.js';
 import { OutputWriter } from './output-writer.js';
 import { serverProperties } from './server-properties.js';
 import { isSupportedMechanism, MECHANISMS, parseSaslResponse } from './sasl.js';
+import { isLoopback } from '../auth/loopback.js';
+import { negotiateTune } from './tune.js';
 
 const M = spec.MethodId;
 const PROTOCOL_HEADER = Buffer.from('AMQP\x00\x00\x09\x01', 'latin1');
@@ -346,24 +348,12 @@ export class Connection {
   }
 
   private onTuneOk(a: spec.ConnectionTuneOkArgs): void {
-    const maxFrame = this.config.frameMax;
-    const maxChannels = this.config.channelMax;
-    // RabbitMQ refuses 0 ("no limit") for both, since its own limits are finite.
-    if (a.frameMax === 0 || a.frameMax > maxFrame) {
-      throw new ConnectionError(530, `negotiated frame_max = ${a.frameMax} is higher than the maximum allowed value (${maxFrame})`, 10, 31);
-    }
-    if (a.frameMax < spec.FRAME_MIN_SIZE) {
-      throw new ConnectionError(530, `negotiated frame_max = ${a.frameMax} is lower than the minimum allowed value (${spec.FRAME_MIN_SIZE})`, 10, 31);
-    }
-    if (a.channelMax === 0 || a.channelMax > maxChannels) {
-      const shown = a.channelMax === 0 ? '0 (no limit)' : String(a.channelMax);
-      throw new ConnectionError(530, `negotiated channel_max = ${shown} is higher than the maximum allowed value (${maxChannels})`, 10, 31);
-    }
-    this.frameMax = a.frameMax;
-    this.channelMax = a.channelMax;
+    const t = negotiateTune(a, this.config.frameMax, this.config.channelMax);
+    this.frameMax = t.frameMax;
+    this.channelMax = t.channelMax;
     this.maxPayload = this.frameMax - 8;
     this.parser.maxPayload = this.frameMax - 8;
-    this.heartbeat = a.heartbeat;
+    this.heartbeat = t.heartbeat;
     this.state = 'open-wait';
     this.startHeartbeat();
   }
@@ -540,8 +530,3 @@ export class Connection {
   }
 }
 
-/** True for 127.0.0.0/8 and ::1 (also IPv4-mapped). */
-function isLoopback(addr: string | undefined): boolean {
-  if (addr === undefined) return false;
-  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
-}
