@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestBroker, type TestBroker } from './broker.js';
 
 /** A unique name, so that runs against a shared broker (WARREN_TEST_URL) don't collide. */
 export function uniq(prefix: string): string {
@@ -55,4 +57,31 @@ export async function drain(ch: Channel, q: string): Promise<string[]> {
     if (m === false) return out;
     out.push(m.content.toString());
   }
+}
+
+/** What useTestBroker gives a test file; the fields are set once its beforeAll has run. */
+export interface TestEnv {
+  broker: TestBroker;
+  /** One tracked amqplib connection to it. */
+  conn: ChannelModel;
+  tracker: AmqpTracker;
+}
+
+/**
+ * For a test file: starts a test broker (or uses WARREN_TEST_URL's) and opens one
+ * tracked connection before its tests; deletes what the tracker recorded, closes
+ * the connections and stops the broker after them.
+ */
+export function useTestBroker(): TestEnv {
+  const env = {} as TestEnv;
+  env.tracker = new AmqpTracker(() => env.broker.url);
+  beforeAll(async () => {
+    env.broker = await startTestBroker();
+    env.conn = await env.tracker.connect();
+  });
+  afterAll(async () => {
+    await env.tracker.cleanup();
+    await env.broker.close();
+  });
+  return env;
 }

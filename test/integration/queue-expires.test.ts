@@ -1,13 +1,11 @@
 // x-expires: a queue unused for that long (no consumers, no basic.get, no redeclare) is deleted, messages and all.
 // Checked against RabbitMQ 3.10.8 (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ChannelModel } from 'amqplib';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import type { Channel } from 'amqplib';
+import { useTestBroker, uniq } from '../helpers/amqp-tracker.js';
 
-let broker: TestBroker;
-let conn: ChannelModel;
-const tracker = new AmqpTracker(() => broker.url);
+const env = useTestBroker();
+const tracker = env.tracker;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,7 +18,7 @@ async function expiring(ch: Channel, prefix: string, ms: number): Promise<string
 
 /** True when the queue exists (a passive declare on a throwaway channel: it renews x-expires, like RabbitMQ). */
 async function exists(q: string): Promise<boolean> {
-  const ch = await conn.createChannel();
+  const ch = await env.conn.createChannel();
   ch.on('error', () => {});
   try {
     await ch.checkQueue(q);
@@ -32,19 +30,9 @@ async function exists(q: string): Promise<boolean> {
   }
 }
 
-beforeAll(async () => {
-  broker = await startTestBroker();
-  conn = await tracker.connect();
-});
-
-afterAll(async () => {
-  await tracker.cleanup();
-  await broker.close();
-});
-
 describe('x-expires', () => {
   it('an unused queue is deleted with its messages after the expiry', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await expiring(ch, 'exp', 200);
     ch.sendToQueue(q, Buffer.from('m'));
     await ch.close();
@@ -53,7 +41,7 @@ describe('x-expires', () => {
   });
 
   it('is not deleted while it has a consumer; the countdown starts when the last consumer goes', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await expiring(ch, 'exp-consumer', 200);
     const { consumerTag } = await ch.consume(q, () => {}, { noAck: true });
     await sleep(400);
@@ -67,7 +55,7 @@ describe('x-expires', () => {
   });
 
   it('basic.get renews it', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await expiring(ch, 'exp-get', 300);
     for (let i = 0; i < 6; i++) {
       await sleep(100);
@@ -79,7 +67,7 @@ describe('x-expires', () => {
   });
 
   it('a redeclare, even passive, renews it', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await expiring(ch, 'exp-declare', 300);
     for (let i = 0; i < 3; i++) {
       await sleep(150);
@@ -95,7 +83,7 @@ describe('x-expires', () => {
   });
 
   it('publishing does not renew it', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await expiring(ch, 'exp-publish', 300);
     for (let i = 0; i < 8; i++) {
       ch.sendToQueue(q, Buffer.from(String(i)));

@@ -1,15 +1,13 @@
 // Queue length limits: x-max-length, x-max-length-bytes (body bytes of ready messages) and x-overflow
 // (drop-head, reject-publish, reject-publish-dlx). Refused publishes are nacked in confirm mode.
 // Checked against RabbitMQ 3.10.8 (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
+import { describe, expect, it } from 'vitest';
+import type { Channel, ConfirmChannel } from 'amqplib';
 import { MethodId as defs } from '../../src/amqp/spec.generated.js';
-import { AmqpTracker, uniq, drain } from '../helpers/amqp-tracker.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { useTestBroker, uniq, drain } from '../helpers/amqp-tracker.js';
 
-let broker: TestBroker;
-let conn: ChannelModel;
-const tracker = new AmqpTracker(() => broker.url);
+const env = useTestBroker();
+const tracker = env.tracker;
 
 const queue = (ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> => tracker.queue(ch, prefix, args);
 
@@ -21,19 +19,9 @@ async function confirmed(ch: ConfirmChannel, exchange: string, rk: string, bodie
   return Promise.all(out);
 }
 
-beforeAll(async () => {
-  broker = await startTestBroker();
-  conn = await tracker.connect();
-});
-
-afterAll(async () => {
-  await tracker.cleanup();
-  await broker.close();
-});
-
 describe('x-max-length / x-max-length-bytes', () => {
   it('drop-head (default) drops the oldest messages and acks every publish', async () => {
-    const ch = await conn.createConfirmChannel();
+    const ch = await env.conn.createConfirmChannel();
     const q = await queue(ch, 'len-drop', { 'x-max-length': 2 });
     expect(await confirmed(ch, '', q, ['1', '2', '3', '4', '5'])).toEqual(['ack', 'ack', 'ack', 'ack', 'ack']);
     expect(await drain(ch, q)).toEqual(['4', '5']);
@@ -41,7 +29,7 @@ describe('x-max-length / x-max-length-bytes', () => {
   });
 
   it('x-max-length-bytes counts body bytes of ready messages', async () => {
-    const ch = await conn.createConfirmChannel();
+    const ch = await env.conn.createConfirmChannel();
     const q = await queue(ch, 'len-bytes', { 'x-max-length-bytes': 10 });
     await confirmed(ch, '', q, ['aaaa', 'bbbb', 'cccc', 'dd']);
     // 4 + 4 + 2 = 10 fits; the first had to go.
@@ -50,7 +38,7 @@ describe('x-max-length / x-max-length-bytes', () => {
   });
 
   it('x-max-length 0 with drop-head: a waiting consumer still gets the message', async () => {
-    const ch = await conn.createConfirmChannel();
+    const ch = await env.conn.createConfirmChannel();
     const q = await queue(ch, 'len-zero', { 'x-max-length': 0 });
     await confirmed(ch, '', q, ['dropped']);
     expect((await ch.checkQueue(q)).messageCount).toBe(0);
@@ -64,7 +52,7 @@ describe('x-max-length / x-max-length-bytes', () => {
   });
 
   it('reject-publish nacks publishes over the limit and keeps the queue as it was', async () => {
-    const ch = await conn.createConfirmChannel();
+    const ch = await env.conn.createConfirmChannel();
     const q = await queue(ch, 'len-reject', { 'x-max-length': 2, 'x-overflow': 'reject-publish' });
     expect(await confirmed(ch, '', q, ['1', '2', '3', '4'])).toEqual(['ack', 'ack', 'nack', 'nack']);
     expect(await drain(ch, q)).toEqual(['1', '2']);
@@ -74,7 +62,7 @@ describe('x-max-length / x-max-length-bytes', () => {
   });
 
   it('reject-publish by bytes refuses a message that would go over', async () => {
-    const ch = await conn.createConfirmChannel();
+    const ch = await env.conn.createConfirmChannel();
     const q = await queue(ch, 'len-reject-bytes', { 'x-max-length-bytes': 5, 'x-overflow': 'reject-publish' });
     expect(await confirmed(ch, '', q, ['abc', 'def', 'gh'])).toEqual(['ack', 'nack', 'ack']);
     expect(await drain(ch, q)).toEqual(['abc', 'gh']);
@@ -82,7 +70,7 @@ describe('x-max-length / x-max-length-bytes', () => {
   });
 
   it('reject-publish without confirms drops the message silently', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await queue(ch, 'len-reject-noconfirm', { 'x-max-length': 1, 'x-overflow': 'reject-publish' });
     ch.sendToQueue(q, Buffer.from('1'));
     ch.sendToQueue(q, Buffer.from('2'));
@@ -91,7 +79,7 @@ describe('x-max-length / x-max-length-bytes', () => {
   });
 
   it('a message routed to several queues is nacked when one of them refuses it (and kept by the others)', async () => {
-    const ch = await conn.createConfirmChannel();
+    const ch = await env.conn.createConfirmChannel();
     const x = uniq('len-fanout');
     tracker.exchanges.add(x);
     await ch.assertExchange(x, 'fanout', { durable: false });
@@ -106,7 +94,7 @@ describe('x-max-length / x-max-length-bytes', () => {
   });
 
   it('reject-publish-dlx nacks the publish and dead-letters it', async () => {
-    const ch = await conn.createConfirmChannel();
+    const ch = await env.conn.createConfirmChannel();
     const dlx = uniq('len-dlx');
     tracker.exchanges.add(dlx);
     await ch.assertExchange(dlx, 'fanout', { durable: false });
@@ -122,7 +110,7 @@ describe('x-max-length / x-max-length-bytes', () => {
   });
 
   it('tx.commit including a publish refused by a full reject-publish queue: 406 partial tx completion, the rest is applied', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     ch.on('error', () => {});
     const q = await queue(ch, 'len-tx', { 'x-max-length': 1, 'x-overflow': 'reject-publish' });
     // amqplib has no tx API: send the RPCs through its generic rpc() (method ids are class << 16 | method, as in Warren's spec).
@@ -131,7 +119,7 @@ describe('x-max-length / x-max-length-bytes', () => {
     ch.sendToQueue(q, Buffer.from('1'));
     ch.sendToQueue(q, Buffer.from('2'));
     await expect(raw.rpc(defs.TxCommit, {}, defs.TxCommitOk)).rejects.toThrow('406 (PRECONDITION-FAILED) with message "PRECONDITION_FAILED - partial tx completion"');
-    const ch2 = await conn.createChannel();
+    const ch2 = await env.conn.createChannel();
     expect(await drain(ch2, q)).toEqual(['1']);
     await ch2.close();
   });

@@ -1,21 +1,19 @@
 // Message TTL: x-message-ttl on the queue and the expiration property per message. Messages expire only at the
 // head of the queue and are never delivered once expired. Checked against RabbitMQ 3.10.8
 // (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ChannelModel, ConsumeMessage, GetMessage } from 'amqplib';
-import { AmqpTracker } from '../helpers/amqp-tracker.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import type { Channel, ConsumeMessage, GetMessage } from 'amqplib';
+import { useTestBroker } from '../helpers/amqp-tracker.js';
 
-let broker: TestBroker;
-let conn: ChannelModel;
-const tracker = new AmqpTracker(() => broker.url);
+const env = useTestBroker();
+const tracker = env.tracker;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const queue = (ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> => tracker.queue(ch, prefix, args);
 
 async function publish(q: string, items: [string, string | undefined][]): Promise<void> {
-  const ch = await conn.createConfirmChannel();
+  const ch = await env.conn.createConfirmChannel();
   for (const [body, expiration] of items) ch.sendToQueue(q, Buffer.from(body), expiration === undefined ? {} : { expiration });
   await ch.waitForConfirms();
   await ch.close();
@@ -30,19 +28,9 @@ async function getBody(ch: Channel, q: string): Promise<string | false> {
   return m === false ? false : m.content.toString();
 }
 
-beforeAll(async () => {
-  broker = await startTestBroker();
-  conn = await tracker.connect();
-});
-
-afterAll(async () => {
-  await tracker.cleanup();
-  await broker.close();
-});
-
 describe('message TTL', () => {
   it('x-message-ttl: messages left in the queue past the TTL are gone', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await queue(ch, 'ttl-q', { 'x-message-ttl': 100 });
     await publish(q, [['a', undefined], ['b', undefined], ['c', undefined]]);
     expect(await count(ch, q)).toBe(3);
@@ -53,7 +41,7 @@ describe('message TTL', () => {
   });
 
   it('the expiration property expires a message on a queue without TTL', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await queue(ch, 'ttl-msg');
     await publish(q, [['short', '100'], ['long', '60000']]);
     await sleep(300);
@@ -63,7 +51,7 @@ describe('message TTL', () => {
   });
 
   it('the lower of queue TTL and expiration applies', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q1 = await queue(ch, 'ttl-min1', { 'x-message-ttl': 60000 });
     const q2 = await queue(ch, 'ttl-min2', { 'x-message-ttl': 100 });
     await publish(q1, [['m', '100']]);
@@ -75,7 +63,7 @@ describe('message TTL', () => {
   });
 
   it('only the head expires: a long-lived head shields an expired message behind it, which basic.get never returns', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await queue(ch, 'ttl-head');
     await publish(q, [['long', undefined], ['short', '50']]);
     await sleep(200);
@@ -89,7 +77,7 @@ describe('message TTL', () => {
   });
 
   it('expiration "0" delivers to a waiting consumer and is dropped at once when none can take it', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await queue(ch, 'ttl-zero');
     await publish(q, [['nobody', '0']]);
     expect(await count(ch, q)).toBe(0);
@@ -103,7 +91,7 @@ describe('message TTL', () => {
   });
 
   it('an expired message is never delivered, even when a consumer gets capacity after it expired', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     await ch.prefetch(1);
     const q = await queue(ch, 'ttl-nodeliver', { 'x-message-ttl': 150 });
     await publish(q, [['1', undefined], ['2', undefined], ['3', undefined]]);
@@ -119,7 +107,7 @@ describe('message TTL', () => {
   });
 
   it('a requeued message keeps its original expiry', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await queue(ch, 'ttl-requeue', { 'x-message-ttl': 150 });
     await publish(q, [['m', undefined]]);
     const m = await ch.get(q);
@@ -132,7 +120,7 @@ describe('message TTL', () => {
   });
 
   it('a requeued message that has not expired comes back redelivered and still expires on time', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await queue(ch, 'ttl-requeue2', { 'x-message-ttl': 400 });
     await publish(q, [['m', undefined]]);
     const m = await ch.get(q);
@@ -147,7 +135,7 @@ describe('message TTL', () => {
   });
 
   it('messages without TTL behind expiring ones survive', async () => {
-    const ch = await conn.createChannel();
+    const ch = await env.conn.createChannel();
     const q = await queue(ch, 'ttl-mixed');
     await publish(q, [['a', '50'], ['b', '50'], ['keep', undefined], ['c', '50']]);
     await sleep(250);

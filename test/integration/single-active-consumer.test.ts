@@ -1,14 +1,12 @@
 // x-single-active-consumer: only the earliest registered consumer receives; when it goes, the next one in
 // registration order takes over with the messages it left unacked.
 // Checked against RabbitMQ 3.10.8 (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682) except where noted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { useTestBroker, uniq } from '../helpers/amqp-tracker.js';
 
-let broker: TestBroker;
-let conn: ChannelModel;
-const tracker = new AmqpTracker(() => broker.url);
+const env = useTestBroker();
+const tracker = env.tracker;
 
 async function sacQueue(ch: Channel): Promise<string> {
   const name = uniq('sac');
@@ -18,7 +16,7 @@ async function sacQueue(ch: Channel): Promise<string> {
 }
 
 async function publish(q: string, bodies: string[]): Promise<void> {
-  const ch = await conn.createConfirmChannel();
+  const ch = await env.conn.createConfirmChannel();
   for (const b of bodies) ch.sendToQueue(q, Buffer.from(b));
   await ch.waitForConfirms();
   await ch.close();
@@ -39,20 +37,10 @@ function recorder(ch: Channel, q: string, noAck: boolean) {
   return { got, tag, waitFor, bodies: () => got.map((m) => m.content.toString()) };
 }
 
-beforeAll(async () => {
-  broker = await startTestBroker();
-  conn = await tracker.connect();
-});
-
-afterAll(async () => {
-  await tracker.cleanup();
-  await broker.close();
-});
-
 describe('x-single-active-consumer', () => {
   it('only the first registered consumer receives, the others wait', async () => {
-    const ch1 = await conn.createChannel();
-    const ch2 = await conn.createChannel();
+    const ch1 = await env.conn.createChannel();
+    const ch2 = await env.conn.createChannel();
     const q = await sacQueue(ch1);
     const first = recorder(ch1, q, true);
     await first.tag;
@@ -70,9 +58,9 @@ describe('x-single-active-consumer', () => {
   });
 
   it("when the active consumer's channel closes, the next takes over with its unacked messages, in order", async () => {
-    const ch1 = await conn.createChannel();
+    const ch1 = await env.conn.createChannel();
     await ch1.prefetch(2);
-    const ch2 = await conn.createChannel();
+    const ch2 = await env.conn.createChannel();
     const q = await sacQueue(ch1);
     const first = recorder(ch1, q, false);
     await first.tag;
@@ -91,9 +79,9 @@ describe('x-single-active-consumer', () => {
   // RabbitMQ 3.10.8 does not hand over on basic.cancel until the cancelled consumer's channel closes (a bug fixed
   // later, see RABBITMQ-COMPAT.md): Warren hands over at once, so this runs against Warren only.
   it.skipIf(process.env.WARREN_TEST_URL !== undefined)('after basic.cancel of the active consumer the next one receives at once', async () => {
-    const ch1 = await conn.createChannel();
-    const ch2 = await conn.createChannel();
-    const ch3 = await conn.createChannel();
+    const ch1 = await env.conn.createChannel();
+    const ch2 = await env.conn.createChannel();
+    const ch3 = await env.conn.createChannel();
     const q = await sacQueue(ch1);
     const first = recorder(ch1, q, true);
     const second = recorder(ch2, q, true);
