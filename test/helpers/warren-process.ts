@@ -6,8 +6,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = path.join(ROOT, 'dist', 'main.js');
+/** The repository root, and the built broker's entry file. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const MAIN = path.join(ROOT, 'dist', 'main.js');
 
 /** A running (or exited) warren process. */
 export interface WarrenProcess {
@@ -27,8 +28,8 @@ export function buildIfNeeded(): void {
   if (r.status !== 0) throw new Error(`build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
-// The test must not pick up the developer's WARREN_* settings.
-function cleanEnv(): NodeJS.ProcessEnv {
+/** process.env without WARREN_*: a test must not pick up the developer's settings. */
+export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WARREN_')));
 }
 

@@ -1,27 +1,15 @@
 // The `warren` process as an operator runs it: node dist/main.js with flags, JSON log lines
 // on stdout, signals, exit codes.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildIfNeeded, cleanEnv, MAIN, ROOT, spawnWarren, type WarrenProcess } from '../helpers/warren-process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = path.join(ROOT, 'dist', 'main.js');
-
-interface Warren {
-  child: ChildProcess;
-  stderr: () => string;
-  /** Resolves with the first log record whose msg matches; rejects if the process exits first. */
-  waitForLog: (msg: string) => Promise<Record<string, unknown>>;
-  /** Resolves with the exit code (or the signal name). */
-  exited: Promise<number | string>;
-}
 
 const running: ChildProcess[] = [];
 const tempDirs: string[] = [];
@@ -32,45 +20,10 @@ async function tempDir(): Promise<string> {
   return d;
 }
 
-// The test must not pick up the developer's WARREN_* settings.
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WARREN_')));
-}
-
-function startWarren(args: string[]): Warren {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const records: Record<string, unknown>[] = [];
-  const waiters: Array<{ msg: string; resolve: (r: Record<string, unknown>) => void }> = [];
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-    let record: Record<string, unknown>;
-    try {
-      record = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      return; // not a log line
-    }
-    records.push(record);
-    for (const w of waiters.filter((w) => w.msg === record.msg)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(record);
-    }
-  });
-  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
-  return {
-    child,
-    stderr: () => err,
-    exited,
-    waitForLog: (msg) => {
-      const seen = records.find((r) => r.msg === msg);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ msg, resolve });
-        void exited.then((code) => reject(new Error(`warren exited (${code}) before logging '${msg}'; stderr: ${err}`)));
-      });
-    },
-  };
+function startWarren(args: string[]): WarrenProcess {
+  const w = spawnWarren(args);
+  running.push(w.child);
+  return w;
 }
 
 function portOf(record: Record<string, unknown>): number {
@@ -78,7 +31,7 @@ function portOf(record: Record<string, unknown>): number {
   return Number(address.slice(address.lastIndexOf(':') + 1));
 }
 
-async function startedWarren(): Promise<{ w: Warren; amqpPort: number; httpPort: number }> {
+async function startedWarren(): Promise<{ w: WarrenProcess; amqpPort: number; httpPort: number }> {
   const dataDir = await tempDir();
   const w = startWarren(['--port', '0', '--management-port', '0', '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', dataDir]);
   const amqpLine = await w.waitForLog('AMQP listener started');
@@ -86,10 +39,7 @@ async function startedWarren(): Promise<{ w: Warren; amqpPort: number; httpPort:
   return { w, amqpPort: portOf(amqpLine), httpPort: portOf(httpLine) };
 }
 
-beforeAll(() => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'tools', 'build-if-needed.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-}, 180_000);
+beforeAll(buildIfNeeded, 180_000);
 
 afterEach(async () => {
   for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
