@@ -153,7 +153,7 @@ async function main() {
       const r = await runScenario(scn, {
         conn, duration: opts.duration, warmup: opts.warmup, size: opts.size, maxInflight: opts.maxInflight,
         drainTimeout: opts.drainTimeout, brokerPid, brokerExited: broker ? broker.exited : null,
-        brokerMain: broker ? opts.brokerMain : null,
+        brokerMain: broker ? opts.brokerMain : null, nodeArgs: opts.nodeArgs,
       });
       if (interrupted) return;
       summary.scenarios.push(r);

@@ -25,7 +25,18 @@ import { BINDING, EXCHANGE, POLICY, QUEUE, VHOST, describeKey, tagRange, vhostKe
 import { recoverMessages, type JournaledQueue } from './message-recovery.js';
 import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
 
-const WRITE_BUFFER_SIZE = 32 * 1024 * 1024;
+/*
+ * LevelDB options sized for RSS (issue 5: 1M queued 1 KiB messages under 300 MiB), measured with the
+ * backlog-persistent-1m bench (docs/benchmarks.md). LevelDB 1.20 mmaps every table file it has open
+ * (up to 1000), and the pages a read or a compaction touches count in RSS until the file is closed:
+ * draining 1 GiB of bodies through 2 MiB tables with up to 1000 open files put ~300 MiB of file pages
+ * in RSS. So: at most 64 open tables (LevelDB's floor for max_open_files is 74, 10 of which are not
+ * tables) of 1 MiB each. The memtable is 8 MiB (two exist while one is flushed): 32 MiB cost ~60 MiB
+ * of RSS in fill and drain for no measurable fill rate.
+ */
+const WRITE_BUFFER_SIZE = 8 * 1024 * 1024;
+const MAX_OPEN_FILES = 64;
+const MAX_FILE_SIZE = 1024 * 1024;
 /** How often memory use is compared with the paging threshold (RabbitMQ's memory monitor checks about every second). */
 const MEMORY_CHECK_MS = 1000;
 
@@ -67,12 +78,18 @@ export class LevelStore implements Store, MessageStore {
     private readonly options: LevelStoreOptions = { ...DEFAULT_PAGING, pagingThresholdBytes: Infinity },
     alarms?: ResourceAlarms,
   ) {
-    // A 32 MiB memtable (LevelDB's default is 4 MiB): a backlog being written turns over fewer level-0 files.
-    this.db = new Level<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', writeBufferSize: WRITE_BUFFER_SIZE } as never);
+    this.db = new Level<Buffer, Buffer>(location, {
+      keyEncoding: 'buffer',
+      valueEncoding: 'buffer',
+      writeBufferSize: WRITE_BUFFER_SIZE,
+      maxOpenFiles: MAX_OPEN_FILES,
+      maxFileSize: MAX_FILE_SIZE,
+    } as never);
     this.gc = new GroupCommit(
       () => this.db.batch() as unknown as BatchSink,
       logger,
-      (keys) => this.db.getMany(keys),
+      // A paged body is read once: caching its blocks would only evict others.
+      (keys) => this.db.getMany(keys, { fillCache: false }),
       alarms,
     );
     this.gc.paging = { headMessages: options.headMessages, headBytes: options.headBytes };

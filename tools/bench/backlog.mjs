@@ -68,7 +68,7 @@ function drain(c, n) {
 export const BACKLOG_SCENARIO = {
   name: 'backlog-persistent-1m',
   what: `${N} x 1 KiB persistent messages, confirms (window ${WINDOW}), durable queue, no consumer: rate, RSS; restart (recovery time); drain with 1 consumer (manual ack, prefetch ${PREFETCH})`,
-  async run({ brokerMain }) {
+  async run({ brokerMain, nodeArgs = [] }) {
     const r = { name: 'backlog-persistent-1m', ok: false, lines: [], error: null };
     if (!brokerMain) {
       r.error = 'needs a Warren started by the bench (it starts and restarts its own)';
@@ -77,7 +77,7 @@ export const BACKLOG_SCENARIO = {
     let first = null;
     let second = null;
     try {
-      first = await startWarren({ root: ROOT, main: brokerMain });
+      first = await startWarren({ root: ROOT, main: brokerMain, nodeArgs });
       const dataDir = path.join(first.baseDir, 'data');
       const c = await connect(first);
       await c.queueDeclare(1, QUEUE, { durable: true });
@@ -93,7 +93,7 @@ export const BACKLOG_SCENARIO = {
       await c.close();
       r.lines.push(`backlog-persistent-1m: filled ${N} x 1 KiB in ${fillS.toFixed(1)} s = ${Math.round(N / fillS)} msg/s confirmed; broker RSS peak ${mib(peakFill)} MiB while filling, ${mib(settled)} MiB holding (5 s later)`);
       await first.stop(120000);
-      second = await startWarren({ root: ROOT, main: brokerMain, dataDir, timeoutMs: 600000 });
+      second = await startWarren({ root: ROOT, main: brokerMain, nodeArgs, dataDir, timeoutMs: 600000 });
       const logged = fs.readFileSync(second.logPath, 'utf8').split('\n').map((l) => { try { return JSON.parse(l); } catch { return null; } })
         .find((x) => x && x.msg === 'recovered definitions and messages');
       const c2 = await connect(second);

@@ -30,11 +30,11 @@ const STALL_MS = 10000; // drain gives up when nothing arrives for this long
  * Runs `scn` against the broker at `conn` ({host, port, user, pass, vhost}). Never throws:
  * failures end up in result.error / result.verify.ok. `brokerPid` (or null) is sampled for
  * RSS/CPU over the window; `brokerExited` (a promise, optional) aborts the run. Scenarios with their own run()
- * get `brokerMain` (the entry file, when the bench started Warren) to start fresh brokers of their own.
+ * get `brokerMain` (the entry file, when the bench started Warren) and `nodeArgs` to start fresh brokers of their own.
  */
-export async function runScenario(scn, { conn, duration, warmup, size: defaultSize, maxInflight, drainTimeout, brokerPid, brokerExited, brokerMain }) {
+export async function runScenario(scn, { conn, duration, warmup, size: defaultSize, maxInflight, drainTimeout, brokerPid, brokerExited, brokerMain, nodeArgs }) {
   const size = scn.size ?? defaultSize;
-  if (scn.run) return scn.run({ conn, size, brokerPid, brokerExited, brokerMain });
+  if (scn.run) return scn.run({ conn, size, brokerPid, brokerExited, brokerMain, nodeArgs });
   const nonce = randomBytes(4).readUInt32LE(0);
   const queue = `warren-bench.${scn.name}`;
   const result = {

@@ -43,6 +43,8 @@ export class PagedList implements ReadyList {
   /** Bumped by drain(): a load that completes afterwards is discarded. */
   private generation = 0;
   private pageOutRequested = false;
+  /** basic.get callers waiting for paged bodies to be read (see whenLoaded). */
+  private loadWaiters: Array<() => void> = [];
   /** Set when an unstored (transient) entry entered `pending`: a page-out pass under memory pressure writes it. */
   private unspilled = false;
   // Scratch for one load (reused: one load at a time).
@@ -89,6 +91,19 @@ export class PagedList implements ReadyList {
   /** True while the head is empty and a load of paged bodies is on its way (basic.get waits for it). */
   get isLoading(): boolean {
     return this.head.length === 0 && this.tail.length !== 0;
+  }
+
+  /** Calls fn at the next wakeLoadWaiters (the next bodies are in, or the list was drained). */
+  whenLoaded(fn: () => void): void {
+    this.loadWaiters.push(fn);
+  }
+
+  /** Runs the waiting whenLoaded callbacks (the queue calls it once it has handled a load or a purge). */
+  wakeLoadWaiters(): void {
+    if (this.loadWaiters.length === 0) return;
+    const ws = this.loadWaiters;
+    this.loadWaiters = [];
+    for (const w of ws) w();
   }
 
   /** Appends a new entry: to the head while the window has room and nothing is paged, else to `pending`. */

@@ -2,18 +2,18 @@ import type { FieldTable } from '../field-table-types.js';
 import type { Consumer } from '../consumer.js';
 import type { Message } from '../message.js';
 import { ConsumerList } from './consumer-list.js';
-import { DeadlineTimer } from './deadline-timer.js';
 import type { DeadLetterer, DeadLetterReason } from './dead-letterer.js';
 import type { QueueJournal } from '../message-store.js';
+import { hasLengthLimit, isOverLimit, wouldOverflow } from './length-limit.js';
+import { MessageExpiry, expiryOf } from './message-expiry.js';
 import { QueueEntry } from './queue-entry.js';
+import { QueueExpiry } from './queue-expiry.js';
 import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
 import { PagedList } from './paged-list.js';
 import { PriorityList, type ReadyList } from './ready-list.js';
 
 /** How many deliveries one dispatch pass makes before it yields to the event loop (heartbeats, other sockets). */
 const DISPATCH_BUDGET = 2048;
-/** How many expired messages one pass drops before it yields (a million expiring at once must not block). */
-const EXPIRE_BUDGET = 4096;
 
 /**
  * Flow control (RabbitMQ's credit flow, simplified): while a queue that has
@@ -71,24 +71,18 @@ export class Queue {
   private readonly ready: ReadyList;
   /** The ready list when it can page (no x-max-priority), else null: priority queues keep every message in RAM. */
   private readonly paged: PagedList | null;
-  /** basic.get callers waiting for paged bodies to be read (see whenLoaded). */
-  private loadWaiters: Array<() => void> = [];
   private readonly consumerList: ConsumerList;
   /** Resume callbacks of publishers paused by flow control. */
   private readonly flowWaiters = new Set<() => void>();
   private nextSeq = 1;
   private dispatching = false;
   private dispatchScheduled = false;
-  /** True while the ready list may hold entries that expire: only then is the head checked after it changes. */
-  private timed = false;
+  /** Message TTL: `ttl.active` while the ready list may hold entries that expire. */
+  private readonly ttl: MessageExpiry;
   /** True when x-max-length or x-max-length-bytes is set. */
   private limited: boolean;
-  /** Armed for the head message's expiry. */
-  private readonly ttlTimer = new DeadlineTimer(() => this.guard(() => this.expireHead()));
-  private expireScheduled = false;
-  /** x-expires: armed while the queue has no consumers; fires idleSince + expires. */
-  private readonly idleTimer = new DeadlineTimer(() => this.guard(() => this.checkIdle()));
-  private idleSince = 0;
+  /** x-expires: counts down while the queue has no consumers. */
+  private readonly expiry = new QueueExpiry(this);
   private readonly dispatchLater = (): void => {
     this.dispatchScheduled = false;
     try {
@@ -96,10 +90,6 @@ export class Queue {
     } catch (e) {
       this.onError(e);
     }
-  };
-  private readonly expireLater = (): void => {
-    this.expireScheduled = false;
-    this.guard(() => this.expireHead());
   };
 
   constructor(name: string, vhost: string, opts: QueueOptions) {
@@ -110,15 +100,23 @@ export class Queue {
     this.exclusiveOwner = opts.exclusiveOwner;
     this.arguments = opts.arguments;
     this.settings = resolveQueueSettings(opts.arguments);
-    this.limited = this.settings.maxLength >= 0 || this.settings.maxLengthBytes >= 0;
+    this.limited = hasLengthLimit(this.settings);
     if (this.settings.maxPriority > 0) {
       this.ready = new PriorityList(this.settings.maxPriority);
       this.paged = null;
     } else {
       this.ready = this.paged = new PagedList(this, (expiring) => this.loaded(expiring));
     }
+    this.ttl = new MessageExpiry(
+      this.ready,
+      (e) => this.removed(e, 'expired'),
+      () => {
+        if (this.flowWaiters.size !== 0 && this.ready.length <= FLOW_LOW) this.relieve();
+      },
+      (e) => this.onError(e),
+    );
     this.consumerList = new ConsumerList(this.settings.singleActiveConsumer);
-    this.armIdle();
+    this.expiry.arm();
   }
 
   /** True for an exclusive queue. */
@@ -157,7 +155,8 @@ export class Queue {
 
   /** Calls fn once the next paged bodies are in (or the queue was purged or deleted meanwhile). */
   whenLoaded(fn: () => void): void {
-    this.loadWaiters.push(fn);
+    if (this.paged !== null) this.paged.whenLoaded(fn);
+    else fn();
   }
 
   /** Links the queue to the message store; a FIFO queue then pages long backlogs out through it. */
@@ -198,12 +197,12 @@ export class Queue {
   enqueue(message: Message): boolean {
     const s = this.settings;
     // RabbitMQ will_overflow: checked against the ready length before any delivery attempt.
-    if (this.limited && s.overflow !== 'drop-head' && this.wouldOverflow(message)) {
+    if (this.limited && s.overflow !== 'drop-head' && wouldOverflow(s, this.ready, message.size)) {
       if (s.overflow === 'reject-publish-dlx') this.deadLetter(message, 'maxlen');
       return false;
     }
     let expiresAt = 0;
-    if (message.ttl >= 0 || s.messageTtl >= 0) expiresAt = Date.now() + this.effectiveTtl(message.ttl);
+    if (message.ttl >= 0 || s.messageTtl >= 0) expiresAt = expiryOf(message.ttl, s.messageTtl, Date.now());
     const entry = new QueueEntry(this, this.nextSeq++, message, expiresAt);
     this.entered(entry);
     // RabbitMQ attempt_delivery: straight to a consumer when the queue is empty (so TTL 0 means "now or never").
@@ -217,8 +216,8 @@ export class Queue {
     this.ready.push(entry);
     if (this.limited) this.dropOverLimit();
     if (expiresAt !== 0) {
-      this.timed = true;
-      this.expireHead();
+      this.ttl.active = true;
+      this.ttl.run();
     }
     if (this.consumerList.all.length !== 0 && !this.dispatching) this.dispatch();
     return true;
@@ -233,7 +232,7 @@ export class Queue {
       entry = this.ready.shift();
     }
     // undefined with ready messages left: their bodies are being read (the caller checks isLoading and waits).
-    if (this.timed) this.expireHead();
+    if (this.ttl.active) this.ttl.run();
     if (entry === undefined) return undefined;
     this.stats.delivered++;
     if (noAck) this.removed(entry, null);
@@ -275,11 +274,11 @@ export class Queue {
       e.redelivered = true;
       e.deliveryTag = 0;
       this.stats.redelivered++;
-      if (e.expiresAt !== 0) this.timed = true;
+      if (e.expiresAt !== 0) this.ttl.active = true;
       this.ready.requeue(e);
     }
     if (this.limited) this.dropOverLimit();
-    if (this.timed) this.expireHead();
+    if (this.ttl.active) this.ttl.run();
     this.scheduleDispatch();
   }
 
@@ -288,9 +287,9 @@ export class Queue {
     const n = this.ready.length;
     const entries = this.ready.drain();
     for (const e of entries) this.removed(e, null);
-    this.ttlTimer.clear();
+    this.ttl.clear();
     this.relieve();
-    this.wakeLoadWaiters();
+    if (this.paged !== null) this.paged.wakeLoadWaiters();
     return n;
   }
 
@@ -298,7 +297,7 @@ export class Queue {
   markDeleted(): Consumer[] {
     this.deleted = true;
     this.purge();
-    this.idleTimer.clear();
+    this.expiry.clear();
     return this.consumerList.all.splice(0, this.consumerList.all.length);
   }
 
@@ -318,7 +317,7 @@ export class Queue {
     entry.redelivered = redelivered;
     this.stats.published++;
     this.ready.push(entry);
-    if (entry.expiresAt !== 0) this.timed = true;
+    if (entry.expiresAt !== 0) this.ttl.active = true;
     if (seq >= this.nextSeq) this.nextSeq = seq + 1;
     return entry;
   }
@@ -336,38 +335,25 @@ export class Queue {
   restorePaged(seq: number, msgId: number, propsLength: number, size: number, expiresAt: number, redelivered: boolean): void {
     (this.paged as PagedList).pushPaged(seq, msgId, propsLength, size, expiresAt, redelivered);
     this.stats.published++;
-    if (expiresAt !== 0) this.timed = true;
+    if (expiresAt !== 0) this.ttl.active = true;
     if (seq >= this.nextSeq) this.nextSeq = seq + 1;
   }
 
   /** Called once recovery has restored the queue's messages: applies length limits and TTLs to them. */
   restored(): void {
     if (this.limited) this.dropOverLimit();
-    if (this.timed) this.expireHead();
+    if (this.ttl.active) this.ttl.run();
     if (this.paged !== null) this.paged.startLoading();
   }
 
   /** A batch of paged bodies arrived at the head: limits, TTL, waiting basic.gets and consumers go on. */
   private loaded(expiring: boolean): void {
     if (this.deleted) return;
-    if (expiring) this.timed = true;
+    if (expiring) this.ttl.active = true;
     if (this.limited) this.dropOverLimit();
-    if (this.timed) this.expireHead();
-    this.wakeLoadWaiters();
+    if (this.ttl.active) this.ttl.run();
+    (this.paged as PagedList).wakeLoadWaiters();
     this.scheduleDispatch();
-  }
-
-  private wakeLoadWaiters(): void {
-    if (this.loadWaiters.length === 0) return;
-    const ws = this.loadWaiters;
-    this.loadWaiters = [];
-    for (const w of ws) w();
-  }
-
-  /** The lower of the queue's and the message's TTL, -1 when neither has one. */
-  private effectiveTtl(m: number): number {
-    const q = this.settings.messageTtl;
-    return m < 0 ? q : q < 0 ? m : Math.min(m, q);
   }
 
   /** A stored entry was delivered for an ack: recovery must mark it redelivered. */
@@ -401,18 +387,13 @@ export class Queue {
     }
   }
 
-  // ---- length limits and TTL ---------------------------------------------------------------
-
-  private wouldOverflow(message: Message): boolean {
-    const s = this.settings;
-    return (s.maxLength >= 0 && this.ready.length >= s.maxLength) || (s.maxLengthBytes >= 0 && this.ready.bytes + message.size > s.maxLengthBytes);
-  }
+  // ---- length limits -----------------------------------------------------------------------
 
   /** x-overflow drop-head: drops (or dead-letters, reason maxlen) head messages until within the limits. */
   private dropOverLimit(): void {
     const s = this.settings;
     if (s.overflow !== 'drop-head') return;
-    while ((s.maxLength >= 0 && this.ready.length > s.maxLength) || (s.maxLengthBytes >= 0 && this.ready.bytes > s.maxLengthBytes)) {
+    while (isOverLimit(s, this.ready)) {
       const e = this.ready.shift();
       if (e !== undefined) this.removed(e, 'maxlen');
       // The head is paged out. Without a dead-letter exchange the body is not needed: drop by index.
@@ -421,63 +402,11 @@ export class Queue {
     }
   }
 
-  /**
-   * Drops (or dead-letters, reason expired) expired messages at the head and
-   * arms the timer for the new head's expiry. Only the head expires (RabbitMQ:
-   * a long-TTL message shields expired ones behind it). Yields every
-   * EXPIRE_BUDGET drops.
-   */
-  private expireHead(): void {
-    const ready = this.ready;
-    const now = Date.now();
-    let n = 0;
-    for (;;) {
-      const head = ready.peek();
-      if (head === undefined || head.expiresAt === 0) {
-        // Paged entries keep their expiry: checked when they are loaded into the head.
-        if (head === undefined && ready.length === 0) this.timed = false;
-        break;
-      }
-      if (head.expiresAt > now) {
-        this.ttlTimer.armBy(head.expiresAt, now);
-        break;
-      }
-      if (n++ === EXPIRE_BUDGET) {
-        if (!this.expireScheduled) {
-          this.expireScheduled = true;
-          setImmediate(this.expireLater);
-        }
-        break;
-      }
-      this.removed(ready.shift() as QueueEntry, 'expired');
-    }
-    if (n !== 0 && this.flowWaiters.size !== 0 && ready.length <= FLOW_LOW) this.relieve();
-  }
-
   // ---- queue expiry (x-expires) ------------------------------------------------------------
 
   /** The queue was used (basic.get, redeclare): restarts the x-expires countdown. */
   touch(): void {
-    if (this.settings.expires >= 0) this.idleSince = Date.now();
-  }
-
-  private armIdle(): void {
-    const ms = this.settings.expires;
-    if (ms < 0 || this.deleted || this.consumerList.all.length !== 0) {
-      this.idleTimer.clear();
-      return;
-    }
-    const now = Date.now();
-    this.idleSince = now;
-    this.idleTimer.arm(now + ms, now);
-  }
-
-  private checkIdle(): void {
-    const ms = this.settings.expires;
-    if (ms < 0 || this.deleted || this.consumerList.all.length !== 0) return;
-    const now = Date.now();
-    if (now >= this.idleSince + ms) this.onExpire(this);
-    else this.idleTimer.arm(this.idleSince + ms, now);
+    this.expiry.touch();
   }
 
   // ---- policies ----------------------------------------------------------------------------
@@ -492,9 +421,9 @@ export class Queue {
     const old = this.settings;
     this.policyName = name;
     this.settings = resolveQueueSettings(this.arguments, definition);
-    this.limited = this.settings.maxLength >= 0 || this.settings.maxLengthBytes >= 0;
+    this.limited = hasLengthLimit(this.settings);
     if (this.limited) this.dropOverLimit();
-    if (this.settings.expires !== old.expires) this.armIdle();
+    if (this.settings.expires !== old.expires) this.expiry.arm();
   }
 
   // ---- consumers and delivery --------------------------------------------------------------
@@ -503,7 +432,7 @@ export class Queue {
   addConsumer(c: Consumer): void {
     this.consumerList.add(c);
     this.hadConsumers = true;
-    this.idleTimer.clear();
+    this.expiry.clear();
     this.scheduleDispatch();
   }
 
@@ -516,7 +445,7 @@ export class Queue {
       return false;
     }
     this.relieve();
-    this.armIdle();
+    this.expiry.arm();
     return this.autoDelete;
   }
 
@@ -548,7 +477,7 @@ export class Queue {
       }
     } finally {
       this.dispatching = false;
-      if (this.timed) this.expireHead();
+      if (this.ttl.active) this.ttl.run();
       if (this.flowWaiters.size !== 0 && this.ready.length <= FLOW_LOW) this.relieve();
     }
   }
@@ -565,13 +494,5 @@ export class Queue {
     entry.consumer = c;
     c.owner.deliver(c, entry);
     this.journalDelivered(entry);
-  }
-
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      this.onError(e);
-    }
   }
 }
