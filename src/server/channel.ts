@@ -15,17 +15,10 @@ import { ContentAssembler } from './content-assembler.js';
 import { handleDefinitionMethod } from './definition-methods.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { requeueEntries, Unacked } from './unacked.js';
+import { FrameHold, type FrameTarget } from './frame-hold.js';
 import { AckTimeoutWatch } from './consumer-timeout.js';
 import { REPLY_TO, withReplyAddress, type ReplyConsumer } from './direct-reply-to.js';
 
-/** A frame kept (copied) while the channel waits for a basic.get's paged bodies. */
-interface HeldFrame {
-  type: number;
-  /** Method id (method frames). */
-  id: number;
-  /** The frame's payload (a method's starts with its class and method ids). */
-  payload: Buffer;
-}
 
 const M = spec.MethodId;
 
@@ -54,7 +47,7 @@ const scratchProps: PublishProps = { persistent: false, priority: 0, headers: un
  * vhost; AMQP errors thrown by them close this channel (soft) or the
  * connection (hard), which the connection decides.
  */
-export class Channel implements ConsumerOwner, DurabilityWaiter {
+export class Channel implements ConsumerOwner, DurabilityWaiter, FrameTarget {
   readonly id: number;
   readonly conn: Connection;
   /** 'closing': we sent channel.close and discard everything until close-ok. */
@@ -72,8 +65,8 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
   private tx: TxAction[] | null = null;
   /** tx.commit calls so far, and how many have had their commit-ok (it waits for the disk). */
   private txCommits = 0;
-  /** Frames received while a basic.get waits for paged bodies (null: none waits). */
-  private held: HeldFrame[] | null = null;
+  /** Frames received while a basic.get waits for paged bodies. */
+  private readonly heldFrames = new FrameHold();
   private txCommitsAnswered = 0;
   private nextTag = 0;
   /** The publish whose content is being assembled. */
@@ -107,7 +100,7 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
 
   /** A method frame for this channel; buf[start..end) is the payload after class/method ids. */
   handleMethod(id: number, buf: Buffer, start: number, end: number): void {
-    if (this.held !== null) return this.hold(spec.FRAME_METHOD, id, buf, start, end);
+    if (this.heldFrames.active) return this.heldFrames.keep(spec.FRAME_METHOD, id, buf, start, end);
     try {
       this.method(id, buf, start, end);
     } catch (e) {
@@ -148,14 +141,14 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
 
   /** A content header frame (payload buf[start..end)). */
   handleHeader(buf: Buffer, start: number, end: number): void {
-    if (this.held !== null) return this.hold(spec.FRAME_HEADER, 0, buf, start, end);
+    if (this.heldFrames.active) return this.heldFrames.keep(spec.FRAME_HEADER, 0, buf, start, end);
     if (this.state === 'closing') return;
     if (this.content.header(buf, start, end, this.conn.config.maxMessageSize)) this.completePublish();
   }
 
   /** A content body frame. */
   handleBody(buf: Buffer, start: number, end: number): void {
-    if (this.held !== null) return this.hold(spec.FRAME_BODY, 0, buf, start, end);
+    if (this.heldFrames.active) return this.heldFrames.keep(spec.FRAME_BODY, 0, buf, start, end);
     if (this.state === 'closing') return;
     if (this.content.body(buf, start, end)) this.completePublish();
   }
@@ -473,8 +466,8 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
       if (q.isLoading) {
         // The next messages' bodies are paged out and being read: answer once they are in, and hold
         // this channel's later frames until then so its replies keep their order.
-        this.held = [];
-        q.whenLoaded(() => this.resumeGet(queueName, noAck));
+        this.heldFrames.start();
+        q.whenLoaded(() => this.heldFrames.release(this, () => this.get(queueName, noAck), M.BasicGet));
         return;
       }
       this.send(M.BasicGetEmpty, { reserved1: '' });
@@ -523,51 +516,14 @@ export class Channel implements ConsumerOwner, DurabilityWaiter {
     return this.lastQueue;
   }
 
-  /** Keeps a copy of a frame that arrived while a basic.get waits for paged bodies. */
-  private hold(type: number, id: number, buf: Buffer, start: number, end: number): void {
-    // A method keeps its 4 id bytes in front: decodeMethod reads them (handleMethod's start is after them).
-    const from = type === spec.FRAME_METHOD ? start - 4 : start;
-    (this.held as HeldFrame[]).push({ type, id, payload: Buffer.from(buf.subarray(from, end)) });
+  /** FrameTarget: false once the connection is closing or closed. */
+  get connectionOpen(): boolean {
+    return this.conn.state === 'open';
   }
 
-  /** The paged bodies a basic.get waited for are in: answer it, then process the frames held meanwhile. */
-  private resumeGet(queueName: string, noAck: boolean): void {
-    const held = this.held as HeldFrame[];
-    this.held = null;
-    if (this.conn.state !== 'open') return;
-    if (this.state === 'open') this.guarded(() => this.get(queueName, noAck), M.BasicGet);
-    for (let i = 0; i < held.length; i++) {
-      if (this.held !== null) {
-        // Another basic.get waits again: the rest stays held, in order.
-        for (let k = i; k < held.length; k++) (this.held as HeldFrame[]).push(held[k] as HeldFrame);
-        return;
-      }
-      const f = held[i] as HeldFrame;
-      const p = f.payload;
-      if (f.type === spec.FRAME_METHOD) this.guarded(() => this.handleMethod(f.id, p, 4, p.length), f.id);
-      else if (f.type === spec.FRAME_HEADER) this.guarded(() => this.handleHeader(p, 0, p.length), 0);
-      else this.guarded(() => this.handleBody(p, 0, p.length), 0);
-      if (this.conn.state !== 'open') return;
-    }
-  }
-
-  /** Runs deferred frame processing, routing errors as the connection does for frames it reads. */
-  private guarded(fn: () => void, methodId: number): void {
-    try {
-      fn();
-    } catch (e) {
-      if (e instanceof AmqpError) {
-        if (methodId !== 0 && e.classId === 0) {
-          e.classId = methodId >>> 16;
-          e.methodId = methodId & 0xffff;
-        }
-        if (e.isChannelError) {
-          if (this.state === 'open') this.closeWithError(e);
-        } else this.conn.closeWithError(e);
-        return;
-      }
-      this.conn.closeWithError(new ConnectionError(541, ''));
-    }
+  /** FrameTarget: a connection error from deferred frame processing. */
+  failConnection(e: AmqpError): void {
+    this.conn.closeWithError(e);
   }
 
   /** Sends a method frame on this channel. */
