@@ -1,22 +1,18 @@
 // warrenctl list_consumers against a running broker's management API (Warren in-process, or RabbitMQ's on
 // 15682 with WARREN_TEST_URL set): the output and exit codes are rabbitmqctl 3.10.8's, checked with its ctl,
 // except channel_pid (the channel's name: Warren has no Erlang pids) and argument keys (sorted, as the API has them).
-import { spawn, spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIfNeeded } from '../helpers/warren-process.js';
+import { runCtl } from '../helpers/warrenctl.js';
 import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
 import { basic, startManagementTarget, type ManagementTarget } from '../helpers/management.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CTL = path.join(ROOT, 'bin', 'warrenctl.js');
 
 let t: ManagementTarget;
 const tracker = new AmqpTracker(() => t.amqpUrl);
 
 beforeAll(async () => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'tools', 'build-if-needed.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  buildIfNeeded();
   t = await startManagementTarget();
 }, 180_000);
 afterAll(async () => {
@@ -24,16 +20,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Runs warrenctl (asynchronously: an in-process broker must keep serving meanwhile). */
-function ctl(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WARREN')));
-  const child = spawn(process.execPath, [CTL, '--api-url', t.base, ...args], { cwd: ROOT, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+/** Runs warrenctl against the target's API. */
+const ctl = (...args: string[]) => runCtl(t.base, ...args);
 
 /** Waits until the API lists n consumers on queue q (RabbitMQ's stats lag up to 5 s); returns their channel names by tag. */
 async function channelsOf(q: string, n: number): Promise<Map<string, string>> {

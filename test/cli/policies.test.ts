@@ -1,21 +1,17 @@
 // bin/warrenctl.js against a running broker's management API (Warren in-process, or RabbitMQ's on
 // 15682 with WARREN_TEST_URL set: the output and exit codes are rabbitmqctl's, checked with its ctl).
-import { spawn, spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIfNeeded } from '../helpers/warren-process.js';
+import { runCtl } from '../helpers/warrenctl.js';
 import { uniq } from '../helpers/amqp-tracker.js';
 import { deletePolicy, startManagementTarget, type ManagementTarget } from '../helpers/management.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CTL = path.join(ROOT, 'bin', 'warrenctl.js');
 
 let t: ManagementTarget;
 const policies: string[] = [];
 
 beforeAll(async () => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'tools', 'build-if-needed.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  buildIfNeeded();
   t = await startManagementTarget();
 }, 180_000);
 afterAll(async () => {
@@ -23,16 +19,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Runs warrenctl (asynchronously: an in-process broker must keep serving meanwhile). */
-function ctl(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WARREN')));
-  const child = spawn(process.execPath, [CTL, '--api-url', t.base, ...args], { cwd: ROOT, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+/** Runs warrenctl against the target's API. */
+const ctl = (...args: string[]) => runCtl(t.base, ...args);
 
 describe('warrenctl policies', () => {
   it('set_policy, list_policies (TSV with a header, ascending priority) and clear_policy', async () => {

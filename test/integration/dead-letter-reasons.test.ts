@@ -2,23 +2,13 @@
 // (x-max-length drop-head, reject-publish-dlx), cycles of automatic deaths, and the retry-with-delay pattern.
 // These need the queue's TTL and length limits (issue 4, queue.ts); checked against RabbitMQ 3.10.8
 // (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682). x-last-death-* is RabbitMQ 3.13+ and asserted on Warren only.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Channel, ConsumeMessage, GetMessage } from 'amqplib';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { useTestBroker, uniq } from '../helpers/amqp-tracker.js';
 
-let broker: TestBroker;
-const t = new AmqpTracker(() => broker.url);
-const WARREN = () => !broker.external;
-
-beforeAll(async () => {
-  broker = await startTestBroker();
-});
-
-afterAll(async () => {
-  await t.cleanup();
-  await broker.close();
-});
+const env = useTestBroker();
+const t = env.tracker;
+const WARREN = () => !env.broker.external;
 
 async function channel(): Promise<Channel> {
   const conn = await t.connect();

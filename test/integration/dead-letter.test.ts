@@ -3,25 +3,15 @@
 // Checked against RabbitMQ 3.10.8 (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682); the x-last-death-* headers
 // are RabbitMQ 3.13+ and asserted on Warren only.
 // The expired / maxlen reasons and the retry-with-delay pattern are in dead-letter-reasons.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Channel, ConsumeMessage, GetMessage } from 'amqplib';
 import { MethodId as defs } from '../../src/amqp/spec.generated.js';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { useTestBroker, uniq } from '../helpers/amqp-tracker.js';
 
-let broker: TestBroker;
-const t = new AmqpTracker(() => broker.url);
+const env = useTestBroker();
+const t = env.tracker;
 /** 3.10.8 lacks x-last-death-* (added in 3.13); Warren sends them as the issue asks. */
-const WARREN = () => !broker.external;
-
-beforeAll(async () => {
-  broker = await startTestBroker();
-});
-
-afterAll(async () => {
-  await t.cleanup();
-  await broker.close();
-});
+const WARREN = () => !env.broker.external;
 
 async function channel(): Promise<Channel> {
   const conn = await t.connect();
