@@ -34,9 +34,7 @@ type TxAction =
   | { kind: 'reject'; tag: number; multiple: boolean; requeue: boolean };
 
 /** Property flag bits of user-id, expiration and reply-to. */
-const USER_ID = 0x0010;
-const EXPIRATION = 0x0100;
-const REPLY_TO_FLAG = 0x0200;
+const { userId: USER_ID, expiration: EXPIRATION, replyTo: REPLY_TO_FLAG } = spec.BASIC_PROPERTY_FLAGS;
 
 
 const scratchProps: PublishProps = { persistent: false, priority: 0, headers: undefined, expiration: -1 };

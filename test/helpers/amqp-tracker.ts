@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestBroker, type TestBroker } from './broker.js';
 
@@ -84,4 +84,18 @@ export function useTestBroker(): TestEnv {
     await env.broker.close();
   });
   return env;
+}
+
+/**
+ * basic.get that polls until a message arrives (expiry and dead-lettering are
+ * asynchronous; on RabbitMQ, so is routing to another queue): fails after ~3 s.
+ */
+export async function getEventually(ch: Channel, q: string, noAck = false): Promise<GetMessage> {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const m = await ch.get(q, { noAck });
+    if (m !== false) return m;
+    if (Date.now() > deadline) throw new Error(`no message in ${q}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

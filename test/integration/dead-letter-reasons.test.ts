@@ -4,7 +4,7 @@
 // (WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682). x-last-death-* is RabbitMQ 3.13+ and asserted on Warren only.
 import { describe, expect, it } from 'vitest';
 import type { Channel, ConsumeMessage, GetMessage } from 'amqplib';
-import { useTestBroker, uniq } from '../helpers/amqp-tracker.js';
+import { getEventually, useTestBroker, uniq } from '../helpers/amqp-tracker.js';
 
 const env = useTestBroker();
 const t = env.tracker;
@@ -17,15 +17,7 @@ async function channel(): Promise<Channel> {
 
 const queue = (ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> => t.queue(ch, prefix, args);
 
-/** basic.get that waits for a message to arrive (expiry and dead-lettering are asynchronous). */
-async function getOne(ch: Channel, q: string): Promise<GetMessage> {
-  for (let i = 0; i < 300; i++) {
-    const m = await ch.get(q, { noAck: true });
-    if (m !== false) return m;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no message in ${q}`);
-}
+const getOne = (ch: Channel, q: string): Promise<GetMessage> => getEventually(ch, q, true);
 
 const timestamp = { '!': 'timestamp', value: expect.any(Number) };
 

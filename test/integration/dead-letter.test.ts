@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel, ConsumeMessage, GetMessage } from 'amqplib';
 import { MethodId as defs } from '../../src/amqp/spec.generated.js';
-import { useTestBroker, uniq } from '../helpers/amqp-tracker.js';
+import { getEventually, useTestBroker, uniq } from '../helpers/amqp-tracker.js';
 
 const env = useTestBroker();
 const t = env.tracker;
@@ -30,15 +30,7 @@ async function next(ch: Channel, q: string, noAck = true): Promise<ConsumeMessag
   return m;
 }
 
-/** basic.get that waits for a message to arrive (dead-lettering is asynchronous on RabbitMQ). */
-async function getOne(ch: Channel, q: string): Promise<GetMessage> {
-  for (let i = 0; i < 200; i++) {
-    const m = await ch.get(q);
-    if (m !== false) return m;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no message in ${q}`);
-}
+const getOne = (ch: Channel, q: string): Promise<GetMessage> => getEventually(ch, q, false);
 
 /** amqplib decodes a timestamp ('T') as {'!': 'timestamp', value: seconds}. */
 const timestamp = { '!': 'timestamp', value: expect.any(Number) };

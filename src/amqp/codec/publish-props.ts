@@ -1,3 +1,4 @@
+import { BASIC_PROPERTY_FLAGS } from '../spec.generated.js';
 import { decodeTable, type FieldTable } from './field-table.js';
 
 /** The properties the broker acts on, read once per publish from the raw property bytes. */
@@ -9,14 +10,16 @@ export interface PublishProps {
   expiration: number;
 }
 
-const CONTENT_TYPE = 0x8000;
-const CONTENT_ENCODING = 0x4000;
-const HEADERS = 0x2000;
-const DELIVERY_MODE = 0x1000;
-const PRIORITY = 0x0800;
-const CORRELATION_ID = 0x0400;
-const REPLY_TO = 0x0200;
-const EXPIRATION = 0x0100;
+const {
+  contentType: CONTENT_TYPE,
+  contentEncoding: CONTENT_ENCODING,
+  headers: HEADERS,
+  deliveryMode: DELIVERY_MODE,
+  priority: PRIORITY,
+  correlationId: CORRELATION_ID,
+  replyTo: REPLY_TO,
+  expiration: EXPIRATION,
+} = BASIC_PROPERTY_FLAGS;
 
 /**
  * Reads delivery-mode, priority, headers and expiration from a content
