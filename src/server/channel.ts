@@ -14,6 +14,7 @@ import { readPublishProps, type PublishProps } from '../amqp/codec/publish-props
 import { ContentAssembler } from './content-assembler.js';
 import { handleDefinitionMethod } from './definition-methods.js';
 import { ConfirmTracker } from './confirm-tracker.js';
+import { Transaction, type TxTarget } from './transaction.js';
 import { requeueEntries, Unacked } from './unacked.js';
 import { FrameHold, type FrameTarget } from './frame-hold.js';
 import { AckTimeoutWatch } from './consumer-timeout.js';
@@ -26,12 +27,6 @@ const M = spec.MethodId;
 class ServerConsumer extends Consumer {
   tagBytes: Buffer = Buffer.alloc(0);
 }
-
-/** A transactional action held until tx.commit. */
-type TxAction =
-  | { kind: 'publish'; exchange: Exchange; message: Message; mandatory: boolean }
-  | { kind: 'ack'; tag: number; multiple: boolean }
-  | { kind: 'reject'; tag: number; multiple: boolean; requeue: boolean };
 
 /** Property flag bits of user-id, expiration and reply-to. */
 const { userId: USER_ID, expiration: EXPIRATION, replyTo: REPLY_TO_FLAG } = spec.BASIC_PROPERTY_FLAGS;
@@ -60,12 +55,15 @@ export class Channel implements ConsumerOwner, DurabilityWaiter, FrameTarget {
   confirm = false;
   /** Publisher confirms (confirm mode). */
   readonly confirms = new ConfirmTracker();
-  private tx: TxAction[] | null = null;
-  /** tx.commit calls so far, and how many have had their commit-ok (it waits for the disk). */
-  private txCommits = 0;
+  /** Set by tx.select. */
+  private tx: Transaction | null = null;
+  private readonly txTarget: TxTarget = {
+    route: (exchange, message, mandatory) => this.route(exchange, message, mandatory),
+    ack: (tag, multiple) => this.ack(tag, multiple),
+    reject: (tag, multiple, requeue) => this.reject(tag, multiple, requeue),
+  };
   /** Frames received while a basic.get waits for paged bodies. */
   private readonly heldFrames = new FrameHold();
-  private txCommitsAnswered = 0;
   private nextTag = 0;
   /** The publish whose content is being assembled. */
   private readonly content = new ContentAssembler();
@@ -127,7 +125,7 @@ export class Channel implements ConsumerOwner, DurabilityWaiter, FrameTarget {
       }
       case M.BasicAck: {
         const a = spec.decodeBasicAck(buf, start, end);
-        if (this.tx !== null) return void this.tx.push({ kind: 'ack', tag: a.deliveryTag, multiple: a.multiple });
+        if (this.tx !== null) return this.tx.hold({ kind: 'ack', tag: a.deliveryTag, multiple: a.multiple });
         return this.ack(a.deliveryTag, a.multiple);
       }
       default: {
@@ -192,7 +190,7 @@ export class Channel implements ConsumerOwner, DurabilityWaiter, FrameTarget {
     if ((flags & REPLY_TO_FLAG) !== 0) message = withReplyAddress(message, this.replyConsumer);
     this.stats.published++;
     if (this.tx !== null) {
-      this.tx.push({ kind: 'publish', exchange, message, mandatory: p.mandatory });
+      this.tx.hold({ kind: 'publish', exchange, message, mandatory: p.mandatory });
       return;
     }
     const refused = this.route(exchange, message, p.mandatory);
@@ -220,10 +218,7 @@ export class Channel implements ConsumerOwner, DurabilityWaiter, FrameTarget {
       this.conn.confirmPending(this);
       return;
     }
-    while (this.txCommitsAnswered < token) {
-      this.txCommitsAnswered++;
-      this.send(M.TxCommitOk, {});
-    }
+    this.sendCommitOks(token);
   }
 
   /** DurabilityWaiter: the write failed (the store raised its alarm): nack the confirms; a commit fails the connection. */
@@ -388,10 +383,10 @@ export class Channel implements ConsumerOwner, DurabilityWaiter, FrameTarget {
       case M.BasicGet:
         return this.get(this.resolveQueue(a.queue), a.noAck);
       case M.BasicReject:
-        if (this.tx !== null) return void this.tx.push({ kind: 'reject', tag: a.deliveryTag, multiple: false, requeue: a.requeue });
+        if (this.tx !== null) return this.tx.hold({ kind: 'reject', tag: a.deliveryTag, multiple: false, requeue: a.requeue });
         return this.reject(a.deliveryTag, false, a.requeue);
       case M.BasicNack:
-        if (this.tx !== null) return void this.tx.push({ kind: 'reject', tag: a.deliveryTag, multiple: a.multiple, requeue: a.requeue });
+        if (this.tx !== null) return this.tx.hold({ kind: 'reject', tag: a.deliveryTag, multiple: a.multiple, requeue: a.requeue });
         return this.reject(a.deliveryTag, a.multiple, a.requeue);
       case M.BasicRecover:
       case M.BasicRecoverAsync:
@@ -407,15 +402,14 @@ export class Channel implements ConsumerOwner, DurabilityWaiter, FrameTarget {
         return;
       case M.TxSelect:
         if (this.confirm) throw new ChannelError(406, 'cannot switch from confirm to tx mode');
-        if (this.tx === null) this.tx = [];
+        if (this.tx === null) this.tx = new Transaction();
         return this.send(M.TxSelectOk, {});
       case M.TxCommit:
         if (this.tx === null) throw new ChannelError(406, 'channel is not transactional');
-        this.commit();
-        return this.answerCommit();
+        return this.answerCommit(this.tx.commit(this.txTarget));
       case M.TxRollback:
         if (this.tx === null) throw new ChannelError(406, 'channel is not transactional');
-        this.tx = [];
+        this.tx.rollback();
         return this.send(M.TxRollbackOk, {});
       default:
         if (handleDefinitionMethod(this, id, a)) return;
@@ -480,31 +474,20 @@ export class Channel implements ConsumerOwner, DurabilityWaiter, FrameTarget {
     writeGetOk(this.conn.writer, this.id, tag, entry.redelivered, entry.message, q.messageCount, this.conn.maxPayload);
   }
 
-  private commit(): void {
-    const actions = this.tx as TxAction[];
-    this.tx = [];
-    let refused = false;
-    for (const act of actions) {
-      if (act.kind === 'publish') refused = this.route(act.exchange, act.message, act.mandatory) || refused;
-      else if (act.kind === 'ack') this.ack(act.tag, act.multiple);
-      else this.reject(act.tag, act.multiple, act.requeue);
-    }
-    // RabbitMQ (complete_tx): everything else is applied, then a refused publish (x-overflow reject-publish) fails the commit.
-    if (refused) throw new ChannelError(406, 'partial tx completion');
-  }
-
-  /** tx.commit-ok once the commit's writes are durable (and after the commit-oks before it). */
-  private answerCommit(): void {
-    const commit = ++this.txCommits;
+  /** tx.commit-ok once commit n's writes are durable (and after the commit-oks before it). */
+  private answerCommit(n: number): void {
     const store = this.conn.messageStore;
     // Resource alarm: persistent messages of this commit may not have been written.
-    if (store !== undefined && store.alarm) return this.failed(commit);
-    if (store !== undefined && (store.hasPendingWrites || this.txCommitsAnswered < commit - 1)) {
-      store.waitDurable(this, commit);
+    if (store !== undefined && store.alarm) return this.failed(n);
+    if (store !== undefined && (this.tx as Transaction).mustWait(n, store.hasPendingWrites)) {
+      store.waitDurable(this, n);
       return;
     }
-    this.txCommitsAnswered = commit;
-    this.send(M.TxCommitOk, {});
+    this.sendCommitOks(n);
+  }
+
+  private sendCommitOks(n: number): void {
+    for (let due = this.tx?.answerUpTo(n) ?? 0; due > 0; due--) this.send(M.TxCommitOk, {});
   }
 
   /** "" means the channel's most recently declared queue (404 when there is none). */
