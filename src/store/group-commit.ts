@@ -202,6 +202,8 @@ export class GroupCommit {
   private scheduled = false;
   private probeTimer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
+  /** Set by flush() at shutdown: failed writes are no longer carried over. */
+  private stopping = false;
   /** Paging: head window (set by the store from its config). */
   paging: PagingOptions = DEFAULT_PAGING;
   /** Paging: set while memory use is above the paging threshold (transient messages are paged too). */
@@ -394,8 +396,11 @@ export class GroupCommit {
 
   /** Resolves once nothing is buffered or in flight (shutdown). */
   flush(): Promise<void> {
+    this.stopping = true;
     if (!this.hasPendingWrites) return Promise.resolve();
-    this.schedule();
+    // During an alarm: one last attempt now; what fails then is given up (not carried over).
+    if (this.alarm && this.inFlight === null) this.commit();
+    else this.schedule();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -406,7 +411,8 @@ export class GroupCommit {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight !== null) return;
+    // While the alarm is raised, writes wait for the probe (once a second) instead of failing every tick.
+    if (this.scheduled || this.inFlight !== null || this.alarm) return;
     this.scheduled = true;
     setImmediate(this.commitLater);
   }
@@ -474,7 +480,10 @@ export class GroupCommit {
   private done(b: Batch, ok: boolean, wrote: boolean): void {
     this.inFlight = null;
     if (ok) this.durableBatch = b.id;
-    else this.lostBatches.add(b.id);
+    else {
+      this.lostBatches.add(b.id);
+      if (!this.stopping) this.carryOver(b);
+    }
     if (ok && wrote && this.alarm) this.clearAlarm();
     if (!ok && !this.alarm) this.raiseAlarm();
     const { waiters, tokens } = b;
@@ -484,8 +493,27 @@ export class GroupCommit {
       else w.failed(tokens[i] as number);
     }
     this.kick();
-    if (!this.filling.isEmpty) this.commit();
+    if (!this.filling.isEmpty && (!this.alarm || this.stopping)) this.commit();
     else this.settleIdle();
+  }
+
+  /**
+   * A failed batch's definition changes and deletions go again with the next
+   * write (before anything newer), so an acked message does not come back
+   * after a restart and a deleted queue stays deleted. Its new messages were
+   * nacked and are not written again. Keys are never reused (queue ids,
+   * sequence numbers and message ids only grow), so a late delete is safe.
+   */
+  private carryOver(b: Batch): void {
+    const f = this.filling;
+    if (b.defs.length !== 0) f.defs = b.defs.concat(f.defs);
+    for (const e of b.removed) f.dels.push(indexKey(qidOf(e), e.seq));
+    for (const k of b.dels) f.dels.push(k);
+    for (const j of b.watermarks) {
+      if (j.watermarkDue) continue;
+      j.watermarkDue = true;
+      f.watermarks.push(j);
+    }
   }
 
   private settleIdle(): void {
@@ -498,8 +526,11 @@ export class GroupCommit {
   private raiseAlarm(): void {
     this.alarm = true;
     this.alarms?.raise(STORE_WRITE_ALARM, 'disk');
+    // The probe writes what is waiting (or an empty record): its success clears the alarm.
     this.probeTimer = setInterval(() => {
-      if (this.inFlight === null && this.filling.isEmpty) this.put(PROBE_KEY, Buffer.alloc(0));
+      if (this.inFlight !== null) return;
+      if (this.filling.isEmpty) this.filling.defs.push({ type: 'put', key: PROBE_KEY, value: Buffer.alloc(0) });
+      this.commit();
     }, ALARM_PROBE_MS);
     this.probeTimer.unref();
   }

@@ -9,7 +9,7 @@ import { Message } from '../../src/broker/message.js';
 import { STORE_REFUSED, type DurabilityWaiter } from '../../src/broker/message-store.js';
 import { Queue } from '../../src/broker/queue/queue.js';
 import { GroupCommit, LevelQueueJournal, SHARED_REFS } from '../../src/store/group-commit.js';
-import { BODY, INDEX, indexExpiresAt, tagRange } from '../../src/store/keys.js';
+import { BODY, INDEX, bodyKey, indexExpiresAt, indexKey, tagRange } from '../../src/store/keys.js';
 import { LevelStore } from '../../src/store/level-store.js';
 
 const silent = pino({ level: 'silent' });
@@ -270,5 +270,44 @@ describe('GroupCommit', () => {
     q.enqueue(ok);
     expect(ok.storeId).toBeGreaterThan(0);
     expect(await outcome()).toBe('durable');
+  });
+
+  it("a failed batch's deletions are written with the next successful one: an acked message does not come back", async () => {
+    let failing = false;
+    const written: string[] = [];
+    const gc = new GroupCommit(() => {
+      const ops: string[] = [];
+      return {
+        put: (k: Buffer) => ops.push(`put ${k.toString('hex')}`),
+        del: (k: Buffer) => ops.push(`del ${k.toString('hex')}`),
+        get length() {
+          return ops.length;
+        },
+        write: async () => {
+          if (failing) throw new Error('disk full');
+          written.push(...ops);
+        },
+        close: async () => {},
+      };
+    }, silent);
+    const q = new Queue('q', '/', { durable: true, autoDelete: false, exclusiveOwner: null, arguments: {} });
+    q.journal = new LevelQueueJournal(1, gc);
+    const outcome = (): Promise<string> =>
+      new Promise((resolve) => gc.waitDurable({ durable: () => resolve('durable'), failed: () => resolve('failed') }, 1));
+    const m = persistent('q', 'one');
+    q.enqueue(m);
+    expect(await outcome()).toBe('durable');
+    const e = q.take(false)!;
+    failing = true;
+    q.settle(e); // the ack's deletions go into a batch that fails
+    expect(await outcome()).toBe('failed');
+    expect(gc.alarm).toBe(true);
+    const deletes = [`del ${indexKey(1, e.seq).toString('hex')}`, `del ${bodyKey(m.storeId, m.propsLength).toString('hex')}`];
+    expect(written).not.toContain(deletes[0]);
+    failing = false;
+    await new Promise((r) => setTimeout(r, 1100)); // the alarm probe runs every second
+    expect(gc.alarm).toBe(false);
+    expect(written).toEqual(expect.arrayContaining(deletes));
+    gc.stop();
   });
 });
