@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from 'vitest';
+import { AmqpTracker } from './amqp-tracker.js';
 import { defaultConfig, type Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -107,4 +109,31 @@ export async function deletePolicy(t: ManagementTarget, name: string): Promise<v
 // call returns; give it a moment so the next publish sees the new policy. Warren applies synchronously.
 async function settle(t: ManagementTarget): Promise<void> {
   if (t.external) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** What usePolicyTarget gives a test file; set once its beforeAll has run. */
+export interface PolicyTestEnv {
+  t: ManagementTarget;
+  tracker: AmqpTracker;
+  /** Policy names to delete (in the default vhost) after the file's tests. */
+  policies: string[];
+}
+
+/**
+ * For a policy test file: a management target (Warren, or RabbitMQ's API with
+ * WARREN_TEST_URL) and an AMQP tracker before its tests; the recorded policies,
+ * queues and exchanges are removed and the target closed after them.
+ */
+export function usePolicyTarget(): PolicyTestEnv {
+  const env = { policies: [] as string[] } as unknown as PolicyTestEnv;
+  beforeAll(async () => {
+    env.t = await startManagementTarget();
+    env.tracker = new AmqpTracker(() => env.t.amqpUrl);
+  });
+  afterAll(async () => {
+    for (const p of env.policies) await deletePolicy(env.t, p);
+    await env.tracker?.cleanup();
+    await env.t?.close();
+  });
+  return env;
 }

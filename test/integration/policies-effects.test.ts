@@ -1,41 +1,26 @@
 // Policy effects that rest on queue features from other parts of issue 4: message TTL and length
 // limits (H1's queue settings) and dead-lettering (H2). Written and checked against RabbitMQ 3.10.8:
 //   WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682 npx vitest run test/integration/policies-effects.test.ts
-// On Warren they are skipped until those features are merged: the lead flips PENDING_MERGE then.
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
-import { deletePolicy, putPolicy, startManagementTarget, type ManagementTarget } from '../helpers/management.js';
+import { describe, expect, it } from 'vitest';
+import { uniq } from '../helpers/amqp-tracker.js';
+import { deletePolicy, putPolicy, usePolicyTarget } from '../helpers/management.js';
 
-const PENDING_MERGE = false;
-
-let t: ManagementTarget;
-let tracker: AmqpTracker;
-const policies: string[] = [];
-
-beforeAll(async () => {
-  t = await startManagementTarget();
-  tracker = new AmqpTracker(() => t.amqpUrl);
-});
-afterAll(async () => {
-  for (const p of policies) await deletePolicy(t, p);
-  await tracker?.cleanup();
-  await t?.close();
-});
+const env = usePolicyTarget();
 
 const exact = (name: string): string => `^${name.replace(/\./g, '\\.')}$`;
 
 /** Sets a policy on exactly this queue. */
 async function policyOn(queue: string, definition: Record<string, unknown>): Promise<string> {
   const name = uniq('p');
-  policies.push(name);
-  await putPolicy(t, name, { pattern: exact(queue), definition, 'apply-to': 'queues' });
+  env.policies.push(name);
+  await putPolicy(env.t, name, { pattern: exact(queue), definition, 'apply-to': 'queues' });
   return name;
 }
 
 async function queue(ch: Channel, args: Record<string, unknown> = {}): Promise<string> {
   const q = uniq('q');
-  tracker.queues.add(q);
+  env.tracker.queues.add(q);
   await ch.assertQueue(q, { durable: false, arguments: args });
   return q;
 }
@@ -47,9 +32,9 @@ async function publish(ch: Channel & { waitForConfirms(): Promise<void> }, q: st
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe.skipIf(!process.env.WARREN_TEST_URL && PENDING_MERGE)('policy effects on queues', () => {
+describe('policy effects on queues', () => {
   it('a message-ttl policy on an existing queue expires messages published after it; clearing it stops that', async () => {
-    const conn = await tracker.connect();
+    const conn = await env.tracker.connect();
     const ch = await conn.createConfirmChannel();
     const q = await queue(ch);
     const name = await policyOn(q, { 'message-ttl': 100 });
@@ -57,7 +42,7 @@ describe.skipIf(!process.env.WARREN_TEST_URL && PENDING_MERGE)('policy effects o
     await sleep(250);
     expect(await ch.get(q)).toBe(false);
 
-    await deletePolicy(t, name);
+    await deletePolicy(env.t, name);
     await publish(ch, q, 'kept');
     await sleep(250);
     const m = await ch.get(q, { noAck: true });
@@ -65,7 +50,7 @@ describe.skipIf(!process.env.WARREN_TEST_URL && PENDING_MERGE)('policy effects o
   });
 
   it('a max-length policy trims an existing queue from the head at once', async () => {
-    const conn = await tracker.connect();
+    const conn = await env.tracker.connect();
     const ch = await conn.createConfirmChannel();
     const q = await queue(ch);
     for (const b of ['1', '2', '3']) await publish(ch, q, b);
@@ -74,16 +59,16 @@ describe.skipIf(!process.env.WARREN_TEST_URL && PENDING_MERGE)('policy effects o
     const m = await ch.get(q, { noAck: true });
     expect(m && m.content.toString()).toBe('3');
 
-    await deletePolicy(t, name);
+    await deletePolicy(env.t, name);
     for (const b of ['4', '5']) await publish(ch, q, b);
     expect((await ch.checkQueue(q)).messageCount).toBe(2);
   });
 
   it('a dead-letter-exchange policy dead-letters rejected messages; cleared, they are dropped', async () => {
-    const conn = await tracker.connect();
+    const conn = await env.tracker.connect();
     const ch = await conn.createConfirmChannel();
     const dlx = uniq('dlx');
-    tracker.exchanges.add(dlx);
+    env.tracker.exchanges.add(dlx);
     await ch.assertExchange(dlx, 'fanout', { durable: false });
     const dlq = await queue(ch);
     await ch.bindQueue(dlq, dlx, '');
@@ -99,7 +84,7 @@ describe.skipIf(!process.env.WARREN_TEST_URL && PENDING_MERGE)('policy effects o
     const death = dead.properties.headers?.['x-death']?.[0];
     expect(death).toMatchObject({ reason: 'rejected', queue: q, count: 1 });
 
-    await deletePolicy(t, name);
+    await deletePolicy(env.t, name);
     await publish(ch, q, 'dropped');
     const m2 = await ch.get(q);
     if (!m2) throw new Error('no message');
@@ -110,7 +95,7 @@ describe.skipIf(!process.env.WARREN_TEST_URL && PENDING_MERGE)('policy effects o
   });
 
   it('numeric limits: the lower of argument and policy wins', async () => {
-    const conn = await tracker.connect();
+    const conn = await env.tracker.connect();
     const ch = await conn.createConfirmChannel();
     // Argument 60 s, policy 100 ms: the policy's lower TTL applies.
     const q1 = await queue(ch, { 'x-message-ttl': 60_000 });
@@ -126,12 +111,12 @@ describe.skipIf(!process.env.WARREN_TEST_URL && PENDING_MERGE)('policy effects o
   });
 
   it('strings: the queue\'s x-dead-letter-exchange argument wins over the policy\'s', async () => {
-    const conn = await tracker.connect();
+    const conn = await env.tracker.connect();
     const ch = await conn.createConfirmChannel();
     const [argDlx, policyDlx] = [uniq('dlx-arg'), uniq('dlx-policy')];
     const queues: string[] = [];
     for (const x of [argDlx, policyDlx]) {
-      tracker.exchanges.add(x);
+      env.tracker.exchanges.add(x);
       await ch.assertExchange(x, 'fanout', { durable: false });
       const dq = await queue(ch);
       await ch.bindQueue(dq, x, '');

@@ -3,32 +3,20 @@
 // dead-lettering are in policies-effects.test.ts.
 // WARREN_TEST_URL=amqp://guest:guest@127.0.0.1:5682 runs it against RabbitMQ (management on 15682).
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Broker } from '../../src/broker/broker.js';
 import { parsePolicy } from '../../src/broker/policy.js';
 import { defaultConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
-import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
-import { deletePolicy, putPolicy, startManagementTarget, type ManagementTarget } from '../helpers/management.js';
+import { uniq } from '../helpers/amqp-tracker.js';
+import { deletePolicy, putPolicy, usePolicyTarget } from '../helpers/management.js';
 
-let t: ManagementTarget;
-let tracker: AmqpTracker;
-const policies: string[] = [];
-
-beforeAll(async () => {
-  t = await startManagementTarget();
-  tracker = new AmqpTracker(() => t.amqpUrl);
-});
-afterAll(async () => {
-  for (const p of policies) await deletePolicy(t, p);
-  await tracker?.cleanup();
-  await t?.close();
-});
+const env = usePolicyTarget();
 
 function policyName(prefix: string): string {
   const name = uniq(prefix);
-  policies.push(name);
+  env.policies.push(name);
   return name;
 }
 
@@ -37,8 +25,8 @@ async function setup(ch: Channel, xArgs: Record<string, unknown> = {}): Promise<
   const x = uniq('x');
   const ae = uniq('ae');
   const aeQueue = uniq('ae-q');
-  tracker.exchanges.add(x).add(ae);
-  tracker.queues.add(aeQueue);
+  env.tracker.exchanges.add(x).add(ae);
+  env.tracker.queues.add(aeQueue);
   await ch.assertExchange(ae, 'fanout', { durable: false });
   await ch.assertExchange(x, 'direct', { durable: false, arguments: xArgs });
   await ch.assertQueue(aeQueue, { durable: false });
@@ -59,37 +47,37 @@ async function publishMandatory(ch: Channel & { waitForConfirms(): Promise<void>
 
 describe('policies over AMQP', () => {
   it('an alternate-exchange policy applies to an existing exchange at once and un-applies when cleared', async () => {
-    const conn = await tracker.connect();
+    const conn = await env.tracker.connect();
     const ch = await conn.createConfirmChannel();
     const { x, ae, aeQueue } = await setup(ch);
     expect(await publishMandatory(ch, x, 'nowhere')).toBe('returned');
 
     const name = policyName('ae');
-    await putPolicy(t, name, { pattern: `^${x.replace(/\./g, '\\.')}$`, definition: { 'alternate-exchange': ae }, 'apply-to': 'exchanges' });
+    await putPolicy(env.t, name, { pattern: `^${x.replace(/\./g, '\\.')}$`, definition: { 'alternate-exchange': ae }, 'apply-to': 'exchanges' });
     expect(await publishMandatory(ch, x, 'nowhere')).toBe('routed');
     expect((await ch.checkQueue(aeQueue)).messageCount).toBe(1);
 
-    await deletePolicy(t, name);
+    await deletePolicy(env.t, name);
     expect(await publishMandatory(ch, x, 'nowhere')).toBe('returned');
     expect((await ch.checkQueue(aeQueue)).messageCount).toBe(1);
   });
 
   it('an exchange declared after the policy gets it; the exchange\'s own alternate-exchange argument wins', async () => {
-    const conn = await tracker.connect();
+    const conn = await env.tracker.connect();
     const ch = await conn.createConfirmChannel();
     const prefix = uniq('later');
     const name = policyName('ae-later');
     const ae = uniq('ae');
     const aeQueue = uniq('ae-q');
-    tracker.exchanges.add(ae);
-    tracker.queues.add(aeQueue);
+    env.tracker.exchanges.add(ae);
+    env.tracker.queues.add(aeQueue);
     await ch.assertExchange(ae, 'fanout', { durable: false });
     await ch.assertQueue(aeQueue, { durable: false });
     await ch.bindQueue(aeQueue, ae, '');
-    await putPolicy(t, name, { pattern: `^${prefix.replace(/\./g, '\\.')}`, definition: { 'alternate-exchange': ae } });
+    await putPolicy(env.t, name, { pattern: `^${prefix.replace(/\./g, '\\.')}`, definition: { 'alternate-exchange': ae } });
 
     const x = `${prefix}.x`;
-    tracker.exchanges.add(x);
+    env.tracker.exchanges.add(x);
     await ch.assertExchange(x, 'topic', { durable: false });
     expect(await publishMandatory(ch, x, 'nowhere')).toBe('routed');
     expect((await ch.checkQueue(aeQueue)).messageCount).toBe(1);
@@ -97,7 +85,7 @@ describe('policies over AMQP', () => {
     // The argument names another AE: messages go there, not to the policy's.
     const own = await setup(ch);
     const withArg = `${prefix}.with-arg`;
-    tracker.exchanges.add(withArg);
+    env.tracker.exchanges.add(withArg);
     await ch.assertExchange(withArg, 'direct', { durable: false, arguments: { 'alternate-exchange': own.ae } });
     expect(await publishMandatory(ch, withArg, 'nowhere')).toBe('routed');
     expect((await ch.checkQueue(own.aeQueue)).messageCount).toBe(1);
@@ -105,7 +93,7 @@ describe('policies over AMQP', () => {
   });
 
   it('the highest-priority matching policy applies; removing it lets the next one apply', async () => {
-    const conn = await tracker.connect();
+    const conn = await env.tracker.connect();
     const ch = await conn.createConfirmChannel();
     const a = await setup(ch);
     const b = await setup(ch);
@@ -113,28 +101,28 @@ describe('policies over AMQP', () => {
     const low = policyName('low');
     const high = policyName('high');
     const exact = `^${x.replace(/\./g, '\\.')}$`;
-    await putPolicy(t, low, { pattern: exact, definition: { 'alternate-exchange': a.ae }, priority: 1 });
-    await putPolicy(t, high, { pattern: exact, definition: { 'alternate-exchange': b.ae }, priority: 2 });
+    await putPolicy(env.t, low, { pattern: exact, definition: { 'alternate-exchange': a.ae }, priority: 1 });
+    await putPolicy(env.t, high, { pattern: exact, definition: { 'alternate-exchange': b.ae }, priority: 2 });
     expect(await publishMandatory(ch, x, 'nowhere')).toBe('routed');
     expect((await ch.checkQueue(b.aeQueue)).messageCount).toBe(1);
-    await deletePolicy(t, high);
+    await deletePolicy(env.t, high);
     expect(await publishMandatory(ch, x, 'nowhere')).toBe('routed');
     expect((await ch.checkQueue(a.aeQueue)).messageCount).toBe(1);
   });
 
   it('a queues-only policy does not give an exchange an alternate exchange', async () => {
-    const conn = await tracker.connect();
+    const conn = await env.tracker.connect();
     const ch = await conn.createConfirmChannel();
     const { x, ae } = await setup(ch);
-    await putPolicy(t, policyName('qonly'), { pattern: `^${x.replace(/\./g, '\\.')}$`, definition: { 'alternate-exchange': ae }, 'apply-to': 'queues' });
+    await putPolicy(env.t, policyName('qonly'), { pattern: `^${x.replace(/\./g, '\\.')}$`, definition: { 'alternate-exchange': ae }, 'apply-to': 'queues' });
     expect(await publishMandatory(ch, x, 'nowhere')).toBe('returned');
   });
 
   it('messages routed through a policy alternate exchange reach consumers', async () => {
-    const conn = await tracker.connect();
+    const conn = await env.tracker.connect();
     const ch = await conn.createConfirmChannel();
     const { x, ae, aeQueue } = await setup(ch);
-    await putPolicy(t, policyName('consume'), { pattern: `^${x.replace(/\./g, '\\.')}$`, definition: { 'alternate-exchange': ae } });
+    await putPolicy(env.t, policyName('consume'), { pattern: `^${x.replace(/\./g, '\\.')}$`, definition: { 'alternate-exchange': ae } });
     const got = new Promise<ConsumeMessage>((resolve) => void ch.consume(aeQueue, (m) => m && resolve(m), { noAck: true }));
     ch.publish(x, 'rk', Buffer.from('hello'));
     const m = await got;
