@@ -7,7 +7,7 @@
  * Values inside texts are printed the way Erlang's io_lib prints them, since
  * clients (and their users' tests) see those texts verbatim.
  */
-import { preconditionFailed, resourceLocked } from './errors.js';
+import { argNotForClassicQueue, inequivalentArg, invalidArg, invalidArgType, queueLocked } from './errors.js';
 import { erlangEquals, fieldTagOf, hasField, rabbitTypeName, type FieldTable } from './field-table-types.js';
 
 /** A queue as declared (the existing one); exclusive may be omitted when the caller already checked ownership. */
@@ -98,11 +98,7 @@ export function typeNameOf(table: FieldTable, key: string): string {
  */
 export function checkQueueEquivalence(q: QueueDeclaration, req: QueueRequest): void {
   if (q.exclusive !== undefined && q.exclusive !== req.exclusive) {
-    throw resourceLocked(
-      `cannot obtain exclusive access to locked queue '${q.name}' in vhost '${q.vhost}'. ` +
-        'It could be originally declared on another connection or the exclusive property value does not ' +
-        'match that of the original declaration.',
-    );
+    throw queueLocked(q.name, q.vhost);
   }
   const where = `queue '${q.name}' in vhost '${q.vhost}'`;
   checkField(where, 'durable', q.durable, req.durable && !req.exclusive);
@@ -152,7 +148,7 @@ function checkArg(where: string, key: string, current: FieldTable, received: Fie
 }
 
 function fail(where: string, field: string, received: string, current: string): never {
-  throw preconditionFailed(`inequivalent arg '${field}' for ${where}: received ${received} but current is ${current}`);
+  throw inequivalentArg(field, where, received, current);
 }
 
 /**
@@ -208,15 +204,13 @@ function plainValue(v: unknown, tag: string): string {
 export function validateQueueArguments(name: string, vhost: string, args: FieldTable): void {
   const where = `queue '${name}' in vhost '${vhost}'`;
   if (hasField(args, 'x-dead-letter-exchange') && fieldTagOf(args, 'x-dead-letter-exchange') !== 'S') {
-    throw preconditionFailed(
-      `invalid type '${typeNameOf(args, 'x-dead-letter-exchange')}' for arg 'x-dead-letter-exchange' in ${where}`,
-    );
+    throw invalidArgType(typeNameOf(args, 'x-dead-letter-exchange'), 'x-dead-letter-exchange', where);
   }
   validateArg(where, args, 'x-queue-type', checkQueueType);
   for (const [key, check] of QUEUE_VALIDATORS) validateArg(where, args, key, check);
   for (const key of Object.keys(args)) {
     if (OTHER_QUEUE_TYPE_ARGS.has(key)) {
-      throw preconditionFailed(`invalid arg '${key}' for ${where} of queue type rabbit_classic_queue`);
+      throw argNotForClassicQueue(key, where);
     }
   }
 }
@@ -230,7 +224,7 @@ export function validateExchangeArguments(name: string, vhost: string, args: Fie
   if (hasField(args, 'alternate-exchange') && fieldTagOf(args, 'alternate-exchange') !== 'S') {
     const type = typeNameOf(args, 'alternate-exchange');
     const where = `exchange '${name}' in vhost '${vhost}'`;
-    throw preconditionFailed(`invalid type '${type}' for arg 'alternate-exchange' in ${where}`);
+    throw invalidArgType(type, 'alternate-exchange', where);
   }
 }
 
@@ -240,7 +234,7 @@ type ArgCheck = (v: unknown, tag: string, args: FieldTable) => string | undefine
 function validateArg(where: string, args: FieldTable, key: string, check: ArgCheck): void {
   if (!hasField(args, key)) return;
   const error = check(args[key], fieldTagOf(args, key), args);
-  if (error !== undefined) throw preconditionFailed(`invalid arg '${key}' for ${where}: ${error}`);
+  if (error !== undefined) throw invalidArg(key, where, error);
 }
 
 const INT_TAGS = new Set(['b', 'B', 's', 'u', 'I', 'i', 'l', 'U', 'L']);

@@ -1,5 +1,5 @@
 import { formatErlangTerm } from '../arguments.js';
-import { preconditionFailed } from '../errors.js';
+import { invalidXMatchType, invalidXMatchValue } from '../errors.js';
 import { erlangEquals, fieldTagOf, hasField, rabbitTypeName, type FieldTable } from '../field-table-types.js';
 import type { Router } from './router.js';
 
@@ -76,14 +76,10 @@ export function validateHeadersBinding(args: FieldTable | undefined): void {
   const v = args['x-match'];
   const tag = fieldTagOf(args, 'x-match');
   if (tag !== 'S' || typeof v !== 'string') {
-    throw preconditionFailed(
-      `Invalid x-match field type ${rabbitTypeName(tag)} (value ${formatErlangTerm(v, tag)}); expected longstr`,
-    );
+    throw invalidXMatchType(rabbitTypeName(tag), formatErlangTerm(v, tag));
   }
   if (v !== 'all' && v !== 'any' && v !== 'all-with-x' && v !== 'any-with-x') {
-    throw preconditionFailed(
-      `Invalid x-match field value ${formatErlangTerm(v, 'S')}; expected all, any, all-with-x, or any-with-x`,
-    );
+    throw invalidXMatchValue(formatErlangTerm(v, 'S'));
   }
 }
 
