@@ -228,6 +228,106 @@ function genMethod(spec: Spec, c: SpecClass, m: SpecMethod, out: string[]): void
   out.push('}');
 }
 
+/**
+ * The methods a server receives: the AMQP 0-9-1 XML's `<chassis name="server">` entries (the JSON data
+ * leaves chassis out), with RabbitMQ's extensions (basic.nack, confirm.select, exchange.bind/unbind,
+ * connection.update-secret). The channel's handler table is typed from the non-connection ones.
+ */
+const SERVER_RECEIVES = new Set([
+  'connection.start-ok', 'connection.secure-ok', 'connection.tune-ok', 'connection.open', 'connection.close',
+  'connection.close-ok', 'connection.blocked', 'connection.unblocked', 'connection.update-secret',
+  'channel.open', 'channel.flow', 'channel.flow-ok', 'channel.close', 'channel.close-ok',
+  'access.request',
+  'exchange.declare', 'exchange.delete', 'exchange.bind', 'exchange.unbind',
+  'queue.declare', 'queue.bind', 'queue.purge', 'queue.delete', 'queue.unbind',
+  'basic.qos', 'basic.consume', 'basic.cancel', 'basic.publish', 'basic.get', 'basic.ack', 'basic.reject',
+  'basic.recover-async', 'basic.recover', 'basic.nack',
+  'tx.select', 'tx.commit', 'tx.rollback',
+  'confirm.select',
+]);
+
+/** Channel methods tested first by the dispatcher: one per published and acknowledged message. */
+const HOT_METHODS = ['basic.publish', 'basic.ack'];
+
+interface MethodRef {
+  c: SpecClass;
+  m: SpecMethod;
+  id: number;
+}
+
+/** The method name map, the decoded-method union and the channel handler table with its dispatcher. */
+function genDispatch(allMethods: MethodRef[], dataOrder: MethodRef[], out: string[]): void {
+  const nameOf = (r: MethodRef): string => `${pascal(r.c.name)}${pascal(r.m.name)}`;
+  const full = (r: MethodRef): string => `${r.c.name}.${r.m.name}`;
+  out.push('');
+  out.push('// ---- typed dispatch');
+  out.push('');
+  out.push('/** A method by its PascalCase name: the keys of MethodId. */');
+  out.push('export type MethodName = keyof typeof MethodId;');
+  out.push('');
+  out.push('/** The arguments interface of each method, by name. */');
+  out.push('export interface MethodArgsMap {');
+  for (const r of allMethods) out.push(`  ${nameOf(r)}: ${nameOf(r)}Args;`);
+  out.push('}');
+  out.push('');
+  out.push('/** The arguments of method K. */');
+  out.push('export type ArgsOf<K extends MethodName> = MethodArgsMap[K];');
+  out.push('');
+  out.push('/** A decoded method frame payload; `id` (compare with MethodId.*) discriminates, so a switch on it narrows `args`. */');
+  out.push('export type DecodedMethod = {');
+  out.push('  [K in MethodName]: { id: (typeof MethodId)[K]; classId: number; methodId: number; args: MethodArgsMap[K] };');
+  out.push('}[MethodName];');
+
+  const hot = HOT_METHODS.map((n) => dataOrder.find((r) => full(r) === n) as MethodRef);
+  const channelMethods = dataOrder.filter((r) => r.c.name !== 'connection' && SERVER_RECEIVES.has(full(r)));
+  const ordered = [...hot, ...channelMethods.filter((r) => !hot.includes(r))];
+  out.push('');
+  out.push('/** The methods a client sends on a channel other than 0 (the spec\'s server chassis): the keys of ChannelMethodHandlers. */');
+  out.push('export type ChannelMethodName =');
+  channelMethods.forEach((r, i) => out.push(`  | '${nameOf(r)}'${i === channelMethods.length - 1 ? ';' : ''}`));
+  out.push('');
+  out.push('/**');
+  out.push(' * One handler per channel method a server receives, typed by that method\'s arguments, so a missing');
+  out.push(' * handler does not compile. Handlers are plain functions of a target (one static table, no closures');
+  out.push(' * per channel). A content-carrying method also gets its frame payload and where its arguments start,');
+  out.push(' * so the handler can take the content\'s keys from the frame in place. Properties, not methods:');
+  out.push(' * their parameters are checked strictly, so a handler cannot claim another method\'s arguments.');
+  out.push(' */');
+  out.push('export interface ChannelMethodHandlers<T> {');
+  for (const r of channelMethods) {
+    const extra = r.m.content ? ', payload: Buffer, argsStart: number' : '';
+    out.push(`  /** ${full(r)} (${r.c.id}/${r.m.id}) */`);
+    out.push(`  ${nameOf(r)}: (target: T, args: ${nameOf(r)}Args${extra}) => void;`);
+  }
+  out.push('}');
+  out.push('');
+  out.push('/**');
+  out.push(' * Decodes channel method `id` from buf[start..end) (start = first byte after the method id) and');
+  out.push(' * calls its handler; returns false, decoding nothing, for a method not in ChannelMethodHandlers.');
+  out.push(` * ${HOT_METHODS.join(' and ')} are tested first: each message costs the comparisons a hand-written`);
+  out.push(' * fast path would, and the decoded arguments are the only object made.');
+  out.push(' */');
+  out.push('export function dispatchChannelMethod<T>(');
+  out.push('  target: T,');
+  out.push('  id: number,');
+  out.push('  buf: Buffer,');
+  out.push('  start: number,');
+  out.push('  end: number,');
+  out.push('  h: ChannelMethodHandlers<T>,');
+  out.push('): boolean {');
+  out.push('  switch (id) {');
+  for (const r of ordered) {
+    const extra = r.m.content ? ', buf, start' : '';
+    out.push(`    case ${hex32(r.id)}: // ${full(r)}`);
+    out.push(`      h.${nameOf(r)}(target, decode${nameOf(r)}(buf, start, end)${extra});`);
+    out.push('      return true;');
+  }
+  out.push('    default:');
+  out.push('      return false;');
+  out.push('  }');
+  out.push('}');
+}
+
 function genProperties(c: SpecClass, out: string[]): void {
   const props = c.properties ?? [];
   if (props.length > 15) throw new Error('more than one property flag word is not supported');
@@ -373,7 +473,17 @@ export function generate(specJson: string): string {
   out.push('');
   out.push("/** The dotted name of a method id, or 'unknown method C/M'. */");
   out.push('export function methodName(id: number): string {');
-  out.push('  return METHOD_NAMES[id] ?? `unknown method ${id >>> 16}/${id & 0xffff}`;');
+  out.push('  return METHOD_NAMES[id] ?? `unknown method ${classOf(id)}/${methodOf(id)}`;');
+  out.push('}');
+  out.push('');
+  out.push('/** The class id of a method id (MethodId.*), e.g. 60 for basic.publish. */');
+  out.push('export function classOf(id: number): number {');
+  out.push('  return id >>> 16;');
+  out.push('}');
+  out.push('');
+  out.push('/** The method id of a method id (MethodId.*) within its class, e.g. 40 for basic.publish. */');
+  out.push('export function methodOf(id: number): number {');
+  out.push('  return id & 0xffff;');
   out.push('}');
   out.push('');
   out.push('/** True for methods followed by a content header and body frames. */');
@@ -399,16 +509,6 @@ export function generate(specJson: string): string {
   out.push('');
   out.push('/** What encoders accept: every argument optional (spec defaults fill gaps), longstr also as a string. */');
   out.push('export type EncodeArgs<T> = { [K in keyof T]?: T[K] extends Buffer ? Buffer | string : T[K] };');
-  out.push('');
-  out.push('/** A decoded method frame payload. */');
-  out.push('export interface DecodedMethod {');
-  out.push('  /** (classId << 16) | methodId, compare with MethodId.* */');
-  out.push('  id: number;');
-  out.push('  classId: number;');
-  out.push('  methodId: number;');
-  out.push('  /** The <Class><Method>Args of `id`. */');
-  out.push('  args: any;');
-  out.push('}');
   out.push('');
   out.push('// One scratch writer for every frame encoder: encoders never nest, so it is never in use twice.');
   out.push('const scratch = new BufferWriter(4096);');
@@ -456,13 +556,13 @@ export function generate(specJson: string): string {
   out.push('    default:');
   out.push('      throw unknownMethod(id);');
   out.push('  }');
-  out.push('  return { id, classId: id >>> 16, methodId: id & 0xffff, args };');
+  out.push('  return { id, classId: classOf(id), methodId: methodOf(id), args } as DecodedMethod;');
   out.push('}');
   out.push('');
   out.push('function unknownMethod(id: number): AmqpError {');
-  out.push('  const err = notImplemented(`unknown method id {${id >>> 16},${id & 0xffff}}`);');
-  out.push('  err.classId = id >>> 16;');
-  out.push('  err.methodId = id & 0xffff;');
+  out.push('  const err = notImplemented(`unknown method id {${classOf(id)},${methodOf(id)}}`);');
+  out.push('  err.classId = classOf(id);');
+  out.push('  err.methodId = methodOf(id);');
   out.push('  return err;');
   out.push('}');
   out.push('');
@@ -485,6 +585,8 @@ export function generate(specJson: string): string {
   out.push('  writeMethod(scratch, id, args);');
   out.push('  return endFrame();');
   out.push('}');
+
+  genDispatch(allMethods, dataOrder, out);
 
   const basic = classes.find((c) => c.name === 'basic');
   if (basic === undefined) throw new Error('no basic class in spec');

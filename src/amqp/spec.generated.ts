@@ -211,7 +211,17 @@ export const METHOD_NAMES: Record<number, string> = {
 
 /** The dotted name of a method id, or 'unknown method C/M'. */
 export function methodName(id: number): string {
-  return METHOD_NAMES[id] ?? `unknown method ${id >>> 16}/${id & 0xffff}`;
+  return METHOD_NAMES[id] ?? `unknown method ${classOf(id)}/${methodOf(id)}`;
+}
+
+/** The class id of a method id (MethodId.*), e.g. 60 for basic.publish. */
+export function classOf(id: number): number {
+  return id >>> 16;
+}
+
+/** The method id of a method id (MethodId.*) within its class, e.g. 40 for basic.publish. */
+export function methodOf(id: number): number {
+  return id & 0xffff;
 }
 
 /** True for methods followed by a content header and body frames. */
@@ -266,16 +276,6 @@ export function isSynchronousRequest(id: number): boolean {
 
 /** What encoders accept: every argument optional (spec defaults fill gaps), longstr also as a string. */
 export type EncodeArgs<T> = { [K in keyof T]?: T[K] extends Buffer ? Buffer | string : T[K] };
-
-/** A decoded method frame payload. */
-export interface DecodedMethod {
-  /** (classId << 16) | methodId, compare with MethodId.* */
-  id: number;
-  classId: number;
-  methodId: number;
-  /** The <Class><Method>Args of `id`. */
-  args: any;
-}
 
 // One scratch writer for every frame encoder: encoders never nest, so it is never in use twice.
 const scratch = new BufferWriter(4096);
@@ -3004,13 +3004,13 @@ export function decodeMethod(buf: Buffer, start: number, end: number): DecodedMe
     default:
       throw unknownMethod(id);
   }
-  return { id, classId: id >>> 16, methodId: id & 0xffff, args };
+  return { id, classId: classOf(id), methodId: methodOf(id), args } as DecodedMethod;
 }
 
 function unknownMethod(id: number): AmqpError {
-  const err = notImplemented(`unknown method id {${id >>> 16},${id & 0xffff}}`);
-  err.classId = id >>> 16;
-  err.methodId = id & 0xffff;
+  const err = notImplemented(`unknown method id {${classOf(id)},${methodOf(id)}}`);
+  err.classId = classOf(id);
+  err.methodId = methodOf(id);
   return err;
 }
 
@@ -3159,6 +3159,296 @@ export function encodeMethodFrame(channel: number, id: number, args: object = {}
   beginFrame(channel);
   writeMethod(scratch, id, args);
   return endFrame();
+}
+
+// ---- typed dispatch
+
+/** A method by its PascalCase name: the keys of MethodId. */
+export type MethodName = keyof typeof MethodId;
+
+/** The arguments interface of each method, by name. */
+export interface MethodArgsMap {
+  ConnectionStart: ConnectionStartArgs;
+  ConnectionStartOk: ConnectionStartOkArgs;
+  ConnectionSecure: ConnectionSecureArgs;
+  ConnectionSecureOk: ConnectionSecureOkArgs;
+  ConnectionTune: ConnectionTuneArgs;
+  ConnectionTuneOk: ConnectionTuneOkArgs;
+  ConnectionOpen: ConnectionOpenArgs;
+  ConnectionOpenOk: ConnectionOpenOkArgs;
+  ConnectionClose: ConnectionCloseArgs;
+  ConnectionCloseOk: ConnectionCloseOkArgs;
+  ConnectionBlocked: ConnectionBlockedArgs;
+  ConnectionUnblocked: ConnectionUnblockedArgs;
+  ConnectionUpdateSecret: ConnectionUpdateSecretArgs;
+  ConnectionUpdateSecretOk: ConnectionUpdateSecretOkArgs;
+  ChannelOpen: ChannelOpenArgs;
+  ChannelOpenOk: ChannelOpenOkArgs;
+  ChannelFlow: ChannelFlowArgs;
+  ChannelFlowOk: ChannelFlowOkArgs;
+  ChannelClose: ChannelCloseArgs;
+  ChannelCloseOk: ChannelCloseOkArgs;
+  AccessRequest: AccessRequestArgs;
+  AccessRequestOk: AccessRequestOkArgs;
+  ExchangeDeclare: ExchangeDeclareArgs;
+  ExchangeDeclareOk: ExchangeDeclareOkArgs;
+  ExchangeDelete: ExchangeDeleteArgs;
+  ExchangeDeleteOk: ExchangeDeleteOkArgs;
+  ExchangeBind: ExchangeBindArgs;
+  ExchangeBindOk: ExchangeBindOkArgs;
+  ExchangeUnbind: ExchangeUnbindArgs;
+  ExchangeUnbindOk: ExchangeUnbindOkArgs;
+  QueueDeclare: QueueDeclareArgs;
+  QueueDeclareOk: QueueDeclareOkArgs;
+  QueueBind: QueueBindArgs;
+  QueueBindOk: QueueBindOkArgs;
+  QueuePurge: QueuePurgeArgs;
+  QueuePurgeOk: QueuePurgeOkArgs;
+  QueueDelete: QueueDeleteArgs;
+  QueueDeleteOk: QueueDeleteOkArgs;
+  QueueUnbind: QueueUnbindArgs;
+  QueueUnbindOk: QueueUnbindOkArgs;
+  BasicQos: BasicQosArgs;
+  BasicQosOk: BasicQosOkArgs;
+  BasicConsume: BasicConsumeArgs;
+  BasicConsumeOk: BasicConsumeOkArgs;
+  BasicCancel: BasicCancelArgs;
+  BasicCancelOk: BasicCancelOkArgs;
+  BasicPublish: BasicPublishArgs;
+  BasicReturn: BasicReturnArgs;
+  BasicDeliver: BasicDeliverArgs;
+  BasicGet: BasicGetArgs;
+  BasicGetOk: BasicGetOkArgs;
+  BasicGetEmpty: BasicGetEmptyArgs;
+  BasicAck: BasicAckArgs;
+  BasicReject: BasicRejectArgs;
+  BasicRecoverAsync: BasicRecoverAsyncArgs;
+  BasicRecover: BasicRecoverArgs;
+  BasicRecoverOk: BasicRecoverOkArgs;
+  BasicNack: BasicNackArgs;
+  ConfirmSelect: ConfirmSelectArgs;
+  ConfirmSelectOk: ConfirmSelectOkArgs;
+  TxSelect: TxSelectArgs;
+  TxSelectOk: TxSelectOkArgs;
+  TxCommit: TxCommitArgs;
+  TxCommitOk: TxCommitOkArgs;
+  TxRollback: TxRollbackArgs;
+  TxRollbackOk: TxRollbackOkArgs;
+}
+
+/** The arguments of method K. */
+export type ArgsOf<K extends MethodName> = MethodArgsMap[K];
+
+/** A decoded method frame payload; `id` (compare with MethodId.*) discriminates, so a switch on it narrows `args`. */
+export type DecodedMethod = {
+  [K in MethodName]: { id: (typeof MethodId)[K]; classId: number; methodId: number; args: MethodArgsMap[K] };
+}[MethodName];
+
+/** The methods a client sends on a channel other than 0 (the spec's server chassis): the keys of ChannelMethodHandlers. */
+export type ChannelMethodName =
+  | 'BasicQos'
+  | 'BasicConsume'
+  | 'BasicCancel'
+  | 'BasicPublish'
+  | 'BasicGet'
+  | 'BasicAck'
+  | 'BasicReject'
+  | 'BasicRecoverAsync'
+  | 'BasicRecover'
+  | 'BasicNack'
+  | 'ChannelOpen'
+  | 'ChannelFlow'
+  | 'ChannelFlowOk'
+  | 'ChannelClose'
+  | 'ChannelCloseOk'
+  | 'AccessRequest'
+  | 'ExchangeDeclare'
+  | 'ExchangeDelete'
+  | 'ExchangeBind'
+  | 'ExchangeUnbind'
+  | 'QueueDeclare'
+  | 'QueueBind'
+  | 'QueuePurge'
+  | 'QueueDelete'
+  | 'QueueUnbind'
+  | 'TxSelect'
+  | 'TxCommit'
+  | 'TxRollback'
+  | 'ConfirmSelect';
+
+/**
+ * One handler per channel method a server receives, typed by that method's arguments, so a missing
+ * handler does not compile. Handlers are plain functions of a target (one static table, no closures
+ * per channel). A content-carrying method also gets its frame payload and where its arguments start,
+ * so the handler can take the content's keys from the frame in place. Properties, not methods:
+ * their parameters are checked strictly, so a handler cannot claim another method's arguments.
+ */
+export interface ChannelMethodHandlers<T> {
+  /** basic.qos (60/10) */
+  BasicQos: (target: T, args: BasicQosArgs) => void;
+  /** basic.consume (60/20) */
+  BasicConsume: (target: T, args: BasicConsumeArgs) => void;
+  /** basic.cancel (60/30) */
+  BasicCancel: (target: T, args: BasicCancelArgs) => void;
+  /** basic.publish (60/40) */
+  BasicPublish: (target: T, args: BasicPublishArgs, payload: Buffer, argsStart: number) => void;
+  /** basic.get (60/70) */
+  BasicGet: (target: T, args: BasicGetArgs) => void;
+  /** basic.ack (60/80) */
+  BasicAck: (target: T, args: BasicAckArgs) => void;
+  /** basic.reject (60/90) */
+  BasicReject: (target: T, args: BasicRejectArgs) => void;
+  /** basic.recover-async (60/100) */
+  BasicRecoverAsync: (target: T, args: BasicRecoverAsyncArgs) => void;
+  /** basic.recover (60/110) */
+  BasicRecover: (target: T, args: BasicRecoverArgs) => void;
+  /** basic.nack (60/120) */
+  BasicNack: (target: T, args: BasicNackArgs) => void;
+  /** channel.open (20/10) */
+  ChannelOpen: (target: T, args: ChannelOpenArgs) => void;
+  /** channel.flow (20/20) */
+  ChannelFlow: (target: T, args: ChannelFlowArgs) => void;
+  /** channel.flow-ok (20/21) */
+  ChannelFlowOk: (target: T, args: ChannelFlowOkArgs) => void;
+  /** channel.close (20/40) */
+  ChannelClose: (target: T, args: ChannelCloseArgs) => void;
+  /** channel.close-ok (20/41) */
+  ChannelCloseOk: (target: T, args: ChannelCloseOkArgs) => void;
+  /** access.request (30/10) */
+  AccessRequest: (target: T, args: AccessRequestArgs) => void;
+  /** exchange.declare (40/10) */
+  ExchangeDeclare: (target: T, args: ExchangeDeclareArgs) => void;
+  /** exchange.delete (40/20) */
+  ExchangeDelete: (target: T, args: ExchangeDeleteArgs) => void;
+  /** exchange.bind (40/30) */
+  ExchangeBind: (target: T, args: ExchangeBindArgs) => void;
+  /** exchange.unbind (40/40) */
+  ExchangeUnbind: (target: T, args: ExchangeUnbindArgs) => void;
+  /** queue.declare (50/10) */
+  QueueDeclare: (target: T, args: QueueDeclareArgs) => void;
+  /** queue.bind (50/20) */
+  QueueBind: (target: T, args: QueueBindArgs) => void;
+  /** queue.purge (50/30) */
+  QueuePurge: (target: T, args: QueuePurgeArgs) => void;
+  /** queue.delete (50/40) */
+  QueueDelete: (target: T, args: QueueDeleteArgs) => void;
+  /** queue.unbind (50/50) */
+  QueueUnbind: (target: T, args: QueueUnbindArgs) => void;
+  /** tx.select (90/10) */
+  TxSelect: (target: T, args: TxSelectArgs) => void;
+  /** tx.commit (90/20) */
+  TxCommit: (target: T, args: TxCommitArgs) => void;
+  /** tx.rollback (90/30) */
+  TxRollback: (target: T, args: TxRollbackArgs) => void;
+  /** confirm.select (85/10) */
+  ConfirmSelect: (target: T, args: ConfirmSelectArgs) => void;
+}
+
+/**
+ * Decodes channel method `id` from buf[start..end) (start = first byte after the method id) and
+ * calls its handler; returns false, decoding nothing, for a method not in ChannelMethodHandlers.
+ * basic.publish and basic.ack are tested first: each message costs the comparisons a hand-written
+ * fast path would, and the decoded arguments are the only object made.
+ */
+export function dispatchChannelMethod<T>(
+  target: T,
+  id: number,
+  buf: Buffer,
+  start: number,
+  end: number,
+  h: ChannelMethodHandlers<T>,
+): boolean {
+  switch (id) {
+    case 0x003c0028: // basic.publish
+      h.BasicPublish(target, decodeBasicPublish(buf, start, end), buf, start);
+      return true;
+    case 0x003c0050: // basic.ack
+      h.BasicAck(target, decodeBasicAck(buf, start, end));
+      return true;
+    case 0x003c000a: // basic.qos
+      h.BasicQos(target, decodeBasicQos(buf, start, end));
+      return true;
+    case 0x003c0014: // basic.consume
+      h.BasicConsume(target, decodeBasicConsume(buf, start, end));
+      return true;
+    case 0x003c001e: // basic.cancel
+      h.BasicCancel(target, decodeBasicCancel(buf, start, end));
+      return true;
+    case 0x003c0046: // basic.get
+      h.BasicGet(target, decodeBasicGet(buf, start, end));
+      return true;
+    case 0x003c005a: // basic.reject
+      h.BasicReject(target, decodeBasicReject(buf, start, end));
+      return true;
+    case 0x003c0064: // basic.recover-async
+      h.BasicRecoverAsync(target, decodeBasicRecoverAsync(buf, start, end));
+      return true;
+    case 0x003c006e: // basic.recover
+      h.BasicRecover(target, decodeBasicRecover(buf, start, end));
+      return true;
+    case 0x003c0078: // basic.nack
+      h.BasicNack(target, decodeBasicNack(buf, start, end));
+      return true;
+    case 0x0014000a: // channel.open
+      h.ChannelOpen(target, decodeChannelOpen(buf, start, end));
+      return true;
+    case 0x00140014: // channel.flow
+      h.ChannelFlow(target, decodeChannelFlow(buf, start, end));
+      return true;
+    case 0x00140015: // channel.flow-ok
+      h.ChannelFlowOk(target, decodeChannelFlowOk(buf, start, end));
+      return true;
+    case 0x00140028: // channel.close
+      h.ChannelClose(target, decodeChannelClose(buf, start, end));
+      return true;
+    case 0x00140029: // channel.close-ok
+      h.ChannelCloseOk(target, decodeChannelCloseOk(buf, start, end));
+      return true;
+    case 0x001e000a: // access.request
+      h.AccessRequest(target, decodeAccessRequest(buf, start, end));
+      return true;
+    case 0x0028000a: // exchange.declare
+      h.ExchangeDeclare(target, decodeExchangeDeclare(buf, start, end));
+      return true;
+    case 0x00280014: // exchange.delete
+      h.ExchangeDelete(target, decodeExchangeDelete(buf, start, end));
+      return true;
+    case 0x0028001e: // exchange.bind
+      h.ExchangeBind(target, decodeExchangeBind(buf, start, end));
+      return true;
+    case 0x00280028: // exchange.unbind
+      h.ExchangeUnbind(target, decodeExchangeUnbind(buf, start, end));
+      return true;
+    case 0x0032000a: // queue.declare
+      h.QueueDeclare(target, decodeQueueDeclare(buf, start, end));
+      return true;
+    case 0x00320014: // queue.bind
+      h.QueueBind(target, decodeQueueBind(buf, start, end));
+      return true;
+    case 0x0032001e: // queue.purge
+      h.QueuePurge(target, decodeQueuePurge(buf, start, end));
+      return true;
+    case 0x00320028: // queue.delete
+      h.QueueDelete(target, decodeQueueDelete(buf, start, end));
+      return true;
+    case 0x00320032: // queue.unbind
+      h.QueueUnbind(target, decodeQueueUnbind(buf, start, end));
+      return true;
+    case 0x005a000a: // tx.select
+      h.TxSelect(target, decodeTxSelect(buf, start, end));
+      return true;
+    case 0x005a0014: // tx.commit
+      h.TxCommit(target, decodeTxCommit(buf, start, end));
+      return true;
+    case 0x005a001e: // tx.rollback
+      h.TxRollback(target, decodeTxRollback(buf, start, end));
+      return true;
+    case 0x0055000a: // confirm.select
+      h.ConfirmSelect(target, decodeConfirmSelect(buf, start, end));
+      return true;
+    default:
+      return false;
+  }
 }
 
 // ---- basic content properties
