@@ -237,7 +237,7 @@ export const frameMaxTooLow = (asked: number, min: number): ConnectionError =>
   new ConnectionError(530, `negotiated frame_max = ${asked} is lower than the minimum allowed value (${min})`, CONNECTION, MethodId.ConnectionTuneOk & 0xffff);
 
 /** 530: tune-ok with a channel_max above the broker's. */
-export const channelMaxTooHigh = (shown: number, max: number): ConnectionError =>
+export const channelMaxTooHigh = (shown: number | string, max: number): ConnectionError =>
   new ConnectionError(530, `negotiated channel_max = ${shown} is higher than the maximum allowed value (${max})`, CONNECTION, MethodId.ConnectionTuneOk & 0xffff);
 
 /** 530: connection.open of a vhost that does not exist. */

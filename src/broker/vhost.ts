@@ -1,5 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { ChannelError, ConnectionError } from '../amqp/errors.js';
+import {
+  defaultExchangeForbidden,
+  exchangeInUse,
+  internalExchangePublish,
+  noExchange,
+  noQueue,
+  queueInUse,
+  queueLocked,
+  queueNotEmpty,
+  reservedExchangeName,
+  reservedQueueName,
+  systemExchangeDeletion,
+  unknownExchangeType,
+} from './errors.js';
 import type { FieldTable } from './field-table-types.js';
 import { checkExchangeEquivalence, checkQueueEquivalence, validateExchangeArguments, validateQueueArguments } from './arguments.js';
 import { Exchange, isExchange, type Destination } from './exchange/exchange.js';
@@ -10,6 +23,7 @@ import { effectivePolicy, type Policy } from './policy.js';
 import { Queue } from './queue/queue.js';
 import type { Consumer } from './consumer.js';
 import { DeadLetterPublisher, type MessageRewriter } from './dead-letter.js';
+import { DirectReplyTo, REPLY_TO_PREFIX } from './direct-reply-to.js';
 
 /** exchange.declare arguments as the domain sees them. */
 export interface ExchangeDeclare {
@@ -43,6 +57,29 @@ export interface DefinitionListener {
   policyCleared?(name: string): void;
 }
 
+/**
+ * Bits of the number Vhost.publish returns: a bit set rather than an object, so a publish allocates
+ * nothing to report its outcome. ROUTED: at least one queue (or a direct reply-to consumer) was
+ * reached; REFUSED: a queue refused it (x-overflow reject-publish: the publisher gets a nack);
+ * CONGESTED: a queue it was enqueued on is congested (the server pauses that publisher).
+ */
+export const PublishOutcome = {
+  ROUTED: 1,
+  REFUSED: 2,
+  CONGESTED: 4,
+} as const;
+
+/**
+ * Where Vhost.publish names the queue behind a CONGESTED outcome: the publisher owns one and passes it
+ * to every publish, so the queue reaches flow control without an allocation or a field left on the vhost.
+ * Only meaningful right after a publish that returned CONGESTED.
+ */
+export interface CongestionSlot {
+  congestedQueue: Queue | null;
+}
+
+const { ROUTED, REFUSED, CONGESTED } = PublishOutcome;
+
 const STANDARD_EXCHANGES: [string, string][] = [
   ['amq.direct', 'direct'],
   ['amq.fanout', 'fanout'],
@@ -70,12 +107,8 @@ export class Vhost {
 
   /** Republishes dead-lettered messages of this vhost's queues. */
   readonly deadLetters: DeadLetterPublisher;
-  /** Direct reply-to (set by the AMQP server): delivers a default-exchange message addressed to a reply consumer. */
-  directReply: ((message: Message) => boolean) | null = null;
-  /** Set by publish() when a queue it enqueued to is congested; the server pauses that publisher. */
-  congestedQueue: Queue | null = null;
-  /** Set by publish() when a queue refused the message (x-overflow reject-publish): the publisher gets a nack. The caller resets it. */
-  publishRefused = false;
+  /** Direct reply-to: the reply consumers that default-exchange messages to amq.rabbitmq.reply-to.* reach. */
+  readonly directReplyTo: DirectReplyTo;
   /** Number of exchange-to-exchange bindings and alternate exchanges: when 0, routing takes the fast path. */
   private indirections = 0;
   private readonly scratch = new Set<Destination>();
@@ -84,9 +117,14 @@ export class Vhost {
   /** The policy object last applied to each queue, so re-application only touches queues whose policy changed. */
   private readonly queuePolicies = new WeakMap<Queue, Policy>();
 
-  /** rewriter: the property codec dead-lettering re-encodes with (null: dead-lettered messages are dropped). */
-  constructor(name: string, rewriter: MessageRewriter | null = null) {
+  /**
+   * rewriter: the property codec dead-lettering re-encodes with (null: dead-lettered messages are dropped).
+   * directReplyTo: the reply consumers this vhost's replies reach; a broker passes every vhost the same
+   * one so that addresses work across vhosts, as RabbitMQ's do.
+   */
+  constructor(name: string, rewriter: MessageRewriter | null = null, directReplyTo = new DirectReplyTo()) {
     this.name = name;
+    this.directReplyTo = directReplyTo;
     this.deadLetters = new DeadLetterPublisher(this, rewriter);
     const opts = { durable: true, autoDelete: false, internal: false, arguments: {} };
     this.defaultExchange = new Exchange('', name, 'direct', createRouter('direct'), opts);
@@ -101,12 +139,12 @@ export class Vhost {
     if (!d.passive && !isKnownExchangeType(type)) {
       // RabbitMQ 3.x checks the type first (rabbit_exchange:check_type), even for an existing exchange.
       // RabbitMQ 3.10: plugin-style names (x-...) are "unknown", anything else "invalid".
-      throw new ConnectionError(503, `${type.startsWith('x-') ? 'unknown' : 'invalid'} exchange type '${type}'`);
+      throw unknownExchangeType(type);
     }
-    if (name === '') throw new ChannelError(403, 'operation not permitted on the default exchange');
+    if (name === '') throw defaultExchangeForbidden();
     const existing = this.exchanges.get(name);
     if (d.passive) {
-      if (existing === undefined) throw this.noExchange(name);
+      if (existing === undefined) throw noExchange(name, this.name);
       return existing;
     }
     if (existing !== undefined) {
@@ -114,7 +152,7 @@ export class Vhost {
       return existing;
     }
     if (name.startsWith('amq.')) {
-      throw new ChannelError(403, `exchange name '${name}' contains reserved prefix 'amq.*'`);
+      throw reservedExchangeName(name);
     }
     validateExchangeArguments(name, this.name, d.arguments);
     const x = new Exchange(name, this.name, type, createRouter(type), d);
@@ -128,22 +166,18 @@ export class Vhost {
   /** Looks up an exchange or throws 404. */
   getExchange(name: string): Exchange {
     const x = this.exchanges.get(name);
-    if (x === undefined) throw this.noExchange(name);
+    if (x === undefined) throw noExchange(name, this.name);
     return x;
   }
 
   /** exchange.delete; deleting a missing exchange succeeds (RabbitMQ: idempotent). */
   deleteExchange(name: string, ifUnused: boolean): void {
-    if (name === '') throw new ChannelError(403, 'operation not permitted on the default exchange');
-    if (name.startsWith('amq.') && STANDARD_EXCHANGES.some(([n]) => n === name)) {
-      throw new ChannelError(403, `deletion of system exchange '${name}' in vhost '${this.name}' not allowed`);
-    }
+    if (name === '') throw defaultExchangeForbidden();
+    if (name.startsWith('amq.') && STANDARD_EXCHANGES.some(([n]) => n === name)) throw systemExchangeDeletion(name, this.name);
     const x = this.exchanges.get(name);
     if (x === undefined) return;
     // RabbitMQ: if-unused looks at bindings with this exchange as source only.
-    if (ifUnused && x.bindings.size > 0) {
-      throw new ChannelError(406, `exchange '${name}' in vhost '${this.name}' in use`);
-    }
+    if (ifUnused && x.bindings.size > 0) throw exchangeInUse(name, this.name);
     this.removeExchange(x);
   }
 
@@ -178,11 +212,11 @@ export class Vhost {
   /** queue.declare; name "" makes a server-named queue. owner is the declaring connection. */
   declareQueue(name: string, d: QueueDeclare, owner: object): Queue {
     if (name === '') {
-      if (d.passive) throw this.noQueue(name);
+      if (d.passive) throw noQueue(name, this.name);
       name = generateQueueName();
     } else if (!d.passive && name.startsWith('amq.')) {
       // RabbitMQ checks the name before the lookup, so even an existing amq.gen-* queue can't be redeclared actively.
-      throw new ChannelError(403, `queue name '${name}' contains reserved prefix 'amq.*'`);
+      throw reservedQueueName(name);
     }
     // RabbitMQ: an exclusive queue is never durable.
     const durable = d.durable && !d.exclusive;
@@ -191,17 +225,17 @@ export class Vhost {
       // errata: exclusivity is checked before equivalence.
       const ownerMatches = existing.exclusiveOwner === owner;
       if (d.passive) {
-        if (existing.isExclusive && !ownerMatches) throw this.locked(name);
+        if (existing.isExclusive && !ownerMatches) throw queueLocked(name, this.name);
         // Observed on RabbitMQ 3.10.8: a passive declare renews x-expires too.
         existing.touch();
         return existing;
       }
-      if (existing.isExclusive ? !ownerMatches || !d.exclusive : d.exclusive) throw this.locked(name);
+      if (existing.isExclusive ? !ownerMatches || !d.exclusive : d.exclusive) throw queueLocked(name, this.name);
       checkQueueEquivalence(existing, { durable, exclusive: d.exclusive, autoDelete: d.autoDelete, arguments: d.arguments });
       existing.touch();
       return existing;
     }
-    if (d.passive) throw this.noQueue(name);
+    if (d.passive) throw noQueue(name, this.name);
     validateQueueArguments(name, this.name, d.arguments);
     const q = new Queue(name, this.name, {
       durable,
@@ -227,8 +261,8 @@ export class Vhost {
    */
   getQueue(name: string, owner: object | null): Queue {
     const q = this.queues.get(name);
-    if (q === undefined) throw this.noQueue(name);
-    if (q.isExclusive && owner !== null && q.exclusiveOwner !== owner) throw this.locked(name);
+    if (q === undefined) throw noQueue(name, this.name);
+    if (q.isExclusive && owner !== null && q.exclusiveOwner !== owner) throw queueLocked(name, this.name);
     return q;
   }
 
@@ -265,9 +299,9 @@ export class Vhost {
   deleteQueue(name: string, ifUnused: boolean, ifEmpty: boolean, owner: object): number {
     const q = this.queues.get(name);
     if (q === undefined) return 0;
-    if (q.isExclusive && q.exclusiveOwner !== owner) throw this.locked(name);
-    if (ifUnused && q.consumerCount > 0) throw new ChannelError(406, `queue '${name}' in vhost '${this.name}' in use`);
-    if (ifEmpty && q.messageCount > 0) throw new ChannelError(406, `queue '${name}' in vhost '${this.name}' not empty`);
+    if (q.isExclusive && q.exclusiveOwner !== owner) throw queueLocked(name, this.name);
+    if (ifUnused && q.consumerCount > 0) throw queueInUse(name, this.name);
+    if (ifEmpty && q.messageCount > 0) throw queueNotEmpty(name, this.name);
     const n = q.messageCount;
     this.removeQueue(q);
     return n;
@@ -337,54 +371,41 @@ export class Vhost {
   /** The exchange to publish to: 404 when missing, 403 when internal. */
   exchangeForPublish(name: string): Exchange {
     const x = this.exchanges.get(name);
-    if (x === undefined) throw this.noExchange(name);
-    if (x.internal) throw new ChannelError(403, `cannot publish to internal exchange '${name}' in vhost '${this.name}'`);
+    if (x === undefined) throw noExchange(name, this.name);
+    if (x.internal) throw internalExchangePublish(name, this.name);
     return x;
   }
 
   /**
    * Routes message through exchange (bindings, exchange-to-exchange bindings,
    * alternate exchanges) and enqueues it on every matched queue, once each.
-   * Returns the number of queues it reached (counting queues that refused
-   * it: see publishRefused).
+   * Returns PublishOutcome bits (0: unroutable); when CONGESTED is among them,
+   * congestion (if given) names the last congested queue.
    */
-  publish(exchange: Exchange, message: Message): number {
+  publish(exchange: Exchange, message: Message, congestion: CongestionSlot | null = null): number {
     exchange.stats.publishIn++;
     if (exchange === this.defaultExchange) {
       const q = this.queues.get(message.routingKey);
-      if (q === undefined) {
-        if (this.directReply !== null && message.routingKey.startsWith('amq.rabbitmq.reply-to.')) return this.directReply(message) ? 1 : 0;
-        return 0;
-      }
-      if (!q.enqueue(message)) this.publishRefused = true;
-      if (q.congested) this.congestedQueue = q;
-      return 1;
+      if (q !== undefined) return enqueueOn(q, message, congestion);
+      return message.routingKey.startsWith(REPLY_TO_PREFIX) && this.directReplyTo.deliver(message) ? ROUTED : 0;
     }
+    let outcome = 0;
     if (this.indirections === 0) {
       const out = this.scratch;
       exchange.router.route(message.routingKey, message.headers, out);
-      const n = out.size;
-      if (n !== 0) {
+      if (out.size !== 0) {
         exchange.stats.publishOut++;
-        for (const d of out) {
-          const q = d as Queue;
-          if (!q.enqueue(message)) this.publishRefused = true;
-          if (q.congested) this.congestedQueue = q;
-        }
+        for (const d of out) outcome |= enqueueOn(d as Queue, message, congestion);
         out.clear();
       }
-      return n;
+      return outcome;
     }
     const queues = this.scratchQueues;
     this.routeIndirect(exchange, message, queues);
     this.visited.clear();
-    const n = queues.size;
-    for (const q of queues) {
-      if (!q.enqueue(message)) this.publishRefused = true;
-      if (q.congested) this.congestedQueue = q;
-    }
+    for (const q of queues) outcome |= enqueueOn(q, message, congestion);
     queues.clear();
-    return n;
+    return outcome;
   }
 
   /** Adds to queues every queue message reaches through exchange (all routing rules), without enqueueing. */
@@ -439,24 +460,18 @@ export class Vhost {
   }
 
   private checkNotDefault(name: string): void {
-    if (name === '') throw new ChannelError(403, 'operation not permitted on the default exchange');
+    if (name === '') throw defaultExchangeForbidden();
   }
+}
 
-  private noExchange(name: string): ChannelError {
-    return new ChannelError(404, `no exchange '${name}' in vhost '${this.name}'`);
+/** Enqueues message on q and reports the outcome bits; names q in congestion when it is congested. */
+function enqueueOn(q: Queue, message: Message, congestion: CongestionSlot | null): number {
+  let outcome = q.enqueue(message) ? ROUTED : ROUTED | REFUSED;
+  if (q.congested) {
+    outcome |= CONGESTED;
+    if (congestion !== null) congestion.congestedQueue = q;
   }
-
-  private noQueue(name: string): ChannelError {
-    return new ChannelError(404, `no queue '${name}' in vhost '${this.name}'`);
-  }
-
-  private locked(name: string): ChannelError {
-    return new ChannelError(
-      405,
-      `cannot obtain exclusive access to locked queue '${name}' in vhost '${this.name}'. ` +
-        'It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.',
-    );
-  }
+  return outcome;
 }
 
 /** RabbitMQ's server-named queue: amq.gen- + 22 chars of url-safe base64. */

@@ -3,14 +3,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { ResourceAlarms } from '../broker/alarms.js';
 import type { Broker } from '../broker/broker.js';
-import { Connection } from './connection.js';
-import { DirectReplyTo } from './direct-reply-to.js';
+import { Connection } from './connection/connection.js';
 
 /** The AMQP listener: accepts sockets and runs a Connection for each. */
 export class AmqpServer {
   readonly connections = new Set<Connection>();
-  /** Direct reply-to addresses of this server's channels. */
-  readonly directReplyTo = new DirectReplyTo();
   /** The node's resource alarms: while one is raised, publishing connections are blocked. */
   readonly alarms: ResourceAlarms;
   private readonly config: Config;
@@ -65,7 +62,6 @@ export class AmqpServer {
       config: this.config,
       broker: this.broker,
       logger: this.logger,
-      directReplyTo: this.directReplyTo,
       alarms: this.alarms,
       onClosed: (c) => {
         this.connections.delete(c);

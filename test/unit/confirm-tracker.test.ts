@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfirmTracker } from '../../src/server/confirm-tracker.js';
+import { ConfirmTracker } from '../../src/server/channel/confirm-tracker.js';
 
 /** Flushes t and returns what it sent, as 'ack 3 m' / 'nack 2' strings. */
 function flush(t: ConfirmTracker): string[] {

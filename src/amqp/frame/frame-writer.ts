@@ -1,23 +1,26 @@
 /**
- * Writers for whole frames that need no method codec: heartbeats, content headers and body frames.
- * They write into a buffer the caller has pre-sized (…Size functions), so the connection's ordered writer can
- * encode a delivery into one allocation (ARCHITECTURE "Hot path"). Writes go through the bounds-checked
- * Buffer methods, so an undersized target throws RangeError instead of silently truncating a frame.
+ * The one writer of frames that need no method codec: heartbeats, content headers and body frames. The
+ * connection's hot path (content-writer.ts) encodes deliveries with the put… functions into a buffer it has
+ * pre-sized, so a delivery is one allocation at most (ARCHITECTURE "Hot path"); the write… functions are the
+ * same encoders behind an up-front size check, so an undersized target throws RangeError instead of
+ * silently truncating a frame (the put… ones skip it: their callers sized the buffer from the …Size functions).
  */
+import { FRAME_BODY, FRAME_END, FRAME_HEADER, FRAME_HEARTBEAT, FRAME_METHOD, FRAME_OVERHEAD } from '../spec.generated.js';
+import { copyBytes } from './copy-bytes.js';
 
-/** Frame type octets (AMQP 0-9-1 section 4.2.3). */
+// The frame constants are the spec's (generated); re-exported so the frame layer has one import.
+export { FRAME_END, FRAME_OVERHEAD } from '../spec.generated.js';
+
+/** Frame type octets (AMQP 0-9-1 section 4.2.3; heartbeat 8 per the errata). */
 export const FrameType = {
-  METHOD: 1,
-  HEADER: 2,
-  BODY: 3,
-  HEARTBEAT: 8,
+  METHOD: FRAME_METHOD,
+  HEADER: FRAME_HEADER,
+  BODY: FRAME_BODY,
+  HEARTBEAT: FRAME_HEARTBEAT,
 } as const;
 
-/** The octet that closes every frame. */
-export const FRAME_END = 0xce;
-
-/** Octets a frame adds around its payload: type(1) channel(2) size(4) before, frame-end(1) after. */
-export const FRAME_OVERHEAD = 8;
+/** Octets before a frame's payload: type(1) channel(2) size(4). */
+const FRAME_HEADER_SIZE = 7;
 
 /** A heartbeat: type 8, channel 0, empty payload. Shared; never write into it. */
 export const HEARTBEAT_FRAME: Buffer = Buffer.from([FrameType.HEARTBEAT, 0, 0, 0, 0, 0, 0, FRAME_END]);
@@ -27,6 +30,26 @@ export function writeFrameHeader(buf: Buffer, offset: number, type: number, chan
   offset = buf.writeUInt8(type, offset);
   offset = buf.writeUInt16BE(channel, offset);
   return buf.writeUInt32BE(size, offset);
+}
+
+/**
+ * Closes a frame whose payload was written at start + 7 up to end: fills in the 7-octet header before it
+ * and the frame-end octet after it; returns the offset after the frame. Writing the payload first means
+ * its size need not be known in advance (a shortstr's UTF-8 length, say).
+ */
+export function putFrameEnvelope(b: Buffer, start: number, end: number, type: number, channel: number): number {
+  b[start] = type;
+  b.writeUInt16BE(channel, start + 1);
+  b.writeUInt32BE(end - start - FRAME_HEADER_SIZE, start + 3);
+  b[end] = FRAME_END;
+  return end + 1;
+}
+
+/** Writes v as a u64 at p as two u32 halves (values stay far below 2^53, and this avoids a BigInt); returns p + 8. */
+export function putU64(b: Buffer, p: number, v: number): number {
+  b.writeUInt32BE(Math.floor(v / 0x100000000), p);
+  b.writeUInt32BE(v >>> 0, p + 4);
+  return p + 8;
 }
 
 /** Octets of a content header frame whose property block (flags + values) is propsLength long. */
@@ -48,15 +71,26 @@ export function writeContentHeaderFrame(
   propsStart: number,
   propsEnd: number,
 ): number {
-  const propsLength = propsEnd - propsStart;
-  offset = writeFrameHeader(target, offset, FrameType.HEADER, channel, 12 + propsLength);
-  offset = target.writeUInt16BE(classId, offset);
-  offset = target.writeUInt16BE(0, offset);
-  // u64 as two u32 halves: bodies are far below 2^53 (max message 128 MiB), and this avoids a BigInt.
-  offset = target.writeUInt32BE(Math.floor(bodySize / 0x100000000), offset);
-  offset = target.writeUInt32BE(bodySize >>> 0, offset);
-  offset += props.copy(target, offset, propsStart, propsEnd);
-  return target.writeUInt8(FRAME_END, offset);
+  checkRoom(target, offset, contentHeaderFrameSize(propsEnd - propsStart));
+  return putContentHeaderFrame(target, offset, channel, classId, bodySize, props, propsStart, propsEnd);
+}
+
+/** writeContentHeaderFrame into a target the caller has sized (no up-front check). */
+export function putContentHeaderFrame(
+  b: Buffer,
+  offset: number,
+  channel: number,
+  classId: number,
+  bodySize: number,
+  props: Buffer,
+  propsStart: number,
+  propsEnd: number,
+): number {
+  const p = offset + FRAME_HEADER_SIZE;
+  b.writeUInt16BE(classId, p);
+  b.writeUInt16BE(0, p + 2);
+  const end = copyBytes(props, propsStart, b, putU64(b, p + 4, bodySize), propsEnd - propsStart);
+  return putFrameEnvelope(b, offset, end, FRAME_HEADER, channel);
 }
 
 /**
@@ -73,14 +107,34 @@ export function bodyFramesSize(bodyLength: number, maxPayload: number): number {
  * the last. Writes nothing for an empty body. Returns the offset after the last frame.
  */
 export function writeBodyFrames(target: Buffer, offset: number, channel: number, body: Buffer, maxPayload: number): number {
-  checkMaxPayload(maxPayload);
-  for (let start = 0; start < body.length; start += maxPayload) {
-    const end = Math.min(start + maxPayload, body.length);
-    offset = writeFrameHeader(target, offset, FrameType.BODY, channel, end - start);
-    offset += body.copy(target, offset, start, end);
-    offset = target.writeUInt8(FRAME_END, offset);
+  checkRoom(target, offset, bodyFramesSize(body.length, maxPayload));
+  return putBodyFrames(target, offset, channel, body, 0, body.length, maxPayload);
+}
+
+/** writeBodyFrames of src[from, to) into a target the caller has sized (no checks: a delivery's body is a slice of the message). */
+export function putBodyFrames(
+  b: Buffer,
+  offset: number,
+  channel: number,
+  src: Buffer,
+  from: number,
+  to: number,
+  maxPayload: number,
+): number {
+  let p = offset;
+  for (let off = from; off < to; off += maxPayload) {
+    const n = Math.min(maxPayload, to - off);
+    const start = p;
+    p = putFrameEnvelope(b, start, copyBytes(src, off, b, start + FRAME_HEADER_SIZE, n), FRAME_BODY, channel);
   }
-  return offset;
+  return p;
+}
+
+/** The up-front check of the write… functions: index stores past the end of a Buffer are silently dropped. */
+function checkRoom(target: Buffer, offset: number, size: number): void {
+  if (offset < 0 || offset + size > target.length) {
+    throw new RangeError(`frame of ${size} octets does not fit at offset ${offset} of a ${target.length}-octet buffer`);
+  }
 }
 
 /** A zero or fractional limit would loop forever or mis-size the target: a programming error, not a wire one. */

@@ -1,5 +1,6 @@
-import { ChannelError } from '../amqp/errors.js';
-import type { QueueEntry } from '../broker/queue/queue-entry.js';
+import type { ChannelError } from '../../amqp/errors.js';
+import { deliveryAckTimeout } from '../../broker/errors.js';
+import type { QueueEntry } from '../../broker/queue/queue-entry.js';
 
 /** The longest pause between checks: a 30-minute timeout fires at most this late. */
 const MAX_CHECK_INTERVAL_MS = 5000;
@@ -65,13 +66,7 @@ export class AckTimeoutWatch {
     if (Date.now() - oldest.deliveredAt <= timeout) return;
     this.stop();
     // RabbitMQ raises it with no method (class and method id 0).
-    this.target.ackTimedOut(
-      new ChannelError(
-        406,
-        `delivery acknowledgement on channel ${this.target.id} timed out. Timeout value used: ${timeout} ms. ` +
-          'This timeout value can be configured, see consumers doc guide to learn more',
-      ),
-    );
+    this.target.ackTimedOut(deliveryAckTimeout(this.target.id, timeout));
   };
 }
 

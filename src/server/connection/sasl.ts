@@ -1,4 +1,4 @@
-import { decodeTableBody } from '../amqp/codec/field-table.js';
+import { decodeTableBody } from '../../amqp/codec/field-table.js';
 
 /** Credentials extracted from a SASL response. */
 export interface Credentials {

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { ZERO_COPY_MIN, type FrameSink } from '../../amqp/frame/content-writer.js';
 
 /** Bytes gathered before a write is forced within a tick. */
 const CHUNK = 64 * 1024;
@@ -8,15 +9,20 @@ const INITIAL = 2048;
 const HIGH_WATER = 512 * 1024;
 /** Writes smaller than this are copied out so the 64 KiB buffer can be reused. */
 const COPY_OUT_MAX = 8 * 1024;
-/** Bodies at least this large are written as their own chunk instead of being copied. */
-const ZERO_COPY_MIN = 16 * 1024;
 
 /**
  * The single ordered writer of a connection. Frames are encoded straight into
  * a pre-allocated buffer and handed to the socket once per event-loop turn
  * (setImmediate), so a burst of deliveries costs one write, not one per frame.
+ *
+ * Backpressure works like a Node stream's write()/'drain': once queued bytes
+ * reach the high-water mark the writer remembers it (`saturated`), and when a
+ * flush or a socket drain brings them back below it calls `onWritable`, which
+ * resumes the deliveries that `writable` turned away meanwhile. Recording it
+ * here, where the bytes are counted, keeps `writable` (and the channel's
+ * canDeliver built on it) a pure question.
  */
-export class OutputWriter {
+export class OutputWriter implements FrameSink {
   /** The buffer frames are encoded into; callers write at `pos` after ensure(). */
   buf: Buffer = Buffer.allocUnsafe(INITIAL);
   pos = 0;
@@ -24,6 +30,8 @@ export class OutputWriter {
   private closed = false;
   /** Bytes sent (for statistics). */
   bytesOut = 0;
+  /** Queued bytes reached HIGH_WATER since onWritable was last called. */
+  private saturated = false;
   private readonly flushLater = (): void => {
     this.flushScheduled = false;
     this.flush();
@@ -33,8 +41,8 @@ export class OutputWriter {
     private readonly socket: Socket,
     /** Called before each flush: lets channels add coalesced confirms. */
     private readonly beforeFlush: () => void,
-    /** Called after a flush that left room for more deliveries. */
-    private readonly afterFlush: () => void,
+    /** Called once queued bytes are back below the high-water mark after reaching it. */
+    private readonly onWritable: () => void,
   ) {}
 
   /** True while more deliveries may be queued without exceeding the high-water mark. */
@@ -55,6 +63,8 @@ export class OutputWriter {
         if (n > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(n, CHUNK));
       }
     }
+    // n may overstate the frame (a shortstr's room): at worst one needless onWritable.
+    if (this.pos + n + this.socket.writableLength >= HIGH_WATER) this.saturated = true;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushLater);
@@ -87,6 +97,7 @@ export class OutputWriter {
     if (this.pos > 0) this.writeOut();
     this.bytesOut += bytes.length;
     this.socket.write(bytes);
+    if (this.pos + this.socket.writableLength >= HIGH_WATER) this.saturated = true;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushLater);
@@ -98,12 +109,23 @@ export class OutputWriter {
     if (this.closed) return;
     this.beforeFlush();
     if (this.pos > 0) this.writeOut();
-    this.afterFlush();
+    this.checkWritable();
+  }
+
+  /** The socket emptied its buffer ('drain'). */
+  drained(): void {
+    this.checkWritable();
   }
 
   /** Stops writing (the socket is going away). */
   close(): void {
     this.closed = true;
+  }
+
+  private checkWritable(): void {
+    if (!this.saturated || !this.writable) return;
+    this.saturated = false;
+    this.onWritable();
   }
 
   private writeOut(): void {

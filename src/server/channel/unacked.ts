@@ -1,6 +1,6 @@
-import { ChannelError } from '../amqp/errors.js';
-import type { QueueEntry } from '../broker/queue/queue-entry.js';
-import type { Queue } from '../broker/queue/queue.js';
+import { unknownDeliveryTag } from '../../broker/errors.js';
+import type { QueueEntry } from '../../broker/queue/queue-entry.js';
+import type { Queue } from '../../broker/queue/queue.js';
 
 /**
  * A channel's deliveries waiting for an acknowledgement, by delivery tag.
@@ -35,7 +35,7 @@ export class Unacked {
   collect(tag: number, multiple: boolean): QueueEntry[] {
     if (multiple && tag === 0) return this.takeAll();
     const entry = this.byTag.get(tag);
-    if (entry === undefined) throw new ChannelError(406, `unknown delivery tag ${tag}`);
+    if (entry === undefined) throw unknownDeliveryTag(tag);
     if (!multiple) {
       this.byTag.delete(tag);
       return [entry];

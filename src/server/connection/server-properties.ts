@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { createRequire } from 'node:module';
-import type { FieldTable } from '../amqp/codec/field-table.js';
-import type { Broker } from '../broker/broker.js';
+import type { FieldTable } from '../../amqp/codec/field-table.js';
+import type { Broker } from '../../broker/broker.js';
 
 const require = createRequire(import.meta.url);
-const pkg = require('../../package.json') as { version: string };
+const pkg = require('../../../package.json') as { version: string };
 
 /** Warren's version (from package.json). */
 export const WARREN_VERSION = pkg.version;

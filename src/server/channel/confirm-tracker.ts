@@ -1,4 +1,4 @@
-import { Deque } from '../broker/queue/deque.js';
+import { Deque } from '../../broker/queue/deque.js';
 
 /** Writes one basic.ack or basic.nack on the channel. */
 export type ConfirmSender = (ack: boolean, deliveryTag: number, multiple: boolean) => void;

@@ -1,5 +1,6 @@
-import { AmqpError, ConnectionError } from '../amqp/errors.js';
-import * as spec from '../amqp/spec.generated.js';
+import { AmqpError } from '../../amqp/errors.js';
+import * as spec from '../../amqp/spec.generated.js';
+import { internalError } from '../../broker/errors.js';
 
 /** A frame kept (copied) while a channel waits for a basic.get's paged bodies. */
 interface HeldFrame {
@@ -79,14 +80,14 @@ function guarded(target: FrameTarget, fn: () => void, methodId: number): void {
   } catch (e) {
     if (e instanceof AmqpError) {
       if (methodId !== 0 && e.classId === 0) {
-        e.classId = methodId >>> 16;
-        e.methodId = methodId & 0xffff;
+        e.classId = spec.classOf(methodId);
+        e.methodId = spec.methodOf(methodId);
       }
       if (e.isChannelError) {
         if (target.state === 'open') target.closeWithError(e);
       } else target.failConnection(e);
       return;
     }
-    target.failConnection(new ConnectionError(541, ''));
+    target.failConnection(internalError());
   }
 }

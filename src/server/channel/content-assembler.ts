@@ -1,6 +1,14 @@
-import { ChannelError, ConnectionError } from '../amqp/errors.js';
-import type { BasicPublishArgs } from '../amqp/spec.generated.js';
-import { copyBytes } from './bytes.js';
+import { copyBytes } from '../../amqp/frame/copy-bytes.js';
+import { ClassId, type BasicPublishArgs } from '../../amqp/spec.generated.js';
+import {
+  bodyExceedsContentSize,
+  contentHeaderClass,
+  expectedContentBody,
+  expectedContentHeader,
+  expectedMethodFrame,
+  messageTooLarge,
+} from '../../broker/errors.js';
+import type { ConnectionError } from '../../amqp/errors.js';
 
 /**
  * Collects the content of one basic.publish on a channel: the method frame,
@@ -49,17 +57,15 @@ export class ContentAssembler {
 
   /** A content header frame; returns true when the message is complete (empty body). */
   header(frame: Buffer, start: number, end: number, maxMessageSize: number): boolean {
-    if (!this.active) throw new ConnectionError(505, 'expected method frame, got non method frame instead');
+    if (!this.active) throw expectedMethodFrame();
     if (this.buf !== null) throw this.outOfPlace();
     const classId = frame.readUInt16BE(start);
-    if (classId !== 60) {
-      throw new ConnectionError(505, `expected content header for class 60, got one for class ${classId} instead`, 60, 40);
-    }
+    if (classId !== ClassId.BASIC) throw contentHeaderClass(classId);
     if (frame.readUInt16BE(start + 2) !== 0) throw this.outOfPlace();
     const bodySize = frame.readUInt32BE(start + 4) * 0x100000000 + frame.readUInt32BE(start + 8);
     if (bodySize > maxMessageSize) {
       this.reset();
-      throw new ChannelError(406, `message size ${bodySize} is larger than configured max size ${maxMessageSize}`, 60, 40);
+      throw messageTooLarge(bodySize, maxMessageSize);
     }
     const propsLength = end - start - 12;
     const keys = this.keysLength;
@@ -75,12 +81,12 @@ export class ContentAssembler {
 
   /** A content body frame; returns true when the message is complete. */
   body(frame: Buffer, start: number, end: number): boolean {
-    if (!this.active) throw new ConnectionError(505, 'expected method frame, got non method frame instead');
+    if (!this.active) throw expectedMethodFrame();
     const buf = this.buf;
     if (buf === null) throw this.outOfPlace();
     const n = end - start;
     if (this.received + n > this.bodySize) {
-      throw new ConnectionError(501, 'content body frame exceeds remaining content size', 60, 40);
+      throw bodyExceedsContentSize();
     }
     copyBytes(frame, start, buf, this.keysLength + this.propsLength + this.received, n);
     this.received += n;
@@ -104,10 +110,6 @@ export class ContentAssembler {
 
   /** The 505 for a frame arriving where this publish's header or body was expected. */
   outOfPlace(): ConnectionError {
-    const text =
-      this.buf !== null
-        ? 'expected content body, got non content body frame instead'
-        : 'expected content header for class 60, got non content header frame instead';
-    return new ConnectionError(505, text, 60, 40);
+    return this.buf !== null ? expectedContentBody() : expectedContentHeader();
   }
 }

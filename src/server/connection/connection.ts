@@ -1,0 +1,449 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { AmqpError } from '../../amqp/errors.js';
+import type { FieldTable } from '../../amqp/codec/field-table.js';
+import { FrameParser, formatFrameSnippet } from '../../amqp/frame/frame-parser.js';
+import * as spec from '../../amqp/spec.generated.js';
+import type { User } from '../../auth/users.js';
+import type { ResourceAlarms } from '../../broker/alarms.js';
+import type { Broker } from '../../broker/broker.js';
+import {
+  channelMaxReached,
+  connectionForced,
+  expectedChannelOpen,
+  expectedHandshakeMethod,
+  expectedMethodFrame,
+  internalError,
+  loginRefused,
+  unexpectedConnectionMethod,
+  unexpectedFrame,
+  unimplementedConnectionMethod,
+} from '../../broker/errors.js';
+import type { MessageStore } from '../../broker/message-store.js';
+import type { Queue } from '../../broker/queue/queue.js';
+import type { Vhost } from '../../broker/vhost.js';
+import type { Config } from '../../config.js';
+import { Channel } from '../channel/channel.js';
+import { FlowControl } from './flow-control.js';
+import { clientCapabilities, login, openVhost, ProtocolHeaderReader } from './handshake.js';
+import { Heartbeat } from './heartbeat.js';
+import { OutputWriter } from './output-writer.js';
+import { MECHANISMS } from './sasl.js';
+import { serverProperties } from './server-properties.js';
+import { negotiateTune } from './tune.js';
+
+const M = spec.MethodId;
+/** How long we wait for connection.close-ok before dropping the socket. */
+const CLOSE_TIMEOUT_MS = 1000;
+
+/** The pieces of the server a connection needs. */
+export interface ConnectionContext {
+  config: Config;
+  broker: Broker;
+  logger: Logger;
+  /** The node's resource alarms (publishers are blocked while one is raised). */
+  alarms: ResourceAlarms;
+  /** Called once when the socket is gone. */
+  onClosed(conn: Connection): void;
+}
+
+/** Where the connection is in its life: the handshake steps, running, and the close handshake. */
+type State = 'header' | 'start' | 'tune' | 'open-wait' | 'open' | 'closing' | 'closed';
+
+/**
+ * One AMQP connection: the handshake (handshake.ts: protocol header,
+ * start/start-ok with SASL, tune, open), the channel multiplexer, errors
+ * routed to the channel or the connection, and the close handshake both ways.
+ * Frames are parsed in place from socket chunks; all output goes through one
+ * OutputWriter so frames leave in order and in batches; heartbeat.ts and
+ * flow-control.ts own the timers and the pausing of the socket.
+ */
+export class Connection {
+  readonly socket: Socket;
+  /** RabbitMQ's connection name: `127.0.0.1:54321 -> 127.0.0.1:5672`. */
+  readonly name: string;
+  /** The client's address and port, kept after the socket closes. */
+  readonly peerHost: string;
+  readonly peerPort: number;
+  readonly config: Config;
+  readonly writer: OutputWriter;
+  readonly connectedAt = Date.now();
+  state: State = 'header';
+  vhost: Vhost | null = null;
+  user: User | null = null;
+  /** Capabilities the client announced (consumer_cancel_notify, authentication_failure_close, ...). */
+  capabilities: Record<string, unknown> = {};
+  clientProperties: FieldTable = {};
+  authMechanism = '';
+  /** Negotiated values. */
+  frameMax: number;
+  channelMax: number;
+  heartbeat = 0;
+  /** Largest body-frame payload we send: frame_max - 8. */
+  maxPayload: number;
+  /** Bytes received (for statistics). */
+  bytesIn = 0;
+  /** Message persistence (absent with the memory store): channels wait on it for confirms and tx.commit-ok. */
+  readonly messageStore: MessageStore | undefined;
+  /** When the socket is not read: congested queues (channels throttle through it) and resource alarms. */
+  readonly flow: FlowControl;
+
+  /** The open channels, for the management API (read only). */
+  get openChannels(): IterableIterator<Channel> {
+    return this.channels.values();
+  }
+
+  private readonly ctx: ConnectionContext;
+  private log: Logger;
+  private readonly parser: FrameParser;
+  private readonly header = new ProtocolHeaderReader();
+  private readonly heartbeats: Heartbeat;
+  private readonly channels = new Map<number, Channel>();
+  private readonly exclusiveQueues = new Set<Queue>();
+  private readonly confirmChannels = new Set<Channel>();
+  private handshakeTimer: NodeJS.Timeout | null = null;
+  private closeTimer: NodeJS.Timeout | null = null;
+  private readonly onFrameBound = this.onFrame.bind(this);
+  private cleanedUp = false;
+
+  constructor(socket: Socket, ctx: ConnectionContext) {
+    this.socket = socket;
+    this.ctx = ctx;
+    this.config = ctx.config;
+    this.messageStore = ctx.broker.store.messages;
+    this.peerHost = socket.remoteAddress ?? '';
+    this.peerPort = socket.remotePort ?? 0;
+    this.name = `${socket.remoteAddress}:${socket.remotePort} -> ${socket.localAddress}:${socket.localPort}`;
+    this.log = ctx.logger.child({ connection: this.name });
+    this.frameMax = ctx.config.frameMax;
+    this.channelMax = ctx.config.channelMax;
+    this.maxPayload = this.frameMax - 8;
+    // Before tune-ok, accept frames up to our own frame_max (lenient: big client property tables).
+    this.parser = new FrameParser(this.frameMax - 8);
+    this.writer = new OutputWriter(
+      socket,
+      () => this.flushConfirms(),
+      () => this.resumeDeliveries(),
+    );
+    const conn = this;
+    this.flow = new FlowControl(
+      {
+        socket,
+        get isClosed() {
+          return conn.state === 'closed';
+        },
+        get wantsBlockedNotifications() {
+          return conn.capabilities['connection.blocked'] === true;
+        },
+        get isConsuming() {
+          for (const ch of conn.channels.values()) if (ch.consumers.size !== 0 || ch.unacked.size !== 0) return true;
+          return false;
+        },
+        sendBlocked: (reason) => {
+          if (reason === null) this.sendMethod(0, M.ConnectionUnblocked, {});
+          else this.sendMethod(0, M.ConnectionBlocked, { reason });
+        },
+      },
+      ctx.alarms,
+    );
+    this.heartbeats = new Heartbeat({
+      socket,
+      writer: this.writer,
+      get isReadingPaused() {
+        return conn.flow.isPaused;
+      },
+      heartbeatsMissed: (timeout) => {
+        this.log.warn({ timeout }, 'missed heartbeats from client, closing connection');
+        socket.destroy();
+      },
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.writer.drained());
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
+    socket.on('close', () => this.cleanup());
+    this.handshakeTimer = setTimeout(() => {
+      if (this.state !== 'open' && this.state !== 'closed') {
+        this.log.warn('closing connection: handshake timeout');
+        socket.destroy();
+      }
+    }, ctx.config.handshakeTimeout);
+    this.log.info('accepting AMQP connection');
+  }
+
+  // ---- input -------------------------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    this.heartbeats.received();
+    this.bytesIn += chunk.length;
+    if (this.state === 'closed') return;
+    if (this.state === 'header') {
+      const rest = this.header.read(chunk);
+      if (rest === false) return this.rejectHeader();
+      if (rest === null) return;
+      this.state = 'start';
+      this.sendMethod(0, M.ConnectionStart, {
+        versionMajor: 0,
+        versionMinor: 9,
+        serverProperties: serverProperties(this.ctx.broker),
+        mechanisms: MECHANISMS,
+        locales: 'en_US',
+      });
+      if (rest.length === 0) return;
+      chunk = rest;
+    }
+    try {
+      this.parser.push(chunk, this.onFrameBound);
+    } catch (e) {
+      this.fail(e, 0, true);
+    }
+  }
+
+  /** Spec: on a bad protocol header, answer with ours and close. */
+  private rejectHeader(): void {
+    this.state = 'closed';
+    this.log.info('closing connection: unsupported protocol header');
+    this.socket.end(spec.PROTOCOL_HEADER);
+  }
+
+  private onFrame(type: number, channel: number, buf: Buffer, start: number, end: number): void {
+    try {
+      if (type === spec.FRAME_METHOD) {
+        const id = buf.readUInt32BE(start);
+        if (channel === 0) return this.onConnectionMethod(buf, start, end);
+        if (this.state !== 'open') {
+          if (this.state === 'closing') return;
+          // RabbitMQ: 505 UNEXPECTED_FRAME - type 1, all octets = <<0,20,0,10,0>>
+          throw unexpectedFrame(formatFrameSnippet(type, buf, start, end));
+        }
+        if (spec.classOf(id) === spec.ClassId.CONNECTION) throw unimplementedConnectionMethod(spec.methodOf(id));
+        if (id === M.BasicPublish) this.flow.publishing();
+        const ch = this.channels.get(channel);
+        if (ch === undefined) return this.openChannel(channel, id);
+        ch.handleMethod(id, buf, start + 4, end);
+      } else if (type === spec.FRAME_HEARTBEAT) {
+        // RabbitMQ: 505 UNEXPECTED_FRAME - type 8, all octets = <<>>
+        if (channel !== 0) throw unexpectedFrame(formatFrameSnippet(type, buf, start, end));
+      } else {
+        if (this.state === 'closing') return;
+        if (channel === 0 || this.state !== 'open') throw unexpectedFrame(formatFrameSnippet(type, buf, start, end));
+        const ch = this.channels.get(channel);
+        if (ch === undefined) throw expectedMethodFrame();
+        if (type === spec.FRAME_HEADER) ch.handleHeader(buf, start, end);
+        else ch.handleBody(buf, start, end);
+      }
+    } catch (e) {
+      this.fail(e, channel, false);
+    }
+  }
+
+  /** Routes an error: soft codes close the channel, everything else the connection; unexpected ones become 541. */
+  private fail(e: unknown, channel: number, parserDead: boolean): void {
+    if (e instanceof AmqpError) {
+      const ch = channel === 0 ? undefined : this.channels.get(channel);
+      if (e.isChannelError && ch !== undefined && !parserDead) {
+        ch.closeWithError(e);
+        return;
+      }
+      this.closeWithError(e, parserDead);
+      return;
+    }
+    this.log.error({ err: e }, 'internal error');
+    this.closeWithError(internalError(), parserDead);
+  }
+
+  private openChannel(channel: number, id: number): void {
+    if (id !== M.ChannelOpen) throw expectedChannelOpen(spec.classOf(id), spec.methodOf(id));
+    // RabbitMQ limits how many channels are open, not their numbers.
+    if (this.channels.size >= this.channelMax) throw channelMaxReached(this.channels.size, this.channelMax);
+    const ch = new Channel(channel, this);
+    this.channels.set(channel, ch);
+    this.sendMethod(channel, M.ChannelOpenOk, {});
+  }
+
+  // ---- connection class ------------------------------------------------------------------
+
+  private onConnectionMethod(buf: Buffer, start: number, end: number): void {
+    // Decoded first: a malformed or unknown method is a 501/540 whatever the state expects.
+    const m = spec.decodeMethod(buf, start, end);
+    switch (this.state) {
+      case 'start':
+        if (m.id !== M.ConnectionStartOk) throw expectedHandshakeMethod(spec.methodName(M.ConnectionStartOk));
+        return this.onStartOk(m.args);
+      case 'tune':
+        if (m.id !== M.ConnectionTuneOk) throw expectedHandshakeMethod(spec.methodName(M.ConnectionTuneOk));
+        return this.onTuneOk(m.args);
+      case 'open-wait':
+        if (m.id !== M.ConnectionOpen) throw expectedHandshakeMethod(spec.methodName(M.ConnectionOpen));
+        return this.onOpen(m.args);
+      case 'closing':
+        if (m.id === M.ConnectionCloseOk) this.socket.end();
+        else if (m.id === M.ConnectionClose) {
+          this.sendMethod(0, M.ConnectionCloseOk, {});
+          this.writer.flush();
+          this.socket.end();
+        }
+        return;
+      default:
+        break;
+    }
+    switch (m.id) {
+      case M.ConnectionClose:
+        this.log.info({ replyCode: m.args.replyCode, replyText: m.args.replyText }, 'client closed connection');
+        this.teardownChannels();
+        this.state = 'closing';
+        this.sendMethod(0, M.ConnectionCloseOk, {});
+        this.writer.flush();
+        this.socket.end();
+        return;
+      case M.ConnectionCloseOk:
+        return;
+      case M.ConnectionUpdateSecret:
+        return this.sendMethod(0, M.ConnectionUpdateSecretOk, {});
+      case M.ConnectionBlocked:
+      case M.ConnectionUnblocked:
+        return;
+      default:
+        throw unexpectedConnectionMethod(m.classId, m.methodId);
+    }
+  }
+
+  private onStartOk(a: spec.ConnectionStartOkArgs): void {
+    this.clientProperties = a.clientProperties ?? {};
+    this.capabilities = clientCapabilities(this.clientProperties);
+    const result = login(a, this.ctx.broker.users, this.config.loopbackUsers, this.socket.remoteAddress);
+    this.authMechanism = a.mechanism;
+    if (result.user === null) {
+      this.log.warn({ user: result.username, mechanism: a.mechanism, reason: result.reason }, 'login refused');
+      if (this.capabilities.authentication_failure_close === true) {
+        this.closeWithError(loginRefused(a.mechanism), false);
+      } else {
+        this.state = 'closed';
+        this.socket.destroy();
+      }
+      return;
+    }
+    this.user = result.user;
+    this.state = 'tune';
+    this.sendMethod(0, M.ConnectionTune, {
+      channelMax: this.config.channelMax,
+      frameMax: this.config.frameMax,
+      heartbeat: this.config.heartbeat,
+    });
+  }
+
+  private onTuneOk(a: spec.ConnectionTuneOkArgs): void {
+    const t = negotiateTune(a, this.config.frameMax, this.config.channelMax);
+    this.frameMax = t.frameMax;
+    this.channelMax = t.channelMax;
+    this.maxPayload = this.frameMax - 8;
+    this.parser.maxPayload = this.frameMax - 8;
+    this.heartbeat = t.heartbeat;
+    this.state = 'open-wait';
+    this.heartbeats.start(t.heartbeat);
+  }
+
+  private onOpen(a: spec.ConnectionOpenArgs): void {
+    const user = this.user as User;
+    const vhost = openVhost(this.ctx.broker, user, a.virtualHost);
+    this.vhost = vhost;
+    this.state = 'open';
+    if (this.handshakeTimer !== null) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = null;
+    this.sendMethod(0, M.ConnectionOpenOk, { reserved1: '' });
+    this.log.info({ user: user.name, vhost: vhost.name }, 'user authenticated and granted access to vhost');
+    // From here on every line names the user and vhost too, as RabbitMQ's do.
+    this.log = this.log.child({ user: user.name, vhost: vhost.name });
+  }
+
+  // ---- output ------------------------------------------------------------------------------
+
+  /** Encodes and queues a method frame. */
+  sendMethod(channel: number, id: number, args: object): void {
+    this.writer.write(spec.encodeMethodFrame(channel, id, args));
+  }
+
+  /** A channel has confirms to send at the next flush. */
+  confirmPending(ch: Channel): void {
+    if (this.confirmChannels.size === 0) this.writer.scheduleFlush();
+    this.confirmChannels.add(ch);
+  }
+
+  /** Before each flush: one basic.ack per confirm-mode channel covers the tick's confirms. */
+  private flushConfirms(): void {
+    if (this.confirmChannels.size === 0) return;
+    for (const ch of this.confirmChannels) ch.flushConfirms();
+    this.confirmChannels.clear();
+  }
+
+  /** The writer is below its high-water mark again: consumers it turned away may deliver. */
+  private resumeDeliveries(): void {
+    for (const ch of this.channels.values()) {
+      for (const c of ch.consumers.values()) c.queue.scheduleDispatch();
+    }
+  }
+
+  /** The set of raised alarms changed (the server tells every connection). */
+  alarmsChanged(): void {
+    this.flow.alarmsChanged();
+  }
+
+  // ---- closing -----------------------------------------------------------------------------
+
+  /** A channel finished its close handshake. */
+  channelFinished(ch: Channel): void {
+    if (this.channels.get(ch.id) === ch) this.channels.delete(ch.id);
+    this.confirmChannels.delete(ch);
+  }
+
+  /** Tracks an exclusive queue so it is deleted with this connection. */
+  ownExclusive(q: Queue): void {
+    this.exclusiveQueues.add(q);
+  }
+
+  /** Sends connection.close for a hard error and waits (briefly) for close-ok. */
+  closeWithError(e: AmqpError, immediate = false): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.log.warn({ replyCode: e.replyCode, replyText: e.replyText }, 'closing AMQP connection');
+    this.teardownChannels();
+    this.state = 'closing';
+    this.sendMethod(0, M.ConnectionClose, { replyCode: e.replyCode, replyText: e.replyText, classId: e.classId, methodId: e.methodId });
+    this.writer.flush();
+    if (immediate) {
+      this.socket.end();
+      return;
+    }
+    this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_TIMEOUT_MS);
+    this.closeTimer.unref();
+  }
+
+  /** Server shutdown or an admin close: 320 CONNECTION_FORCED. */
+  forceClose(reason: string): void {
+    if (this.state !== 'open' && this.state !== 'open-wait' && this.state !== 'tune') {
+      this.socket.destroy();
+      return;
+    }
+    this.closeWithError(connectionForced(reason));
+  }
+
+  private teardownChannels(): void {
+    for (const ch of this.channels.values()) ch.teardown();
+    this.channels.clear();
+    this.confirmChannels.clear();
+  }
+
+  private cleanup(): void {
+    if (this.cleanedUp) return;
+    this.cleanedUp = true;
+    this.state = 'closed';
+    this.writer.close();
+    this.heartbeats.stop();
+    for (const t of [this.handshakeTimer, this.closeTimer]) if (t !== null) clearTimeout(t);
+    this.handshakeTimer = this.closeTimer = null;
+    this.teardownChannels();
+    if (this.vhost !== null) for (const q of this.exclusiveQueues) this.vhost.removeQueue(q);
+    this.exclusiveQueues.clear();
+    this.log.info('connection closed');
+    this.ctx.onClosed(this);
+  }
+}

@@ -1,0 +1,88 @@
+import type { Socket } from 'node:net';
+import type { ResourceAlarms } from '../../broker/alarms.js';
+import type { Queue } from '../../broker/queue/queue.js';
+
+/** What flow control needs from its connection. */
+export interface FlowTarget {
+  readonly socket: Socket;
+  /** True once the socket is closed: nothing is resumed any more. */
+  readonly isClosed: boolean;
+  /** The client announced the connection.blocked capability. */
+  readonly wantsBlockedNotifications: boolean;
+  /** True when the connection also consumes (it has consumers or unacked deliveries). */
+  readonly isConsuming: boolean;
+  /** Sends connection.blocked (with the alarm's reason) or connection.unblocked. */
+  sendBlocked(reason: string | null): void;
+}
+
+/**
+ * When a connection stops being read, and why: credit-style flow control
+ * while a queue it publishes to is congested, and resource-alarm blocking
+ * (RabbitMQ connection_state 'blocked'). Reading resumes only once neither
+ * holds it back.
+ */
+export class FlowControl {
+  private readonly target: FlowTarget;
+  private readonly alarms: ResourceAlarms;
+  /** Paused by flow control until a congested queue drains. */
+  private throttled = false;
+  /** Blocked by a resource alarm: not read until every alarm clears. */
+  private alarmBlocked = false;
+  /** connection.blocked was sent and connection.unblocked is owed. */
+  private blockedSent = false;
+  private readonly resumeAfterRelief = (): void => {
+    this.throttled = false;
+    if (!this.target.isClosed && !this.alarmBlocked) this.target.socket.resume();
+  };
+
+  constructor(target: FlowTarget, alarms: ResourceAlarms) {
+    this.target = target;
+    this.alarms = alarms;
+  }
+
+  /** True while the socket is paused by either cause. */
+  get isPaused(): boolean {
+    return this.throttled || this.alarmBlocked;
+  }
+
+  /**
+   * Flow control: stop reading from this publisher until queue drains.
+   * A connection that also consumes is never paused: its acks arrive on the
+   * same socket, and pausing them could stop the very drain it waits for.
+   */
+  throttle(queue: Queue): void {
+    if (this.throttled || this.target.isConsuming) return;
+    this.throttled = true;
+    this.target.socket.pause();
+    queue.onRelief(this.resumeAfterRelief);
+  }
+
+  /**
+   * A basic.publish arrived. RabbitMQ (rabbit_reader publish_received): a
+   * connection is blocked only once it publishes while an alarm is raised, so
+   * consumers keep consuming and acking. This publish is still handled;
+   * nothing more is read until the alarms clear. Clients with the
+   * connection.blocked capability are told why.
+   */
+  publishing(): void {
+    if (!this.alarms.active || this.alarmBlocked) return;
+    this.alarmBlocked = true;
+    this.target.socket.pause();
+    if (this.target.wantsBlockedNotifications) {
+      this.blockedSent = true;
+      this.target.sendBlocked(this.alarms.reason);
+    }
+  }
+
+  /** The set of raised alarms changed: once none is left, a blocked connection is unblocked and read again. */
+  alarmsChanged(): void {
+    if (this.alarms.active || !this.alarmBlocked) return;
+    this.alarmBlocked = false;
+    if (this.target.isClosed) return;
+    if (this.blockedSent) {
+      this.blockedSent = false;
+      this.target.sendBlocked(null);
+    }
+    if (!this.throttled) this.target.socket.resume();
+  }
+}
