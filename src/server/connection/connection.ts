@@ -11,10 +11,8 @@ import {
   channelMaxReached,
   connectionForced,
   expectedChannelOpen,
-  expectedHandshakeMethod,
   expectedMethodFrame,
   internalError,
-  loginRefused,
   unexpectedConnectionMethod,
   unexpectedFrame,
   unimplementedConnectionMethod,
@@ -25,12 +23,10 @@ import type { Vhost } from '../../broker/vhost.js';
 import type { Config } from '../../config.js';
 import { Channel } from '../channel/channel.js';
 import { FlowControl } from './flow-control.js';
-import { clientCapabilities, login, openVhost, ProtocolHeaderReader } from './handshake.js';
+import { Handshake } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { OutputWriter } from './output-writer.js';
-import { MECHANISMS } from './sasl.js';
-import { serverProperties } from './server-properties.js';
-import { negotiateTune } from './tune.js';
+import type { TuneResult } from './tune.js';
 
 const M = spec.MethodId;
 /** How long we wait for connection.close-ok before dropping the socket. */
@@ -48,7 +44,7 @@ export interface ConnectionContext {
 }
 
 /** Where the connection is in its life: the handshake steps, running, and the close handshake. */
-type State = 'header' | 'start' | 'tune' | 'open-wait' | 'open' | 'closing' | 'closed';
+export type ConnectionState = 'header' | 'start' | 'tune' | 'open-wait' | 'open' | 'closing' | 'closed';
 
 /**
  * One AMQP connection: the handshake (handshake.ts: protocol header,
@@ -68,7 +64,7 @@ export class Connection {
   readonly config: Config;
   readonly writer: OutputWriter;
   readonly connectedAt = Date.now();
-  state: State = 'header';
+  state: ConnectionState = 'header';
   vhost: Vhost | null = null;
   user: User | null = null;
   /** Capabilities the client announced (consumer_cancel_notify, authentication_failure_close, ...). */
@@ -96,7 +92,7 @@ export class Connection {
   private readonly ctx: ConnectionContext;
   private log: Logger;
   private readonly parser: FrameParser;
-  private readonly header = new ProtocolHeaderReader();
+  private readonly handshake: Handshake;
   private readonly heartbeats: Heartbeat;
   private readonly channels = new Map<number, Channel>();
   private readonly exclusiveQueues = new Set<Queue>();
@@ -115,6 +111,7 @@ export class Connection {
     this.peerPort = socket.remotePort ?? 0;
     this.name = `${socket.remoteAddress}:${socket.remotePort} -> ${socket.localAddress}:${socket.localPort}`;
     this.log = ctx.logger.child({ connection: this.name });
+    this.handshake = new Handshake(this, ctx.broker, this.log);
     this.frameMax = ctx.config.frameMax;
     this.channelMax = ctx.config.channelMax;
     this.maxPayload = this.frameMax - 8;
@@ -178,18 +175,8 @@ export class Connection {
     this.bytesIn += chunk.length;
     if (this.state === 'closed') return;
     if (this.state === 'header') {
-      const rest = this.header.read(chunk);
-      if (rest === false) return this.rejectHeader();
-      if (rest === null) return;
-      this.state = 'start';
-      this.sendMethod(0, M.ConnectionStart, {
-        versionMajor: 0,
-        versionMinor: 9,
-        serverProperties: serverProperties(this.ctx.broker),
-        mechanisms: MECHANISMS,
-        locales: 'en_US',
-      });
-      if (rest.length === 0) return;
+      const rest = this.handshake.readHeader(chunk);
+      if (rest === null || rest.length === 0) return;
       chunk = rest;
     }
     try {
@@ -197,13 +184,6 @@ export class Connection {
     } catch (e) {
       this.fail(e, 0, true);
     }
-  }
-
-  /** Spec: on a bad protocol header, answer with ours and close. */
-  private rejectHeader(): void {
-    this.state = 'closed';
-    this.log.info('closing connection: unsupported protocol header');
-    this.socket.end(spec.PROTOCOL_HEADER);
   }
 
   private onFrame(type: number, channel: number, buf: Buffer, start: number, end: number): void {
@@ -268,14 +248,9 @@ export class Connection {
     const m = spec.decodeMethod(buf, start, end);
     switch (this.state) {
       case 'start':
-        if (m.id !== M.ConnectionStartOk) throw expectedHandshakeMethod(spec.methodName(M.ConnectionStartOk));
-        return this.onStartOk(m.args);
       case 'tune':
-        if (m.id !== M.ConnectionTuneOk) throw expectedHandshakeMethod(spec.methodName(M.ConnectionTuneOk));
-        return this.onTuneOk(m.args);
       case 'open-wait':
-        if (m.id !== M.ConnectionOpen) throw expectedHandshakeMethod(spec.methodName(M.ConnectionOpen));
-        return this.onOpen(m.args);
+        return this.handshake.method(m);
       case 'closing':
         if (m.id === M.ConnectionCloseOk) this.socket.end();
         else if (m.id === M.ConnectionClose) {
@@ -308,44 +283,19 @@ export class Connection {
     }
   }
 
-  private onStartOk(a: spec.ConnectionStartOkArgs): void {
-    this.clientProperties = a.clientProperties ?? {};
-    this.capabilities = clientCapabilities(this.clientProperties);
-    const result = login(a, this.ctx.broker.users, this.config.loopbackUsers, this.socket.remoteAddress);
-    this.authMechanism = a.mechanism;
-    if (result.user === null) {
-      this.log.warn({ user: result.username, mechanism: a.mechanism, reason: result.reason }, 'login refused');
-      if (this.capabilities.authentication_failure_close === true) {
-        this.closeWithError(loginRefused(a.mechanism), false);
-      } else {
-        this.state = 'closed';
-        this.socket.destroy();
-      }
-      return;
-    }
-    this.user = result.user;
-    this.state = 'tune';
-    this.sendMethod(0, M.ConnectionTune, {
-      channelMax: this.config.channelMax,
-      frameMax: this.config.frameMax,
-      heartbeat: this.config.heartbeat,
-    });
-  }
-
-  private onTuneOk(a: spec.ConnectionTuneOkArgs): void {
-    const t = negotiateTune(a, this.config.frameMax, this.config.channelMax);
+  /** Handshake: applies what tune-ok settled and starts the heartbeat. */
+  tuned(t: TuneResult): void {
     this.frameMax = t.frameMax;
     this.channelMax = t.channelMax;
     this.maxPayload = this.frameMax - 8;
     this.parser.maxPayload = this.frameMax - 8;
     this.heartbeat = t.heartbeat;
-    this.state = 'open-wait';
     this.heartbeats.start(t.heartbeat);
   }
 
-  private onOpen(a: spec.ConnectionOpenArgs): void {
+  /** Handshake: connection.open succeeded on vhost; the connection is open. */
+  opened(vhost: Vhost): void {
     const user = this.user as User;
-    const vhost = openVhost(this.ctx.broker, user, a.virtualHost);
     this.vhost = vhost;
     this.state = 'open';
     if (this.handshakeTimer !== null) clearTimeout(this.handshakeTimer);

@@ -1,11 +1,18 @@
+import type { Logger } from 'pino';
 import type { FieldTable } from '../../amqp/codec/field-table.js';
-import { PROTOCOL_HEADER, type ConnectionStartOkArgs } from '../../amqp/spec.generated.js';
+import * as spec from '../../amqp/spec.generated.js';
 import { isLoopback } from '../../auth/loopback.js';
 import type { User, UserStore } from '../../auth/users.js';
 import type { Broker } from '../../broker/broker.js';
-import { unknownAuthMechanism, vhostAccessRefused, vhostNotFound } from '../../broker/errors.js';
+import { expectedHandshakeMethod, loginRefused, unknownAuthMechanism, vhostAccessRefused, vhostNotFound } from '../../broker/errors.js';
 import type { Vhost } from '../../broker/vhost.js';
-import { isSupportedMechanism, parseSaslResponse } from './sasl.js';
+import type { Connection } from './connection.js';
+import { isSupportedMechanism, MECHANISMS, parseSaslResponse } from './sasl.js';
+import { serverProperties } from './server-properties.js';
+import { negotiateTune } from './tune.js';
+
+const M = spec.MethodId;
+const { PROTOCOL_HEADER } = spec;
 
 /** The pre-0-9-1 "AMQP 0-9" header (class 1, instance 1, 0-9), which RabbitMQ also accepts. */
 const PROTOCOL_HEADER_0_9 = Buffer.from('AMQP\x01\x01\x00\x09', 'latin1');
@@ -58,7 +65,7 @@ export type LoginResult = { user: User } | { user: null; username: string | unde
  * offer; a malformed response counts as invalid credentials; a loopback-only
  * user (config loopback_users) may log in from localhost only.
  */
-export function login(a: ConnectionStartOkArgs, users: UserStore, loopbackUsers: readonly string[], remoteAddress: string | undefined): LoginResult {
+export function login(a: spec.ConnectionStartOkArgs, users: UserStore, loopbackUsers: readonly string[], remoteAddress: string | undefined): LoginResult {
   if (!isSupportedMechanism(a.mechanism)) throw unknownAuthMechanism(a.mechanism);
   const creds = parseSaslResponse(a.mechanism, Buffer.isBuffer(a.response) ? a.response : Buffer.from(a.response));
   const user = creds === null ? null : users.authenticate(creds.username, creds.password);
@@ -75,4 +82,101 @@ export function openVhost(broker: Broker, user: User, name: string): Vhost {
   if (vhost === undefined) throw vhostNotFound(name);
   if (!broker.users.canAccessVhost(user, vhost.name)) throw vhostAccessRefused(vhost.name, user.name);
   return vhost;
+}
+
+/**
+ * The opening handshake of one connection (AMQP 0-9-1 section 2.2.4): the
+ * protocol header, connection.start / start-ok with the SASL login, tune /
+ * tune-ok, and connection.open. It moves the connection's state from 'header'
+ * to 'open' and hands over what each step settles (user, tune, vhost).
+ */
+export class Handshake {
+  private readonly conn: Connection;
+  private readonly broker: Broker;
+  private readonly log: Logger;
+  private readonly header = new ProtocolHeaderReader();
+
+  constructor(conn: Connection, broker: Broker, log: Logger) {
+    this.conn = conn;
+    this.broker = broker;
+    this.log = log;
+  }
+
+  /** Bytes in state 'header': the rest of the chunk once the header is accepted (connection.start sent), else null. */
+  readHeader(chunk: Buffer): Buffer | null {
+    const conn = this.conn;
+    const rest = this.header.read(chunk);
+    if (rest === false) {
+      // Spec: on a bad protocol header, answer with ours and close.
+      conn.state = 'closed';
+      this.log.info('closing connection: unsupported protocol header');
+      conn.socket.end(PROTOCOL_HEADER);
+      return null;
+    }
+    if (rest === null) return null;
+    conn.state = 'start';
+    conn.sendMethod(0, M.ConnectionStart, {
+      versionMajor: 0,
+      versionMinor: 9,
+      serverProperties: serverProperties(this.broker),
+      mechanisms: MECHANISMS,
+      locales: 'en_US',
+    });
+    return rest;
+  }
+
+  /** A connection-class method in one of the handshake states (start, tune, open-wait); 503 for any other method. */
+  method(m: spec.DecodedMethod): void {
+    switch (this.conn.state) {
+      case 'start':
+        if (m.id !== M.ConnectionStartOk) throw expectedHandshakeMethod(spec.methodName(M.ConnectionStartOk));
+        return this.startOk(m.args);
+      case 'tune':
+        if (m.id !== M.ConnectionTuneOk) throw expectedHandshakeMethod(spec.methodName(M.ConnectionTuneOk));
+        return this.tuneOk(m.args);
+      case 'open-wait':
+        if (m.id !== M.ConnectionOpen) throw expectedHandshakeMethod(spec.methodName(M.ConnectionOpen));
+        return this.open(m.args);
+      default:
+        throw new RangeError(`no handshake in state ${this.conn.state}`);
+    }
+  }
+
+  private startOk(a: spec.ConnectionStartOkArgs): void {
+    const conn = this.conn;
+    conn.clientProperties = a.clientProperties ?? {};
+    conn.capabilities = clientCapabilities(conn.clientProperties);
+    const result = login(a, this.broker.users, conn.config.loopbackUsers, conn.socket.remoteAddress);
+    conn.authMechanism = a.mechanism;
+    if (result.user === null) {
+      this.log.warn({ user: result.username, mechanism: a.mechanism, reason: result.reason }, 'login refused');
+      // Clients that announce authentication_failure_close are told; others just see the socket close (spec).
+      if (conn.capabilities.authentication_failure_close === true) {
+        conn.closeWithError(loginRefused(a.mechanism), false);
+      } else {
+        conn.state = 'closed';
+        conn.socket.destroy();
+      }
+      return;
+    }
+    conn.user = result.user;
+    conn.state = 'tune';
+    conn.sendMethod(0, M.ConnectionTune, {
+      channelMax: conn.config.channelMax,
+      frameMax: conn.config.frameMax,
+      heartbeat: conn.config.heartbeat,
+    });
+  }
+
+  private tuneOk(a: spec.ConnectionTuneOkArgs): void {
+    const conn = this.conn;
+    conn.tuned(negotiateTune(a, conn.config.frameMax, conn.config.channelMax));
+    conn.state = 'open-wait';
+  }
+
+  private open(a: spec.ConnectionOpenArgs): void {
+    const conn = this.conn;
+    const user = conn.user as User;
+    conn.opened(openVhost(this.broker, user, a.virtualHost));
+  }
 }
