@@ -7,8 +7,9 @@
  * Values inside texts are printed the way Erlang's io_lib prints them, since
  * clients (and their users' tests) see those texts verbatim.
  */
+import { erlangEquals } from '../amqp/codec/erlang-equals.js';
+import { fieldTypeOf, hasField, rabbitTypeName, type FieldTable } from '../amqp/codec/field-value.js';
 import { argNotForClassicQueue, inequivalentArg, invalidArg, invalidArgType, queueLocked } from './errors.js';
-import { erlangEquals, fieldTagOf, hasField, rabbitTypeName, type FieldTable } from './field-table-types.js';
 
 /** A queue as declared (the existing one); exclusive may be omitted when the caller already checked ownership. */
 export interface QueueDeclaration {
@@ -81,9 +82,12 @@ const MAX_EXPIRY_MS = 315_360_000_000;
 /** rabbit.hrl MAX_SUPPORTED_PRIORITY. */
 const MAX_PRIORITY = 255;
 
-/** RabbitMQ's name for the type of table[key] (`'signedint'`, `'longstr'`…), from its wire tag or its JS value. */
+/**
+ * RabbitMQ's name for the type of table[key] (`'signedint'`, `'longstr'`…),
+ * from its wire tag or its JS value; an absent key reads as void.
+ */
 export function typeNameOf(table: FieldTable, key: string): string {
-  return rabbitTypeName(fieldTagOf(table, key));
+  return rabbitTypeName(fieldTypeOf(table, key) ?? 'V');
 }
 
 // ---------------------------------------------------------------- equivalence
@@ -126,24 +130,25 @@ function checkField(where: string, field: string, current: boolean, received: bo
 
 /** rabbit_misc:assert_args_equivalence1 as 3.10.8 behaves. */
 function checkArg(where: string, key: string, current: FieldTable, received: FieldTable): void {
-  const hasCur = hasField(current, key);
-  const hasNew = hasField(received, key);
-  if (!hasCur && !hasNew) return;
-  if (hasCur && hasNew) {
-    const ct = fieldTagOf(current, key);
-    const nt = fieldTagOf(received, key);
+  const ct = fieldTypeOf(current, key);
+  const nt = fieldTypeOf(received, key);
+  if (ct !== undefined && nt !== undefined) {
     const cv = current[key];
     const nv = received[key];
     if (typeClass(ct) === typeClass(nt) && erlangEquals(cv, nv)) return;
     // Both present but different: bare values, and a void one prints as none (Erlang's undefined).
     fail(where, key, nt === 'V' ? 'none' : `'${plainValue(nv, nt)}'`, ct === 'V' ? 'none' : `'${plainValue(cv, ct)}'`);
   }
-  const [table, other] = hasCur ? [current, received] : [received, current];
+  if (ct !== undefined) checkOneSided(where, key, current, ct, true);
+  else if (nt !== undefined) checkOneSided(where, key, received, nt, false);
+}
+
+/** An argument only one side has (the existing queue when isCurrent): 406 naming its value and type. */
+function checkOneSided(where: string, key: string, table: FieldTable, tag: string, isCurrent: boolean): void {
   // RabbitMQ: a queue declared without x-queue-type is a classic queue.
-  const isClassic = fieldTagOf(table, key) === 'S' && table[key] === 'classic';
-  if (key === 'x-queue-type' && !hasField(other, key) && isClassic) return;
-  const tagged = `the value '${plainValue(table[key], fieldTagOf(table, key))}' of type '${typeNameOf(table, key)}'`;
-  if (hasCur) fail(where, key, 'none', tagged);
+  if (key === 'x-queue-type' && tag === 'S' && table[key] === 'classic') return;
+  const tagged = `the value '${plainValue(table[key], tag)}' of type '${rabbitTypeName(tag)}'`;
+  if (isCurrent) fail(where, key, 'none', tagged);
   fail(where, key, tagged, 'none');
 }
 
@@ -203,7 +208,8 @@ function plainValue(v: unknown, tag: string): string {
  */
 export function validateQueueArguments(name: string, vhost: string, args: FieldTable): void {
   const where = `queue '${name}' in vhost '${vhost}'`;
-  if (hasField(args, 'x-dead-letter-exchange') && fieldTagOf(args, 'x-dead-letter-exchange') !== 'S') {
+  const dlxType = fieldTypeOf(args, 'x-dead-letter-exchange');
+  if (dlxType !== undefined && dlxType !== 'S') {
     throw invalidArgType(typeNameOf(args, 'x-dead-letter-exchange'), 'x-dead-letter-exchange', where);
   }
   validateArg(where, args, 'x-queue-type', checkQueueType);
@@ -221,7 +227,8 @@ export function validateQueueArguments(name: string, vhost: string, args: FieldT
  * `invalid type 'byte' for arg 'alternate-exchange' in exchange 'x' in vhost '/'`.
  */
 export function validateExchangeArguments(name: string, vhost: string, args: FieldTable): void {
-  if (hasField(args, 'alternate-exchange') && fieldTagOf(args, 'alternate-exchange') !== 'S') {
+  const aeType = fieldTypeOf(args, 'alternate-exchange');
+  if (aeType !== undefined && aeType !== 'S') {
     const type = typeNameOf(args, 'alternate-exchange');
     const where = `exchange '${name}' in vhost '${vhost}'`;
     throw invalidArgType(type, 'alternate-exchange', where);
@@ -232,8 +239,9 @@ export function validateExchangeArguments(name: string, vhost: string, args: Fie
 type ArgCheck = (v: unknown, tag: string, args: FieldTable) => string | undefined;
 
 function validateArg(where: string, args: FieldTable, key: string, check: ArgCheck): void {
-  if (!hasField(args, key)) return;
-  const error = check(args[key], fieldTagOf(args, key), args);
+  const tag = fieldTypeOf(args, key);
+  if (tag === undefined) return;
+  const error = check(args[key], tag, args);
   if (error !== undefined) throw invalidArg(key, where, error);
 }
 
@@ -328,7 +336,7 @@ export function formatErlangTerm(v: unknown, tag: string): string {
     case 'array': {
       const a = v as unknown[];
       const elements = a.map((e, i) => {
-        const et = fieldTagOf(a, i);
+        const et = fieldTypeOf(a, i) ?? 'V';
         return `{${rabbitTypeName(et)},${formatErlangTerm(e, et)}}`;
       });
       return `[${elements.join(',')}]`;
@@ -336,7 +344,7 @@ export function formatErlangTerm(v: unknown, tag: string): string {
     case 'table': {
       const t = v as FieldTable;
       const entries = Object.keys(t).map((k) => {
-        const et = fieldTagOf(t, k);
+        const et = fieldTypeOf(t, k) ?? 'V';
         return `{${erlangBinary(Buffer.from(k, 'utf8'))},${rabbitTypeName(et)},${formatErlangTerm(t[k], et)}}`;
       });
       return `[${entries.join(',')}]`;

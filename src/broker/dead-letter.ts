@@ -1,4 +1,4 @@
-import { FIELD_TYPES_KEY, type FieldTable } from './field-table-types.js';
+import { FIELD_TYPES, type FieldTable, type FieldValue, type Tagged } from '../amqp/codec/field-value.js';
 import { Message } from './message.js';
 import type { DeadLetterer, DeadLetterReason } from './queue/dead-letterer.js';
 import type { Queue } from './queue/queue.js';
@@ -33,11 +33,9 @@ export interface Death {
   time: Date;
 }
 
-type Tagged = { [FIELD_TYPES_KEY]?: Record<string, string> };
-
 /** Records wire tags on a table the broker builds, where the inferred ones would be wrong ('l' for counts). */
 function withTags<T extends object>(t: T, tags: Record<string, string>): T {
-  Object.defineProperty(t, FIELD_TYPES_KEY, { value: tags, enumerable: false, configurable: true });
+  Object.defineProperty(t, FIELD_TYPES, { value: tags, enumerable: false, configurable: true });
   return t;
 }
 
@@ -47,7 +45,7 @@ function isTable(v: unknown): v is FieldTable {
 
 /** A copy of t with keys in byte order and their tags kept (RabbitMQ rabbit_misc:sort_field_table). */
 function sorted(t: FieldTable, override: Record<string, string> = {}): FieldTable {
-  const tags = (t as Tagged)[FIELD_TYPES_KEY] ?? {};
+  const tags = (t as Tagged)[FIELD_TYPES] ?? {};
   const out: FieldTable = {};
   const outTags: Record<string, string> = {};
   for (const k of Object.keys(t).sort()) {
@@ -59,8 +57,8 @@ function sorted(t: FieldTable, override: Record<string, string> = {}): FieldTabl
 }
 
 /** A copy of t with an extra or replaced key (tags kept). */
-function setKey(t: FieldTable, key: string, value: unknown, tag?: string): FieldTable {
-  const tags = { ...((t as Tagged)[FIELD_TYPES_KEY] ?? {}) };
+function setKey(t: FieldTable, key: string, value: FieldValue, tag?: string): FieldTable {
+  const tags = { ...((t as Tagged)[FIELD_TYPES] ?? {}) };
   const out: FieldTable = { ...t, [key]: value };
   if (tag !== undefined) tags[key] = tag;
   else delete tags[key];
