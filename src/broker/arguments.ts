@@ -4,10 +4,11 @@
  * texts. Every text and rule here was checked against RabbitMQ 3.10.8
  * (rabbit_channel, rabbit_amqqueue check_declare_arguments, rabbit_misc
  * assert_args_equivalence / equivalence_fail, rabbit_exchange assert_equivalence).
- * Values inside texts are printed the way Erlang's io_lib prints them, since
- * clients (and their users' tests) see those texts verbatim.
+ * Values inside texts are printed the way Erlang's io_lib prints them
+ * (amqp/codec/erlang-term.ts), since clients see those texts verbatim.
  */
 import { erlangEquals } from '../amqp/codec/erlang-equals.js';
+import { erlangAtom, erlangString, formatErlangTerm } from '../amqp/codec/erlang-term.js';
 import { fieldTypeOf, hasField, rabbitTypeName, type FieldTable } from '../amqp/codec/field-value.js';
 import { argNotForClassicQueue, inequivalentArg, invalidArg, invalidArgType, queueLocked } from './errors.js';
 
@@ -304,135 +305,3 @@ const QUEUE_VALIDATORS: ReadonlyArray<readonly [string, ArgCheck]> = [
   ],
   ['x-single-active-consumer', (_v, tag) => (tag === 't' ? undefined : `{unacceptable_type,${rabbitTypeName(tag)}}`)],
 ];
-
-// ---------------------------------------------------------------- Erlang printing
-
-/**
- * A decoded field value printed as Erlang's `~p` prints RabbitMQ's decoded
- * term: integers and timestamps as integers, floats in Erlang's shortest form
- * (`1.0e3`, `100.0`, `0.1`), longstr/binary as `<<"text">>` (or `<<1,2>>` when
- * not printable), void as `undefined`, decimal as `{Scale,Value}`, arrays as
- * `[{byte,1},{longstr,<<"a">>}]`, tables as `[{<<"k">>,byte,1}]`. Long terms are
- * kept on one line (Erlang would wrap them past 80 columns).
- */
-export function formatErlangTerm(v: unknown, tag: string): string {
-  switch (rabbitTypeName(tag)) {
-    case 'bool':
-      return v ? 'true' : 'false';
-    case 'float':
-    case 'double':
-      return erlangFloat(Number(v));
-    case 'timestamp':
-      return String(v instanceof Date ? Math.floor(v.getTime() / 1000) : v);
-    case 'void':
-      return 'undefined';
-    case 'longstr':
-    case 'binary':
-      return erlangBinary(typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Uint8Array));
-    case 'decimal': {
-      const d = v as { scale: number; value: number };
-      return `{${d.scale},${d.value}}`;
-    }
-    case 'array': {
-      const a = v as unknown[];
-      const elements = a.map((e, i) => {
-        const et = fieldTypeOf(a, i) ?? 'V';
-        return `{${rabbitTypeName(et)},${formatErlangTerm(e, et)}}`;
-      });
-      return `[${elements.join(',')}]`;
-    }
-    case 'table': {
-      const t = v as FieldTable;
-      const entries = Object.keys(t).map((k) => {
-        const et = fieldTypeOf(t, k) ?? 'V';
-        return `{${erlangBinary(Buffer.from(k, 'utf8'))},${rabbitTypeName(et)},${formatErlangTerm(t[k], et)}}`;
-      });
-      return `[${entries.join(',')}]`;
-    }
-    default:
-      return String(v);
-  }
-}
-
-/** Erlang's io_lib printable_latin1_list: what `~p` prints as text rather than as numbers. */
-function isPrintable(bytes: Uint8Array): boolean {
-  for (const c of bytes) {
-    if ((c >= 32 && c <= 126) || c >= 160 || (c >= 8 && c <= 13) || c === 27) continue;
-    return false;
-  }
-  return true;
-}
-
-const ESCAPES: Record<number, string> = {
-  8: '\\b',
-  9: '\\t',
-  10: '\\n',
-  11: '\\v',
-  12: '\\f',
-  13: '\\r',
-  27: '\\e',
-  34: '\\"',
-  92: '\\\\',
-};
-
-/**
- * Printable bytes quoted and escaped as `~p` does. Bytes 160–255 pass through
- * raw, as RabbitMQ sends them: a UTF-8 text whose bytes are all in that range
- * ("fóo") reads back unchanged, one with other bytes ("f€") prints as numbers.
- */
-function quoted(bytes: Uint8Array): string {
-  const out: number[] = [34];
-  for (const c of bytes) {
-    const e = ESCAPES[c];
-    if (e === undefined) out.push(c);
-    else for (let i = 0; i < e.length; i++) out.push(e.charCodeAt(i));
-  }
-  out.push(34);
-  return Buffer.from(out).toString('utf8');
-}
-
-/** `~p` of an Erlang binary. */
-function erlangBinary(bytes: Uint8Array): string {
-  if (bytes.length === 0) return '<<>>';
-  return isPrintable(bytes) ? `<<${quoted(bytes)}>>` : `<<${bytes.join(',')}>>`;
-}
-
-/** `~p` of an Erlang string (a list of bytes here, as RabbitMQ formats with ~s). */
-function erlangString(s: string): string {
-  const bytes = Buffer.from(s, 'utf8');
-  if (bytes.length === 0) return '[]';
-  return isPrintable(bytes) ? quoted(bytes) : `[${bytes.join(',')}]`;
-}
-
-/**
- * `~p` of a float (io_lib_format:fwrite_g): the shortest digits that read back
- * as the same number, in plain notation unless the exponent form is shorter.
- */
-export function erlangFloat(x: number): string {
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  if (!Number.isFinite(x)) return String(x);
-  const sign = x < 0 ? '-' : '';
-  // toExponential() without digits gives the shortest round-trip digits.
-  const [mantissa, exp] = Math.abs(x).toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const place = Number(exp) + 1; // the value is 0.<digits> × 10^place
-  const len = digits.length;
-  if (place === 0) return `${sign}0.${digits}`;
-  if (place > 0 && place < len) return `${sign}${digits.slice(0, place)}.${digits.slice(place)}`;
-  const expText = String(place - 1);
-  const expCost = expText.length + 1 + (len === 1 ? 2 : 1);
-  const plain = place < 0 ? 2 - place <= expCost : place - len + 2 <= expCost;
-  if (plain) return sign + (place < 0 ? `0.${'0'.repeat(-place)}${digits}` : `${digits}${'0'.repeat(place - len)}.0`);
-  return `${sign}${digits[0]}.${len === 1 ? '0' : digits.slice(1)}e${expText}`;
-}
-
-const ERLANG_RESERVED = new Set(
-  ('after and andalso band begin bnot bor bsl bsr bxor case catch cond div end fun if let maybe not of or orelse ' +
-    'receive rem try when xor').split(' '),
-);
-
-/** `~p` of an atom: bare when it can be, else single-quoted (exchange types are atoms in RabbitMQ). */
-function erlangAtom(name: string): string {
-  if (/^[a-z][A-Za-z0-9_@]*$/.test(name) && !ERLANG_RESERVED.has(name)) return name;
-  return `'${name.replace(/[\\']/g, (c) => '\\' + c)}'`;
-}

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { erlangFloat, formatErlangTerm } from '../../src/amqp/codec/erlang-term.js';
 import { decodeTable } from '../../src/amqp/codec/field-table.js';
 import { FIELD_TYPES, type FieldTable, type FieldValue } from '../../src/amqp/codec/field-value.js';
 import {
   checkExchangeEquivalence,
   checkQueueEquivalence,
-  erlangFloat,
-  formatErlangTerm,
   typeNameOf,
   validateExchangeArguments,
   validateQueueArguments,

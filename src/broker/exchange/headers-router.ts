@@ -1,6 +1,6 @@
 import { erlangEquals } from '../../amqp/codec/erlang-equals.js';
+import { formatErlangTerm } from '../../amqp/codec/erlang-term.js';
 import { fieldTypeOf, hasField, rabbitTypeName, type FieldTable } from '../../amqp/codec/field-value.js';
-import { formatErlangTerm } from '../arguments.js';
 import { invalidXMatchType, invalidXMatchValue } from '../errors.js';
 import type { Router } from './router.js';
 
