@@ -15,7 +15,6 @@ import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger } from './log.js';
 import { AmqpServer } from './server/amqp-server.js';
-import { rewriteMessage } from './server/message-rewrite.js';
 import { DiskMonitor } from './store/disk-monitor.js';
 import { LevelStore } from './store/level-store.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -93,7 +92,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
   };
   const alarms = new ResourceAlarms();
   const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, paging, alarms) : new MemoryStore();
-  const broker = new Broker({ config, logger, store, rewriteMessage });
+  const broker = new Broker({ config, logger, store });
   const diskMonitor = new DiskMonitor(config.dataDir, config.diskFreeLimit, alarms, logger);
   const undo: Array<() => Promise<void>> = [() => broker.close()];
   try {

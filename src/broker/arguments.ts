@@ -4,11 +4,13 @@
  * texts. Every text and rule here was checked against RabbitMQ 3.10.8
  * (rabbit_channel, rabbit_amqqueue check_declare_arguments, rabbit_misc
  * assert_args_equivalence / equivalence_fail, rabbit_exchange assert_equivalence).
- * Values inside texts are printed the way Erlang's io_lib prints them, since
- * clients (and their users' tests) see those texts verbatim.
+ * Values inside texts are printed the way Erlang's io_lib prints them
+ * (amqp/codec/erlang-term.ts), since clients see those texts verbatim.
  */
+import { erlangEquals } from '../amqp/codec/erlang-equals.js';
+import { erlangAtom, erlangString, formatErlangTerm } from '../amqp/codec/erlang-term.js';
+import { fieldTypeOf, hasField, rabbitTypeName, type FieldTable } from '../amqp/codec/field-value.js';
 import { argNotForClassicQueue, inequivalentArg, invalidArg, invalidArgType, queueLocked } from './errors.js';
-import { erlangEquals, fieldTagOf, hasField, rabbitTypeName, type FieldTable } from './field-table-types.js';
 
 /** A queue as declared (the existing one); exclusive may be omitted when the caller already checked ownership. */
 export interface QueueDeclaration {
@@ -81,9 +83,12 @@ const MAX_EXPIRY_MS = 315_360_000_000;
 /** rabbit.hrl MAX_SUPPORTED_PRIORITY. */
 const MAX_PRIORITY = 255;
 
-/** RabbitMQ's name for the type of table[key] (`'signedint'`, `'longstr'`…), from its wire tag or its JS value. */
+/**
+ * RabbitMQ's name for the type of table[key] (`'signedint'`, `'longstr'`…),
+ * from its wire tag or its JS value; an absent key reads as void.
+ */
 export function typeNameOf(table: FieldTable, key: string): string {
-  return rabbitTypeName(fieldTagOf(table, key));
+  return rabbitTypeName(fieldTypeOf(table, key) ?? 'V');
 }
 
 // ---------------------------------------------------------------- equivalence
@@ -126,24 +131,25 @@ function checkField(where: string, field: string, current: boolean, received: bo
 
 /** rabbit_misc:assert_args_equivalence1 as 3.10.8 behaves. */
 function checkArg(where: string, key: string, current: FieldTable, received: FieldTable): void {
-  const hasCur = hasField(current, key);
-  const hasNew = hasField(received, key);
-  if (!hasCur && !hasNew) return;
-  if (hasCur && hasNew) {
-    const ct = fieldTagOf(current, key);
-    const nt = fieldTagOf(received, key);
+  const ct = fieldTypeOf(current, key);
+  const nt = fieldTypeOf(received, key);
+  if (ct !== undefined && nt !== undefined) {
     const cv = current[key];
     const nv = received[key];
     if (typeClass(ct) === typeClass(nt) && erlangEquals(cv, nv)) return;
     // Both present but different: bare values, and a void one prints as none (Erlang's undefined).
     fail(where, key, nt === 'V' ? 'none' : `'${plainValue(nv, nt)}'`, ct === 'V' ? 'none' : `'${plainValue(cv, ct)}'`);
   }
-  const [table, other] = hasCur ? [current, received] : [received, current];
+  if (ct !== undefined) checkOneSided(where, key, current, ct, true);
+  else if (nt !== undefined) checkOneSided(where, key, received, nt, false);
+}
+
+/** An argument only one side has (the existing queue when isCurrent): 406 naming its value and type. */
+function checkOneSided(where: string, key: string, table: FieldTable, tag: string, isCurrent: boolean): void {
   // RabbitMQ: a queue declared without x-queue-type is a classic queue.
-  const isClassic = fieldTagOf(table, key) === 'S' && table[key] === 'classic';
-  if (key === 'x-queue-type' && !hasField(other, key) && isClassic) return;
-  const tagged = `the value '${plainValue(table[key], fieldTagOf(table, key))}' of type '${typeNameOf(table, key)}'`;
-  if (hasCur) fail(where, key, 'none', tagged);
+  if (key === 'x-queue-type' && tag === 'S' && table[key] === 'classic') return;
+  const tagged = `the value '${plainValue(table[key], tag)}' of type '${rabbitTypeName(tag)}'`;
+  if (isCurrent) fail(where, key, 'none', tagged);
   fail(where, key, tagged, 'none');
 }
 
@@ -203,7 +209,8 @@ function plainValue(v: unknown, tag: string): string {
  */
 export function validateQueueArguments(name: string, vhost: string, args: FieldTable): void {
   const where = `queue '${name}' in vhost '${vhost}'`;
-  if (hasField(args, 'x-dead-letter-exchange') && fieldTagOf(args, 'x-dead-letter-exchange') !== 'S') {
+  const dlxType = fieldTypeOf(args, 'x-dead-letter-exchange');
+  if (dlxType !== undefined && dlxType !== 'S') {
     throw invalidArgType(typeNameOf(args, 'x-dead-letter-exchange'), 'x-dead-letter-exchange', where);
   }
   validateArg(where, args, 'x-queue-type', checkQueueType);
@@ -221,7 +228,8 @@ export function validateQueueArguments(name: string, vhost: string, args: FieldT
  * `invalid type 'byte' for arg 'alternate-exchange' in exchange 'x' in vhost '/'`.
  */
 export function validateExchangeArguments(name: string, vhost: string, args: FieldTable): void {
-  if (hasField(args, 'alternate-exchange') && fieldTagOf(args, 'alternate-exchange') !== 'S') {
+  const aeType = fieldTypeOf(args, 'alternate-exchange');
+  if (aeType !== undefined && aeType !== 'S') {
     const type = typeNameOf(args, 'alternate-exchange');
     const where = `exchange '${name}' in vhost '${vhost}'`;
     throw invalidArgType(type, 'alternate-exchange', where);
@@ -232,8 +240,9 @@ export function validateExchangeArguments(name: string, vhost: string, args: Fie
 type ArgCheck = (v: unknown, tag: string, args: FieldTable) => string | undefined;
 
 function validateArg(where: string, args: FieldTable, key: string, check: ArgCheck): void {
-  if (!hasField(args, key)) return;
-  const error = check(args[key], fieldTagOf(args, key), args);
+  const tag = fieldTypeOf(args, key);
+  if (tag === undefined) return;
+  const error = check(args[key], tag, args);
   if (error !== undefined) throw invalidArg(key, where, error);
 }
 
@@ -296,135 +305,3 @@ const QUEUE_VALIDATORS: ReadonlyArray<readonly [string, ArgCheck]> = [
   ],
   ['x-single-active-consumer', (_v, tag) => (tag === 't' ? undefined : `{unacceptable_type,${rabbitTypeName(tag)}}`)],
 ];
-
-// ---------------------------------------------------------------- Erlang printing
-
-/**
- * A decoded field value printed as Erlang's `~p` prints RabbitMQ's decoded
- * term: integers and timestamps as integers, floats in Erlang's shortest form
- * (`1.0e3`, `100.0`, `0.1`), longstr/binary as `<<"text">>` (or `<<1,2>>` when
- * not printable), void as `undefined`, decimal as `{Scale,Value}`, arrays as
- * `[{byte,1},{longstr,<<"a">>}]`, tables as `[{<<"k">>,byte,1}]`. Long terms are
- * kept on one line (Erlang would wrap them past 80 columns).
- */
-export function formatErlangTerm(v: unknown, tag: string): string {
-  switch (rabbitTypeName(tag)) {
-    case 'bool':
-      return v ? 'true' : 'false';
-    case 'float':
-    case 'double':
-      return erlangFloat(Number(v));
-    case 'timestamp':
-      return String(v instanceof Date ? Math.floor(v.getTime() / 1000) : v);
-    case 'void':
-      return 'undefined';
-    case 'longstr':
-    case 'binary':
-      return erlangBinary(typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Uint8Array));
-    case 'decimal': {
-      const d = v as { scale: number; value: number };
-      return `{${d.scale},${d.value}}`;
-    }
-    case 'array': {
-      const a = v as unknown[];
-      const elements = a.map((e, i) => {
-        const et = fieldTagOf(a, i);
-        return `{${rabbitTypeName(et)},${formatErlangTerm(e, et)}}`;
-      });
-      return `[${elements.join(',')}]`;
-    }
-    case 'table': {
-      const t = v as FieldTable;
-      const entries = Object.keys(t).map((k) => {
-        const et = fieldTagOf(t, k);
-        return `{${erlangBinary(Buffer.from(k, 'utf8'))},${rabbitTypeName(et)},${formatErlangTerm(t[k], et)}}`;
-      });
-      return `[${entries.join(',')}]`;
-    }
-    default:
-      return String(v);
-  }
-}
-
-/** Erlang's io_lib printable_latin1_list: what `~p` prints as text rather than as numbers. */
-function isPrintable(bytes: Uint8Array): boolean {
-  for (const c of bytes) {
-    if ((c >= 32 && c <= 126) || c >= 160 || (c >= 8 && c <= 13) || c === 27) continue;
-    return false;
-  }
-  return true;
-}
-
-const ESCAPES: Record<number, string> = {
-  8: '\\b',
-  9: '\\t',
-  10: '\\n',
-  11: '\\v',
-  12: '\\f',
-  13: '\\r',
-  27: '\\e',
-  34: '\\"',
-  92: '\\\\',
-};
-
-/**
- * Printable bytes quoted and escaped as `~p` does. Bytes 160–255 pass through
- * raw, as RabbitMQ sends them: a UTF-8 text whose bytes are all in that range
- * ("fóo") reads back unchanged, one with other bytes ("f€") prints as numbers.
- */
-function quoted(bytes: Uint8Array): string {
-  const out: number[] = [34];
-  for (const c of bytes) {
-    const e = ESCAPES[c];
-    if (e === undefined) out.push(c);
-    else for (let i = 0; i < e.length; i++) out.push(e.charCodeAt(i));
-  }
-  out.push(34);
-  return Buffer.from(out).toString('utf8');
-}
-
-/** `~p` of an Erlang binary. */
-function erlangBinary(bytes: Uint8Array): string {
-  if (bytes.length === 0) return '<<>>';
-  return isPrintable(bytes) ? `<<${quoted(bytes)}>>` : `<<${bytes.join(',')}>>`;
-}
-
-/** `~p` of an Erlang string (a list of bytes here, as RabbitMQ formats with ~s). */
-function erlangString(s: string): string {
-  const bytes = Buffer.from(s, 'utf8');
-  if (bytes.length === 0) return '[]';
-  return isPrintable(bytes) ? quoted(bytes) : `[${bytes.join(',')}]`;
-}
-
-/**
- * `~p` of a float (io_lib_format:fwrite_g): the shortest digits that read back
- * as the same number, in plain notation unless the exponent form is shorter.
- */
-export function erlangFloat(x: number): string {
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  if (!Number.isFinite(x)) return String(x);
-  const sign = x < 0 ? '-' : '';
-  // toExponential() without digits gives the shortest round-trip digits.
-  const [mantissa, exp] = Math.abs(x).toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const place = Number(exp) + 1; // the value is 0.<digits> × 10^place
-  const len = digits.length;
-  if (place === 0) return `${sign}0.${digits}`;
-  if (place > 0 && place < len) return `${sign}${digits.slice(0, place)}.${digits.slice(place)}`;
-  const expText = String(place - 1);
-  const expCost = expText.length + 1 + (len === 1 ? 2 : 1);
-  const plain = place < 0 ? 2 - place <= expCost : place - len + 2 <= expCost;
-  if (plain) return sign + (place < 0 ? `0.${'0'.repeat(-place)}${digits}` : `${digits}${'0'.repeat(place - len)}.0`);
-  return `${sign}${digits[0]}.${len === 1 ? '0' : digits.slice(1)}e${expText}`;
-}
-
-const ERLANG_RESERVED = new Set(
-  ('after and andalso band begin bnot bor bsl bsr bxor case catch cond div end fun if let maybe not of or orelse ' +
-    'receive rem try when xor').split(' '),
-);
-
-/** `~p` of an atom: bare when it can be, else single-quoted (exchange types are atoms in RabbitMQ). */
-function erlangAtom(name: string): string {
-  if (/^[a-z][A-Za-z0-9_@]*$/.test(name) && !ERLANG_RESERVED.has(name)) return name;
-  return `'${name.replace(/[\\']/g, (c) => '\\' + c)}'`;
-}

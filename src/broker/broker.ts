@@ -5,7 +5,6 @@ import type { Store } from '../store/store.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { isExchange, type Destination } from './exchange/exchange.js';
 import { parsePolicy } from './policy.js';
-import type { MessageRewriter } from './dead-letter.js';
 import { Vhost, type DefinitionListener } from './vhost.js';
 
 /**
@@ -22,12 +21,8 @@ export class Broker {
   /** True while start() rebuilds from the store: nothing is written back. */
   private recovering = false;
 
-  /** Re-encodes properties for dead-lettering (the server layer's, passed in by src/index.ts). */
-  private readonly rewriter: MessageRewriter | null;
-
-  constructor(opts: { config: Config; logger: Logger; store?: Store; rewriteMessage?: MessageRewriter }) {
+  constructor(opts: { config: Config; logger: Logger; store?: Store }) {
     this.config = opts.config;
-    this.rewriter = opts.rewriteMessage ?? null;
     this.logger = opts.logger;
     this.store = opts.store ?? new MemoryStore();
   }
@@ -105,7 +100,7 @@ export class Broker {
   addVhost(name: string): Vhost {
     let v = this.vhosts.get(name);
     if (v === undefined) {
-      v = new Vhost(name, this.rewriter);
+      v = new Vhost(name);
       v.onError = (err) => this.logger.error({ err, vhost: name }, 'internal error in deferred delivery');
       this.vhosts.set(name, v);
       if (!this.recovering) {

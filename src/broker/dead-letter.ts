@@ -1,23 +1,16 @@
-import { FIELD_TYPES_KEY, type FieldTable } from './field-table-types.js';
-import { Message } from './message.js';
+import { FIELD_TYPES, type FieldTable, type FieldValue, type Tagged } from '../amqp/codec/field-value.js';
+import { Message, rewriteMessage } from './message.js';
 import type { DeadLetterer, DeadLetterReason } from './queue/dead-letterer.js';
 import type { Queue } from './queue/queue.js';
 import type { Vhost } from './vhost.js';
 
-/** The content properties a rewrite may change (a structural subset of the codec's BasicProperties). */
-export interface EditableProperties {
-  headers?: FieldTable;
-  expiration?: string;
-  replyTo?: string;
-}
-
 /**
- * Builds a new message from one: same body, the publisher's properties decoded,
- * changed by edit and re-encoded, under a new exchange and routing key. The
- * composition root (src/index.ts) passes the server layer's to the Broker
- * (broker/ does not import the wire codec, ARCHITECTURE.md).
+ * What src/index.ts used to pass down for re-encoding dead-lettered messages;
+ * dead-lettering now uses the codec's property rewriting itself. Only Vhost's
+ * constructor still names this type and passes one on, and it is ignored.
+ * @deprecated Goes when Vhost drops its `rewriter` parameter.
  */
-export type MessageRewriter = (message: Message, exchange: string, routingKey: string, edit: (props: EditableProperties) => void) => Message;
+export type MessageRewriter = typeof rewriteMessage;
 
 /** One death, as recorded in x-death. */
 export interface Death {
@@ -33,11 +26,9 @@ export interface Death {
   time: Date;
 }
 
-type Tagged = { [FIELD_TYPES_KEY]?: Record<string, string> };
-
 /** Records wire tags on a table the broker builds, where the inferred ones would be wrong ('l' for counts). */
 function withTags<T extends object>(t: T, tags: Record<string, string>): T {
-  Object.defineProperty(t, FIELD_TYPES_KEY, { value: tags, enumerable: false, configurable: true });
+  Object.defineProperty(t, FIELD_TYPES, { value: tags, enumerable: false, configurable: true });
   return t;
 }
 
@@ -47,7 +38,7 @@ function isTable(v: unknown): v is FieldTable {
 
 /** A copy of t with keys in byte order and their tags kept (RabbitMQ rabbit_misc:sort_field_table). */
 function sorted(t: FieldTable, override: Record<string, string> = {}): FieldTable {
-  const tags = (t as Tagged)[FIELD_TYPES_KEY] ?? {};
+  const tags = (t as Tagged)[FIELD_TYPES] ?? {};
   const out: FieldTable = {};
   const outTags: Record<string, string> = {};
   for (const k of Object.keys(t).sort()) {
@@ -59,8 +50,8 @@ function sorted(t: FieldTable, override: Record<string, string> = {}): FieldTabl
 }
 
 /** A copy of t with an extra or replaced key (tags kept). */
-function setKey(t: FieldTable, key: string, value: unknown, tag?: string): FieldTable {
-  const tags = { ...((t as Tagged)[FIELD_TYPES_KEY] ?? {}) };
+function setKey(t: FieldTable, key: string, value: FieldValue, tag?: string): FieldTable {
+  const tags = { ...((t as Tagged)[FIELD_TYPES] ?? {}) };
   const out: FieldTable = { ...t, [key]: value };
   if (tag !== undefined) tags[key] = tag;
   else delete tags[key];
@@ -179,20 +170,17 @@ export function isDeathCycle(queue: string, headers: FieldTable): boolean {
  */
 export class DeadLetterPublisher implements DeadLetterer {
   private readonly vhost: Vhost;
-  private readonly rewriter: MessageRewriter | null;
   private readonly targets = new Set<Queue>();
 
-  /** Without a rewriter (unit tests of the domain alone) dead-lettered messages are dropped. */
-  constructor(vhost: Vhost, rewriter: MessageRewriter | null) {
+  /** The second parameter is the deprecated MessageRewriter, ignored. */
+  constructor(vhost: Vhost, _rewriter?: MessageRewriter | null) {
     this.vhost = vhost;
-    this.rewriter = rewriter;
   }
 
   /** Republishes message from queue; dropped when the queue has no DLX, the DLX is missing, or it would cycle. */
   deadLetter(queue: Queue, message: Message, reason: DeadLetterReason): void {
     const dlxName = queue.settings.deadLetterExchange;
-    const rewriter = this.rewriter;
-    if (dlxName === undefined || rewriter === null) return;
+    if (dlxName === undefined) return;
     // RabbitMQ: a dead-letter exchange that does not exist drops the message silently.
     const dlx = this.vhost.exchanges.get(dlxName);
     if (dlx === undefined) return;
@@ -206,7 +194,7 @@ export class DeadLetterPublisher implements DeadLetterer {
       expiration: undefined,
       time: new Date(Math.floor(Date.now() / 1000) * 1000),
     };
-    const dead = rewriter(message, dlxName, dlrk ?? message.routingKey, (props) => {
+    const dead = rewriteMessage(message, dlxName, dlrk ?? message.routingKey, (props) => {
       death.expiration = props.expiration;
       delete props.expiration;
       props.headers = recordDeath(props.headers, death, dlrk !== undefined);

@@ -1,4 +1,4 @@
-import type { FieldTable } from './field-table-types.js';
+import { isDecimal, type FieldTable } from '../amqp/codec/field-value.js';
 
 /**
  * A canonical string for a field table, so bindings that differ only in key
@@ -24,10 +24,7 @@ function valueKey(v: unknown): string {
   if (Buffer.isBuffer(v)) return 'x' + v.toString('base64');
   if (v instanceof Date) return 'T' + String(Math.floor(v.getTime() / 1000));
   if (Array.isArray(v)) return '[' + v.map(valueKey).join(',') + ']';
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if ('scale' in o && 'value' in o && Object.keys(o).length === 2) return 'D' + String(o.scale) + ':' + String(o.value);
-    return 'F' + fieldTableKey(o as FieldTable);
-  }
+  if (isDecimal(v)) return 'D' + String(v.scale) + ':' + String(v.value);
+  if (typeof v === 'object') return 'F' + fieldTableKey(v as FieldTable);
   return String(v);
 }

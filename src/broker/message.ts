@@ -1,4 +1,5 @@
-import type { FieldTable } from './field-table-types.js';
+import { rewriteProperties, type BasicProperties } from '../amqp/codec/properties.js';
+import type { FieldTable } from '../amqp/codec/field-value.js';
 
 /**
  * A published message as the broker sees it. Everything a delivery re-sends
@@ -63,4 +64,27 @@ export class Message {
   get size(): number {
     return this.raw.length - this.keysLength - this.propsLength;
   }
+}
+
+/**
+ * A new message with message's body and its properties decoded, changed by
+ * edit and re-encoded, under exchange and routingKey (dead-lettering, direct
+ * reply-to). The raw buffer is new: the original stays shared, unchanged, by
+ * the queues that hold it. Not on the plain publish path.
+ */
+export function rewriteMessage(message: Message, exchange: string, routingKey: string, edit: (props: BasicProperties) => void): Message {
+  const start = message.keysLength;
+  const { props, bytes: propsBytes } = rewriteProperties(message.raw, start, start + message.propsLength, edit);
+  const ex = Buffer.from(exchange, 'utf8');
+  const rk = Buffer.from(routingKey, 'utf8');
+  const keysLength = 2 + ex.length + rk.length;
+  const raw = Buffer.allocUnsafe(keysLength + propsBytes.length + message.size);
+  raw[0] = ex.length;
+  ex.copy(raw, 1);
+  raw[1 + ex.length] = rk.length;
+  rk.copy(raw, 2 + ex.length);
+  propsBytes.copy(raw, keysLength);
+  message.raw.copy(raw, keysLength + propsBytes.length, message.bodyOffset);
+  return new Message(exchange, routingKey, raw, keysLength, propsBytes.length, props.deliveryMode === 2, props.priority ?? 0, props.headers,
+    props.expiration === undefined ? -1 : Number(props.expiration));
 }

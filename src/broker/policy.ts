@@ -4,7 +4,7 @@
  * declares them. Validation keeps RabbitMQ's texts; matching and the choice of
  * the one policy that applies follow rabbit_policy:match.
  */
-import { erlangFloat, formatErlangTerm } from './arguments.js';
+import { erlangString, formatJsonTerm } from '../amqp/codec/erlang-term.js';
 
 /** What a policy applies to (`apply-to`). */
 export type ApplyTo = 'all' | 'queues' | 'exchanges' | 'classic_queues' | 'quorum_queues' | 'streams';
@@ -51,15 +51,15 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 const intAtLeast =
   (min: number, what: string): Check =>
   (v) =>
-    isInt(v) && v >= min ? undefined : `${erlangTerm(v)} is not a valid ${what}`;
+    isInt(v) && v >= min ? undefined : `${formatJsonTerm(v)} is not a valid ${what}`;
 const isString =
   (what: string): Check =>
   (v) =>
-    typeof v === 'string' ? undefined : `${erlangTerm(v)} is not a valid ${what}`;
+    typeof v === 'string' ? undefined : `${formatJsonTerm(v)} is not a valid ${what}`;
 const oneOf =
   (allowed: readonly string[], what: string): Check =>
   (v) =>
-    typeof v === 'string' && allowed.includes(v) ? undefined : `${erlangTerm(v)} is not a valid ${what}`;
+    typeof v === 'string' && allowed.includes(v) ? undefined : `${formatJsonTerm(v)} is not a valid ${what}`;
 
 /**
  * The definition keys Warren knows, with rabbit_policies' validation. Keys Warren
@@ -92,11 +92,11 @@ export function parsePolicy(vhost: string, name: string, input: PolicyInput): Po
   const errors: string[] = [];
   const priority = input.priority === undefined ? 0 : input.priority;
   if (typeof priority !== 'number' || !Number.isFinite(priority)) {
-    errors.push(`priority should be a number, actually was ${erlangTerm(priority)}`);
+    errors.push(`priority should be a number, actually was ${formatJsonTerm(priority)}`);
   }
   let regex: RegExp | undefined;
   if (typeof input.pattern !== 'string') {
-    errors.push(`pattern should be a binary but was ${erlangTerm(input.pattern)}`);
+    errors.push(`pattern should be a binary but was ${formatJsonTerm(input.pattern)}`);
   } else {
     try {
       regex = new RegExp(input.pattern);
@@ -108,7 +108,7 @@ export function parsePolicy(vhost: string, name: string, input: PolicyInput): Po
   if (typeof applyTo !== 'string' || !(APPLY_TO as readonly string[]).includes(applyTo)) {
     // RabbitMQ 3.12+'s text (3.10 knows only queues/exchanges/all); the double space is RabbitMQ's.
     errors.push(
-      `apply-to '${typeof applyTo === 'string' ? applyTo : erlangTerm(applyTo)}' unrecognised; should be one of: ` +
+      `apply-to '${typeof applyTo === 'string' ? applyTo : formatJsonTerm(applyTo)}' unrecognised; should be one of: ` +
         `'queues', 'classic_queues',  'quorum_queues', 'streams', 'exchanges', or 'all'`,
     );
   }
@@ -119,7 +119,7 @@ export function parsePolicy(vhost: string, name: string, input: PolicyInput): Po
 
 function sortedDefinition(def: unknown, errors: string[]): Record<string, unknown> {
   if (typeof def !== 'object' || def === null || Array.isArray(def)) {
-    errors.push(`definition must be a dictionary: ${erlangTerm(def)}`);
+    errors.push(`definition must be a dictionary: ${formatJsonTerm(def)}`);
     return {};
   }
   const keys = Object.keys(def).sort();
@@ -141,7 +141,7 @@ function sortedDefinition(def: unknown, errors: string[]): Record<string, unknow
   }
   const unknown = keys.filter((k) => !CHECKS.has(k));
   if (unknown.length > 0) {
-    errors.push(`[${unknown.map((k) => `{${erlangTerm(k)},${erlangTerm(out[k])}}`).join(',')}] are not recognised policy settings`);
+    errors.push(`[${unknown.map((k) => `{${formatJsonTerm(k)},${formatJsonTerm(out[k])}}`).join(',')}] are not recognised policy settings`);
   }
   return out;
 }
@@ -172,24 +172,6 @@ export function effectivePolicy(policies: Iterable<Policy>, kind: 'queue' | 'exc
   return best;
 }
 
-/** A JSON value printed as Erlang's `~p` prints it after RabbitMQ's JSON decoding (maps as `#{...}`). */
-export function erlangTerm(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (v === null) return 'null';
-  if (typeof v === 'boolean') return String(v);
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : erlangFloat(v);
-  if (typeof v === 'string') return formatErlangTerm(v, 'S');
-  if (Array.isArray(v)) return `[${v.map(erlangTerm).join(',')}]`;
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `#{${Object.keys(o)
-      .sort()
-      .map((k) => `${erlangTerm(k)} => ${erlangTerm(o[k])}`)
-      .join(',')}}`;
-  }
-  return String(v);
-}
-
 /**
  * Erlang re:compile's `{"message",Offset}` for the usual mistakes, from the JS
  * RegExp error (which has no offset). Erlang's `~p` wraps the tuple when it
@@ -215,7 +197,7 @@ function pcreError(pattern: string, jsMessage: string): string {
     offset = Math.max(0, pattern.indexOf('}'));
   }
   // An Erlang string (a charlist), which ~p prints in double quotes.
-  const quoted = `"${text.replace(/["\\]/g, (c) => '\\' + c)}"`;
+  const quoted = erlangString(text);
   const tuple = `{${quoted},${offset}}`;
   const column = 'pattern should be regular expression but is invalid: '.length;
   if (column + tuple.length < 80) return tuple;

@@ -7,7 +7,7 @@
  * `scale.value` (2, 12345 -> 2.12345), nested tables and arrays recursively.
  */
 import { isUtf8 } from 'node:buffer';
-import { isDecimalValue, type FieldTable } from '../broker/field-table-types.js';
+import { isDecimal, type FieldTable } from '../amqp/codec/field-value.js';
 
 /** A field table as RabbitMQ's JSON object. */
 export function amqpTableJson(table: FieldTable): Record<string, unknown> {
@@ -39,7 +39,7 @@ function amqpValueJson(v: unknown): unknown {
       }
       if (v instanceof Date) return Math.floor(v.getTime() / 1000);
       if (Array.isArray(v)) return v.map(amqpValueJson);
-      if (isDecimalValue(v)) return (v.value < 0 ? -1 : 1) * Number(`${v.scale}.${Math.abs(v.value)}`);
+      if (isDecimal(v)) return (v.value < 0 ? -1 : 1) * Number(`${v.scale}.${Math.abs(v.value)}`);
       return amqpTableJson(v as FieldTable);
     default:
       return 'undefined';

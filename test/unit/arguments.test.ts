@@ -1,39 +1,38 @@
 import { describe, expect, it } from 'vitest';
+import { erlangFloat, formatErlangTerm } from '../../src/amqp/codec/erlang-term.js';
 import { decodeTable } from '../../src/amqp/codec/field-table.js';
+import { FIELD_TYPES, type FieldTable, type FieldValue } from '../../src/amqp/codec/field-value.js';
 import {
   checkExchangeEquivalence,
   checkQueueEquivalence,
-  erlangFloat,
-  formatErlangTerm,
   typeNameOf,
   validateExchangeArguments,
   validateQueueArguments,
   type ExchangeDeclaration,
   type QueueDeclaration,
 } from '../../src/broker/arguments.js';
-import { FIELD_TYPES_KEY, type FieldTable } from '../../src/broker/field-table-types.js';
 
 // Every expected text below was observed on RabbitMQ 3.10.8 with amqplib
 // (queue.declare / exchange.declare on 127.0.0.1:5682), unless a test says otherwise.
 
 type Typed = [string, unknown];
 
-/** A table as the codec decodes it: values plus their wire tags on FIELD_TYPES_KEY. */
+/** A table as the codec decodes it: values plus their wire tags on FIELD_TYPES. */
 function table(entries: Record<string, Typed> = {}): FieldTable {
   const t: FieldTable = {};
   const tags: Record<string, string> = {};
   for (const [k, [tag, v]] of Object.entries(entries)) {
-    t[k] = v;
+    t[k] = v as FieldValue;
     tags[k] = tag;
   }
-  Object.defineProperty(t, FIELD_TYPES_KEY, { value: tags });
+  Object.defineProperty(t, FIELD_TYPES, { value: tags });
   return t;
 }
 
 /** An array as the codec decodes it. */
 function array(entries: Typed[]): unknown[] {
   const a = entries.map(([, v]) => v);
-  Object.defineProperty(a, FIELD_TYPES_KEY, { value: Object.fromEntries(entries.map(([tag], i) => [i, tag])) });
+  Object.defineProperty(a, FIELD_TYPES, { value: Object.fromEntries(entries.map(([tag], i) => [i, tag])) });
   return a;
 }
 

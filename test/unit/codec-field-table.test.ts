@@ -1,19 +1,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeTable,
-  decodeTableBody,
-  Decimal,
-  encodeTable,
-  FIELD_TYPES,
-  fieldTypeOf,
-  type FieldTable,
-  type FieldValue,
-} from '../../src/amqp/codec/field-table.js';
+import { decodeTable, decodeTableBody, encodeTable } from '../../src/amqp/codec/field-table.js';
+import { Decimal, FIELD_TYPES, fieldTypeOf, rabbitTypeName, type FieldTable, type FieldValue } from '../../src/amqp/codec/field-value.js';
 import { AmqpError } from '../../src/amqp/errors.js';
-// The type names live with the broker (argument error texts); the codec records the tags they name.
-import { rabbitTypeName } from '../../src/broker/field-table-types.js';
 
 const require = createRequire(import.meta.url);
 // amqplib's own table encoder: the bytes real Node clients send (by path: the package exports hide lib/).

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fieldTypeOf, type FieldTable } from '../../src/amqp/codec/field-table.js';
+import { fieldTypeOf, type FieldTable } from '../../src/amqp/codec/field-value.js';
 import {
   decodeProperties,
   encodeContentHeaderPayload,

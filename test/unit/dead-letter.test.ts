@@ -1,8 +1,9 @@
 // recordDeath / isDeathCycle: RabbitMQ 3.10 rabbit_dead_letter's header rules, and the wire tags the headers get.
 import { describe, expect, it } from 'vitest';
-import { decodeTable, encodeTable, fieldTypeOf, type FieldTable as WireTable } from '../../src/amqp/codec/field-table.js';
+import { decodeTable, encodeTable } from '../../src/amqp/codec/field-table.js';
+// One table model now: WireTable is the same type, kept as the name these assertions use.
+import { fieldTypeOf, type FieldTable, type FieldTable as WireTable } from '../../src/amqp/codec/field-value.js';
 import { isDeathCycle, recordDeath, type Death } from '../../src/broker/dead-letter.js';
-import type { FieldTable } from '../../src/broker/field-table-types.js';
 
 const time = new Date(1_700_000_000_000);
 

@@ -1,26 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { HeadersRouter, validateHeadersBinding } from '../../src/broker/exchange/headers-router.js';
-import { erlangEquals, FIELD_TYPES_KEY, type FieldTable } from '../../src/broker/field-table-types.js';
+import { erlangEquals } from '../../src/amqp/codec/erlang-equals.js';
+import { FIELD_TYPES, type FieldTable, type FieldValue } from '../../src/amqp/codec/field-value.js';
 
 type Dest = { name: string };
 const dest = (name: string): Dest => ({ name });
 
-/** A table as the codec decodes it: values plus their wire tags on FIELD_TYPES_KEY. */
+/** A table as the codec decodes it: values plus their wire tags on FIELD_TYPES. */
 function table(entries: Record<string, [string, unknown]>): FieldTable {
   const t: FieldTable = {};
   const tags: Record<string, string> = {};
   for (const [k, [tag, v]] of Object.entries(entries)) {
-    t[k] = v;
+    t[k] = v as FieldValue;
     tags[k] = tag;
   }
-  Object.defineProperty(t, FIELD_TYPES_KEY, { value: tags });
+  Object.defineProperty(t, FIELD_TYPES, { value: tags });
   return t;
 }
 
 /** An array as the codec decodes it. */
 function array(entries: Array<[string, unknown]>): unknown[] {
   const a = entries.map(([, v]) => v);
-  Object.defineProperty(a, FIELD_TYPES_KEY, { value: Object.fromEntries(entries.map(([tag], i) => [i, tag])) });
+  Object.defineProperty(a, FIELD_TYPES, { value: Object.fromEntries(entries.map(([tag], i) => [i, tag])) });
   return a;
 }
 

@@ -9,6 +9,10 @@
  * its own connection.
  */
 import { frameError, syntaxError, type AmqpError } from '../errors.js';
+import { formatErlangBinary } from './erlang-term.js';
+
+/** Re-exported because the generated method codec (tools/gen-amqp-spec.ts) imports it from here. */
+export { formatErlangBinary } from './erlang-term.js';
 
 const TWO_32 = 4294967296;
 
@@ -165,22 +169,6 @@ export class BufferReader {
     this.buf.copy(out, 0, p, p + n);
     return out;
   }
-}
-
-/** How many input bytes the "cannot decode" text spells out; RabbitMQ cuts reply texts at 255 bytes anyway. */
-const MAX_FORMATTED_BYTES = 128;
-
-/**
- * Formats bytes the way Erlang's `~w` prints a binary, e.g. `<<0,0,5,97,98>>`,
- * so our error texts read like RabbitMQ's. Long inputs end in `,...` after
- * enough bytes to fill a 255-byte reply text.
- */
-export function formatErlangBinary(buf: Buffer, start: number, end: number): string {
-  const stop = Math.min(end, start + MAX_FORMATTED_BYTES, buf.length);
-  let s = '<<';
-  for (let i = start; i < stop; i++) s += i === start ? `${buf[i]}` : `,${buf[i]}`;
-  if (stop < end) s += ',...';
-  return `${s}>>`;
 }
 
 /**

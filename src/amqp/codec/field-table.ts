@@ -1,94 +1,20 @@
 /**
- * AMQP field tables (method `arguments`, `client-properties`, message headers).
- *
- * Tags follow RabbitMQ's errata, not the 0-9-1 PDF: t b B s u I i l f d D S x A
- * T F V (https://www.rabbitmq.com/amqp-0-9-1-errata, §3). pika's U (int16) and
- * L (int64) are decoded too. Clients disagree on integer tags (amqplib picks
- * the smallest signed type, pika always I), so every decoded table remembers
- * each value's original tag under FIELD_TYPES: error texts can name RabbitMQ's
- * type ("of type 'signedint'") and re-encoding keeps the sender's tags.
+ * The wire codec of AMQP field tables: decoding into the value model of
+ * field-value.ts (recording each value's tag) and encoding from it (keeping a
+ * recorded tag while the value still fits it, else inferring one).
  */
 import { isUtf8 } from 'node:buffer';
 import { syntaxError } from '../errors.js';
 import { BufferReader } from './buffer-reader.js';
 import { BufferWriter } from './buffer-writer.js';
+import { Decimal, FIELD_TYPES, inferFieldType, isDecimal, type FieldTable, type FieldValue, type Tagged } from './field-value.js';
 
-/** A decimal field value: `value / 10^scale` (tag D, u8 scale + signed int32). */
-export class Decimal {
-  constructor(
-    readonly scale: number,
-    readonly value: number,
-  ) {}
-}
-
-/** Any value a field table or array may hold. */
-export type FieldValue =
-  | boolean
-  | number
-  | bigint
-  | string
-  | Buffer
-  | Date
-  | Decimal
-  | FieldTable
-  | FieldValue[]
-  | null;
-
-/** A field table: shortstr keys to tagged values. */
-export interface FieldTable {
-  [key: string]: FieldValue;
-}
-
-/**
- * Key of the non-enumerable record every decoded table (and array) carries:
- * key (or index) -> the tag character it arrived with. Non-enumerable so it
- * never shows up in JSON, spreads or equality checks, and a spread copy falls
- * back to inferred tags. A registered symbol, because broker/ reads the tags
- * (src/broker/field-table-types.ts FIELD_TYPES_KEY) without importing amqp/.
- */
-export const FIELD_TYPES: unique symbol = Symbol.for('warren.amqp.fieldTypes');
-
-type Tagged = { [FIELD_TYPES]?: Record<string, string> };
+/** The table type, also from here: the generated method codec and the server take it from the module that reads and writes it. */
+export type { FieldTable } from './field-value.js';
 
 // Deep nesting costs 5+ bytes a level, so a 128 KiB frame could otherwise
 // recurse ~25k deep and blow the stack with a RangeError.
 const MAX_DEPTH = 100;
-
-/** The tag the encoder uses for a value that has no recorded tag. */
-export function inferFieldType(v: unknown): string {
-  switch (typeof v) {
-    case 'boolean':
-      return 't';
-    case 'number':
-      if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return 'I';
-      return Number.isSafeInteger(v) ? 'l' : 'd';
-    case 'bigint':
-      return 'l';
-    case 'string':
-      return 'S';
-    case 'undefined':
-      return 'V';
-    case 'object':
-      if (v === null) return 'V';
-      if (v instanceof Uint8Array) return 'x';
-      if (v instanceof Date) return 'T';
-      if (v instanceof Decimal) return 'D';
-      if (Array.isArray(v)) return 'A';
-      return 'F';
-    default:
-      throw new TypeError(`cannot encode a ${typeof v} in a field table`);
-  }
-}
-
-/**
- * The tag of container[key]: the one it was decoded with, else the one the
- * encoder would infer; undefined when the key is absent.
- */
-export function fieldTypeOf(container: FieldTable | FieldValue[], key: string | number): string | undefined {
-  const v = (container as Record<string, FieldValue>)[key];
-  if (v === undefined && !Object.prototype.hasOwnProperty.call(container, key)) return undefined;
-  return (container as Tagged)[FIELD_TYPES]?.[key] ?? inferFieldType(v);
-}
 
 // ---------------------------------------------------------------- decoding
 
@@ -256,11 +182,7 @@ function fits(tag: string, v: unknown): boolean {
     case 'd':
       return typeof v === 'number';
     case 'D':
-      // broker/ rebuilds decimals as plain { scale, value } objects (it cannot import Decimal).
-      return (
-        v instanceof Decimal ||
-        (isPlainTable(v) && typeof (v as Decimal).scale === 'number' && typeof (v as Decimal).value === 'number')
-      );
+      return isDecimal(v);
     case 'S':
     case 'x':
       return typeof v === 'string' || v instanceof Uint8Array;

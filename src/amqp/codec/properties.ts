@@ -8,7 +8,13 @@
  * of every message, and decoding all 14 properties (headers table included)
  * just to read one octet would dominate the publish path.
  */
-import { BASIC_PROPERTIES, BASIC_PROPERTY_FLAGS, writeBasicProperties, type BasicProperties } from '../spec.generated.js';
+import {
+  BASIC_PROPERTIES,
+  BASIC_PROPERTY_FLAGS,
+  decodeBasicProperties,
+  writeBasicProperties,
+  type BasicProperties,
+} from '../spec.generated.js';
 import { syntaxError } from '../errors.js';
 import { BufferWriter } from './buffer-writer.js';
 
@@ -21,6 +27,23 @@ export function encodeProperties(props: BasicProperties): Buffer {
   scratch.reset();
   writeBasicProperties(scratch, props);
   return scratch.toBuffer();
+}
+
+/**
+ * The property list at buf[start..end) decoded, changed by edit and encoded
+ * again (dead-lettering, direct reply-to). Returns the edited properties and
+ * their new bytes; buf is not changed. Not for the plain publish path, which
+ * forwards the publisher's bytes as they are.
+ */
+export function rewriteProperties(
+  buf: Buffer,
+  start: number,
+  end: number,
+  edit: (props: BasicProperties) => void,
+): { props: BasicProperties; bytes: Buffer } {
+  const props = decodeBasicProperties(buf, start, end);
+  edit(props);
+  return { props, bytes: encodeProperties(props) };
 }
 
 /**

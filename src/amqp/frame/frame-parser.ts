@@ -16,11 +16,12 @@
  *   unknown type + bad end -> invalid_frame_end_marker (the end octet is checked before the type)
  *   heartbeat with payload, method payload < 4 octets, header payload < 12 octets -> unknown_frame
  *                             (rabbit_command_assembler:analyze_frame only matches those shapes)
- *   > 16 payload octets    -> "first 16 octets = <<...>>"; long renderings wrap like Erlang's ~p (see below)
+ *   > 16 payload octets    -> "first 16 octets = <<...>>"; long renderings wrap like Erlang's ~p (codec/erlang-term.ts)
  * RabbitMQ closes the socket after frame_too_large and invalid_frame_end_marker without waiting for
  * close-ok (the stream is out of sync). Before start-ok it sends no close at all, just drops the socket,
  * and its limit there is frame_max 4096 (a 4096-octet payload passes, 4097 does not).
  */
+import { prettyErlangBinary, prettyTaggedTuple } from '../codec/erlang-term.js';
 import { type AmqpError, frameError } from '../errors.js';
 import { FRAME_END, FrameType } from './frame-writer.js';
 
@@ -214,7 +215,7 @@ function unknownFrame(type: number, buf: Buffer, start: number, end: number): Am
 /** rabbit_reader's "type ~p, ~s octets = ~p: ~p" with a tuple as the last ~p. */
 function frameErrorTuple(snippet: string, tag: string, values: number[]): AmqpError {
   const col = lastLine(snippet) + 2;
-  return frameError(`${snippet}: ${erlTaggedTuple(tag, values.map(String), col)}`);
+  return frameError(`${snippet}: ${prettyTaggedTuple(tag, values.map(String), col)}`);
 }
 
 /** Characters on the last line of s: Erlang's io_lib_format indents each ~p from there. */
@@ -230,80 +231,5 @@ function lastLine(s: string): number {
 export function formatFrameSnippet(type: number, buf: Buffer, start: number, end: number): string {
   const all = end - start <= 16;
   const prefix = `type ${type}, ${all ? 'all' : 'first 16'} octets = `;
-  return prefix + erlBinary(buf, start, all ? end : start + 16, prefix.length);
-}
-
-/** Erlang's default ~p line length. */
-const LINE = 80;
-
-/**
- * An Erlang binary as ~p prints it at column `col` (characters already on the line): a string when every octet
- * is printable in latin1 (io_lib:printable_latin1_list), else decimal octets filled to the line and wrapped
- * two columns in (io_lib_pretty:pp_binary).
- */
-function erlBinary(buf: Buffer, start: number, end: number, col: number): string {
-  if (start === end) return '<<>>';
-  let printable = true;
-  let text = '';
-  for (let i = start; i < end && printable; i++) {
-    const c = buf[i];
-    const esc = ESCAPES[c];
-    if (esc !== undefined) text += esc;
-    else if ((c >= 0x20 && c <= 0x7e) || c >= 0xa0) text += String.fromCharCode(c);
-    else printable = false;
-  }
-  if (printable) return `<<"${text}">>`;
-  const octets: string[] = [];
-  for (let i = start; i < end; i++) octets.push(String(buf[i]));
-  const flat = `<<${octets.join(',')}>>`;
-  if (flat.length < LINE - (col + 1)) return flat;
-  const indent = '\n' + ' '.repeat(col + 2);
-  const width = Math.max(8, Math.min(LINE - (col + 3), flat.length - 4));
-  let room = width;
-  let out = '<<';
-  for (let i = 0; i < octets.length; i++) {
-    const o = octets[i];
-    if (i === octets.length - 1) {
-      out += o.length > room ? indent + o : o;
-    } else if (room - (o.length + 1) < 0) {
-      out += indent + o + ',';
-      room = width - (o.length + 1);
-    } else {
-      out += o + ',';
-      room -= o.length + 1;
-    }
-  }
-  return out + '>>';
-}
-
-/** io_lib:write_string escapes for the non-graphic characters printable_latin1_list accepts, plus " and \. */
-const ESCAPES: Record<number, string> = {
-  0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0b: '\\v', 0x0c: '\\f', 0x0d: '\\r', 0x1b: '\\e',
-  0x22: '\\"', 0x5c: '\\\\',
-};
-
-/**
- * A tuple {tag,v1,...} of an atom and integers as ~p prints it at column `col`: on one line when it fits,
- * else io_lib_pretty's tagged-tuple layout (elements after the tag wrap to one column past the brace).
- * Observed: `{invalid_frame_end_marker,\n<col+1 spaces>65}` once the line would reach 80 characters.
- */
-function erlTaggedTuple(tag: string, values: string[], col: number): string {
-  const flat = `{${tag},${values.join(',')}}`;
-  if (flat.length < LINE - (col + 1)) return flat;
-  // Columns are 1-based as in io_lib_pretty; `at` is where the next character goes.
-  let at = col + 1 + tag.length + 2;
-  let out = `{${tag}`;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const last = i === values.length - 1;
-    const fits = last ? v.length + 1 < LINE - at - 1 : v.length + 2 < LINE - at;
-    if (fits) {
-      out += ',' + v;
-      at += v.length + 1;
-    } else {
-      out += ',\n' + ' '.repeat(col + 1) + v;
-      at = col + 2 + v.length;
-    }
-  }
-  return out + '}';
+  return prefix + prettyErlangBinary(buf, start, all ? end : start + 16, prefix.length);
 }

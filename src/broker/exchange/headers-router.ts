@@ -1,6 +1,7 @@
-import { formatErlangTerm } from '../arguments.js';
+import { erlangEquals } from '../../amqp/codec/erlang-equals.js';
+import { formatErlangTerm } from '../../amqp/codec/erlang-term.js';
+import { fieldTypeOf, hasField, rabbitTypeName, type FieldTable } from '../../amqp/codec/field-value.js';
 import { invalidXMatchType, invalidXMatchValue } from '../errors.js';
-import { erlangEquals, fieldTagOf, hasField, rabbitTypeName, type FieldTable } from '../field-table-types.js';
 import type { Router } from './router.js';
 
 /** One binding, pre-compiled at bind time so routing walks arrays and never allocates. */
@@ -72,9 +73,10 @@ export class HeadersRouter<D> implements Router<D> {
  * byte (value 1); expected longstr`.
  */
 export function validateHeadersBinding(args: FieldTable | undefined): void {
-  if (args === undefined || !hasField(args, 'x-match')) return;
+  if (args === undefined) return;
+  const tag = fieldTypeOf(args, 'x-match');
+  if (tag === undefined) return;
   const v = args['x-match'];
-  const tag = fieldTagOf(args, 'x-match');
   if (tag !== 'S' || typeof v !== 'string') {
     throw invalidXMatchType(rabbitTypeName(tag), formatErlangTerm(v, tag));
   }
@@ -100,7 +102,7 @@ function compile<D>(dest: D, routingKey: string, args: FieldTable | undefined): 
     if (key === 'x-match' || (!withX && key.startsWith('x-'))) continue;
     b.keys.push(key);
     b.values.push(args[key]);
-    b.presenceOnly.push(fieldTagOf(args, key) === 'V');
+    b.presenceOnly.push(fieldTypeOf(args, key) === 'V');
   }
   return b;
 }
