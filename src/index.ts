@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { UserStore } from './auth/users.js';
 import { ResourceAlarms } from './broker/alarms.js';
 import { Broker } from './broker/broker.js';
 import { defaultConfig, pagingThresholdBytes, type Config } from './config.js';
@@ -63,6 +64,8 @@ export interface BrokerServices {
   /** The config in force, with `port` and `managementPort` replaced by the bound ports. */
   config: Config;
   broker: Broker;
+  /** The node's users and their vhost permissions (the default user is created at start). */
+  users: UserStore;
   server: AmqpServer;
   http: FastifyInstance;
   amqp: ListenAddress;
@@ -93,11 +96,13 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
   };
   const alarms = new ResourceAlarms();
   const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, paging, alarms) : new MemoryStore();
-  const broker = new Broker({ config, logger, store, rewriteMessage });
+  const users = new UserStore();
+  const broker = new Broker({ config, logger, store, users, rewriteMessage });
   const diskMonitor = new DiskMonitor(config.dataDir, config.diskFreeLimit, alarms, logger);
   const undo: Array<() => Promise<void>> = [() => broker.close()];
   try {
     await broker.start();
+    users.ensureDefaultUser(config.defaultUser, config.defaultPass, config.defaultVhost);
   } catch (e) {
     await broker.close().catch(() => undefined);
     throw e;
@@ -122,6 +127,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     return {
       config: running,
       broker,
+      users,
       server,
       http,
       amqp,

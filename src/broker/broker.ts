@@ -2,39 +2,45 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { UserStore } from '../auth/users.js';
 import type { Store } from '../store/store.js';
-import { MemoryStore } from '../store/memory-store.js';
 import { isExchange, type Destination } from './exchange/exchange.js';
 import { parsePolicy } from './policy.js';
 import type { MessageRewriter } from './dead-letter.js';
 import { Vhost, type DefinitionListener } from './vhost.js';
 
 /**
- * The broker domain: vhosts (with their exchanges, queues and bindings) and
- * users. Knows nothing of sockets or frames; the server layer drives it.
- * Durable definitions go to the store as they change and come back from it at start.
+ * The broker domain: vhosts with their exchanges, queues, bindings and policies.
+ * Knows nothing of sockets or frames; the server layer drives it. Durable
+ * definitions go to the store it is handed (src/index.ts picks LevelDB or memory)
+ * as they change, and come back from it at start.
  */
 export class Broker {
   readonly config: Config;
   readonly logger: Logger;
   readonly store: Store;
   readonly vhosts = new Map<string, Vhost>();
-  readonly users = new UserStore();
+  /**
+   * The node's users, created by src/index.ts (a broker made without them, as by tests of the
+   * domain alone, has none). Transitional: the domain never reads them; only
+   * server/connection.ts does, through `ctx.broker`, until its own context carries them.
+   */
+  readonly users: UserStore;
   /** True while start() rebuilds from the store: nothing is written back. */
   private recovering = false;
 
   /** Re-encodes properties for dead-lettering (the server layer's, passed in by src/index.ts). */
   private readonly rewriter: MessageRewriter | null;
 
-  constructor(opts: { config: Config; logger: Logger; store?: Store; rewriteMessage?: MessageRewriter }) {
+  constructor(opts: { config: Config; logger: Logger; store: Store; users?: UserStore; rewriteMessage?: MessageRewriter }) {
     this.config = opts.config;
     this.rewriter = opts.rewriteMessage ?? null;
     this.logger = opts.logger;
-    this.store = opts.store ?? new MemoryStore();
+    this.store = opts.store;
+    this.users = opts.users ?? new UserStore();
   }
 
   /**
    * Opens the store, rebuilds durable definitions and then the durable queues'
-   * messages, creates the default vhost and user. Recovery writes nothing back:
+   * messages, creates the default vhost. Recovery writes nothing back:
    * the store listeners are attached only once it is done.
    */
   async start(): Promise<void> {
@@ -87,10 +93,6 @@ export class Broker {
       { vhosts: this.vhosts.size, queues: defs.queues.length, messages: recoveredMessages, ms: Math.round(performance.now() - started) },
       'recovered definitions and messages',
     );
-    if (!this.users.users.has(c.defaultUser)) {
-      this.users.add(c.defaultUser, c.defaultPass, ['administrator']);
-      this.users.setPermissions(c.defaultUser, c.defaultVhost, { configure: '.*', write: '.*', read: '.*' });
-    }
   }
 
   private recoverOne(what: Record<string, string>, fn: () => void): void {
