@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { AdminContext } from './admin/admin-context.js';
 import { UserStore } from './auth/users.js';
 import { ResourceAlarms } from './broker/alarms.js';
 import { Broker } from './broker/broker.js';
@@ -116,7 +117,8 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
 
     const running: Config = { ...config, port: amqp.port };
-    const http = buildHttpApp({ broker, server, config: running, logger });
+    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms };
+    const http = buildHttpApp({ admin, config: running, logger });
     undo.unshift(() => http.close());
     await http.listen({ host: config.managementHost, port: config.managementPort });
     const bound = http.server.address() as AddressInfo;

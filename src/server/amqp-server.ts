@@ -1,13 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { ConnectionRegistry, ConnectionSnapshot } from '../admin/connection-registry.js';
 import type { Config } from '../config.js';
 import { ResourceAlarms } from '../broker/alarms.js';
 import type { Broker } from '../broker/broker.js';
 import { Connection } from './connection.js';
 import { DirectReplyTo } from './direct-reply-to.js';
 
-/** The AMQP listener: accepts sockets and runs a Connection for each. */
-export class AmqpServer {
+/** The AMQP listener: accepts sockets and runs a Connection for each; admin/ lists them through ConnectionRegistry. */
+export class AmqpServer implements ConnectionRegistry {
   readonly connections = new Set<Connection>();
   /** Direct reply-to addresses of this server's channels. */
   readonly directReplyTo = new DirectReplyTo();
@@ -48,6 +49,31 @@ export class AmqpServer {
   /** Number of open AMQP connections. */
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Every connection as plain data, for the management API (ConnectionRegistry). */
+  listConnections(): ConnectionSnapshot[] {
+    return [...this.connections].map((conn) => ({
+      name: conn.name,
+      peerHost: conn.peerHost,
+      peerPort: conn.peerPort,
+      user: conn.user?.name ?? null,
+      vhost: conn.vhost?.name ?? null,
+      channels: [...conn.openChannels].map((ch) => ({
+        number: ch.id,
+        consumers: [...ch.consumers.values()].map((c) => ({
+          tag: c.tag,
+          queue: c.queue.name,
+          vhost: c.queue.vhost,
+          ackRequired: !c.noAck,
+          exclusive: c.exclusive,
+          prefetchCount: c.prefetch,
+          arguments: c.arguments,
+          active: c.active,
+          singleActiveConsumer: c.queue.settings.singleActiveConsumer,
+        })),
+      })),
+    }));
   }
 
   /** Stops accepting, closes every connection with 320 CONNECTION_FORCED, resolves when all sockets are gone. */

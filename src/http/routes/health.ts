@@ -11,7 +11,7 @@ export interface HealthRouteOptions {
   /** Ports this node listens on right now (AMQP and management), resolved per request. */
   listeningPorts: () => number[];
   /** Resources in alarm right now ("disk", "memory"). */
-  alarms: () => string[];
+  alarms: () => readonly string[];
   /** This node's name as the API reports it. */
   node: string;
 }
