@@ -1,14 +1,13 @@
 /**
- * Builds a Config from defaults < config file < environment < command-line flags.
- * Every option is declared once in `configOptions` with its rabbitmq.conf key, its
- * WARREN_* variable and its flag; the file parser, the env reader, the flag parser
- * and `--help` are all driven by that table.
+ * Builds a Config from defaults < config file < environment < command-line flags. The file
+ * parser, the env reader, the flag parser and `--help` are all driven by the declaration
+ * table in config.ts (`configSchema`).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig, type Config } from './config.js';
+import { compoundKeys, configSchema, defaultConfig, type Config, type OptionSpec } from './config.js';
+import { InvalidValue } from './config-values.js';
 
 export type { Config } from './config.js';
 
@@ -17,318 +16,30 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Thrown by value parsers; the caller adds where the value came from. */
-class InvalidValue extends Error {}
-
-/** One configuration option and the three places it can be set. */
+/** A setting as the readers use it: where it may be written, and the Config fields its text sets. */
 export interface ConfigOption {
   /** rabbitmq.conf keys; the first is canonical, the rest are aliases. */
   readonly keys: readonly string[];
   /** Environment variable, if any. */
   readonly env?: string;
-  /** Command-line flag, if any (`--port`; also accepted as `--port=N`). */
+  /** Command-line flag, if any. */
   readonly flag?: string;
-  /** Placeholder for the value in --help. */
-  readonly arg: string;
-  /** One line for --help and the README. */
-  readonly help: string;
   /** Values never echoed in error messages. */
   readonly secret?: boolean;
-  /** Turns the raw text into Config fields; throws on a bad value. */
+  /** Turns the raw text into Config fields; throws InvalidValue on a bad value. */
   readonly parse: (raw: string) => Partial<Config>;
 }
 
-const UINT16 = 65535;
-const UINT32 = 4294967295;
-// RabbitMQ 3.13 rejects max_message_size above 512 MiB (rabbit.schema validator).
-const MAX_MESSAGE_SIZE_LIMIT = 536870912;
-// AMQP 0-9-1 spec: frame-min-size is 4096; every peer must accept frames that big.
-const FRAME_MIN_SIZE = 4096;
-
-function integer(raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw)) throw new InvalidValue(`expected an integer from ${min} to ${max}`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new InvalidValue(`expected an integer from ${min} to ${max}`);
-  return n;
-}
-
-function port(raw: string): number {
-  if (!/^\d+$/.test(raw) || Number(raw) > UINT16) throw new InvalidValue('expected a port number from 0 to 65535 (0 picks a free port)');
-  return Number(raw);
-}
-
-// cuttlefish's bytesize datatype: a plain integer or one with a KB/MB/GB suffix (powers of 1024).
-const BYTE_UNITS: Record<string, number> = { '': 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-function bytesize(raw: string, min: number, max: number): number {
-  const m = /^(\d+)\s*(kb|mb|gb)?$/i.exec(raw);
-  const n = m ? Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]! : NaN;
-  if (!(n >= min && n <= max)) throw new InvalidValue(`expected a size in bytes (optionally with KB, MB or GB) from ${min} to ${max}`);
-  return n;
-}
-
-// RabbitMQ's information units for disk_free_limit (rabbit_resource_monitor_misc): k/KiB, m/MiB, g/GiB are
-// powers of 1024, kB/MB/GB powers of 1000 (case-insensitive here).
-const INFORMATION_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3, kb: 1e3, mb: 1e6, gb: 1e9 };
-
-function informationUnit(raw: string): number {
-  const m = /^(\d+)\s*([a-z]*)$/i.exec(raw);
-  const unit = m ? INFORMATION_UNITS[(m[2] ?? '').toLowerCase()] : undefined;
-  const n = m && unit !== undefined ? Number(m[1]) * unit : NaN;
-  if (!Number.isSafeInteger(n)) throw new InvalidValue('expected a size in bytes, optionally with a unit (kB, MB, GB or KiB, MiB, GiB)');
-  return n;
-}
-
-const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-
-function host(raw: string): string {
-  const h = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
-  if (isIP(h) === 0 && !HOSTNAME.test(h)) throw new InvalidValue('expected an IP address or a host name');
-  return h;
-}
-
-/** listeners.tcp.default: `5672`, `127.0.0.1:5672`, `::1:5672` or `[::1]:5672` (RabbitMQ's forms). */
-function listenAddress(raw: string): Partial<Config> {
-  if (/^\d+$/.test(raw)) return { port: port(raw) };
-  const colon = raw.lastIndexOf(':');
-  if (colon <= 0) throw new InvalidValue('expected a port or ip:port');
-  return { host: host(raw.slice(0, colon)), port: port(raw.slice(colon + 1)) };
-}
-
-function fraction(raw: string): number {
-  if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(raw)) throw new InvalidValue('expected a number from 0 to 1');
-  return Number(raw);
-}
-
-function nonEmpty(raw: string): string {
-  if (raw === '') throw new InvalidValue('expected a non-empty value');
-  return raw;
-}
-
-// RabbitMQ's levels mapped onto pino's; pino's own names are accepted as well.
-const LOG_LEVELS: Record<string, string> = {
-  trace: 'trace',
-  debug: 'debug',
-  info: 'info',
-  notice: 'info',
-  warn: 'warn',
-  warning: 'warn',
-  error: 'error',
-  fatal: 'fatal',
-  critical: 'fatal',
-  alert: 'fatal',
-  emergency: 'fatal',
-  none: 'silent',
-  silent: 'silent',
-};
-
-function logLevel(raw: string): string {
-  const level = LOG_LEVELS[raw.toLowerCase()];
-  if (!level) throw new InvalidValue(`expected one of ${Object.keys(LOG_LEVELS).join(', ')}`);
-  return level;
-}
-
-/** WARREN_LOOPBACK_USERS / --loopback-users: `none` or a comma-separated list of user names. */
-function loopbackList(raw: string): string[] {
-  if (raw === 'none') return [];
-  const users = raw.split(',').map((u) => u.trim());
-  if (users.some((u) => u === '')) throw new InvalidValue("expected 'none' or a comma-separated list of user names");
-  return users;
-}
-
-/** The declaration table: every supported option, once. */
+/** Every setting, derived from `configSchema` and `compoundKeys`: what the file, env and flag readers look up. */
 export const configOptions: readonly ConfigOption[] = [
-  {
-    keys: ['listeners.tcp.default'],
-    arg: '[IP:]PORT',
-    help: 'AMQP listener: a port, or ip:port (default 5672 on all interfaces)',
-    parse: listenAddress,
-  },
-  {
-    keys: [],
-    env: 'WARREN_HOST',
-    flag: '--host',
-    arg: 'IP',
-    help: 'address the AMQP listener binds to (default 0.0.0.0)',
-    parse: (raw) => ({ host: host(raw) }),
-  },
-  {
-    keys: [],
-    env: 'WARREN_PORT',
-    flag: '--port',
-    arg: 'PORT',
-    help: 'AMQP port (default 5672; 0 picks a free port)',
-    parse: (raw) => ({ port: port(raw) }),
-  },
-  {
-    keys: ['management.tcp.ip'],
-    env: 'WARREN_MANAGEMENT_HOST',
-    flag: '--management-host',
-    arg: 'IP',
-    help: 'address the management HTTP API binds to (default 0.0.0.0)',
-    parse: (raw) => ({ managementHost: host(raw) }),
-  },
-  {
-    keys: ['management.tcp.port'],
-    env: 'WARREN_MANAGEMENT_PORT',
-    flag: '--management-port',
-    arg: 'PORT',
-    help: 'management HTTP port (default 15672; 0 picks a free port)',
-    parse: (raw) => ({ managementPort: port(raw) }),
-  },
-  {
-    keys: ['data_dir'],
-    env: 'WARREN_DATA_DIR',
-    flag: '--data-dir',
-    arg: 'DIR',
-    help: 'directory for the message store and definitions (default ./data)',
-    parse: (raw) => ({ dataDir: nonEmpty(raw) }),
-  },
-  {
-    keys: ['default_user'],
-    env: 'WARREN_DEFAULT_USER',
-    flag: '--default-user',
-    arg: 'NAME',
-    help: 'user created on first start (default guest)',
-    parse: (raw) => ({ defaultUser: nonEmpty(raw) }),
-  },
-  {
-    // No flag on purpose: command lines are visible to every local user through ps.
-    keys: ['default_pass'],
-    env: 'WARREN_DEFAULT_PASS',
-    arg: 'PASSWORD',
-    help: 'password of the default user (default guest)',
-    secret: true,
-    parse: (raw) => ({ defaultPass: nonEmpty(raw) }),
-  },
-  {
-    keys: ['default_vhost'],
-    env: 'WARREN_DEFAULT_VHOST',
-    flag: '--default-vhost',
-    arg: 'VHOST',
-    help: 'virtual host created on first start (default /)',
-    parse: (raw) => ({ defaultVhost: nonEmpty(raw) }),
-  },
-  {
-    // The file form (`loopback_users = none`, `loopback_users.<user> = true|false`) is
-    // handled by parseConfigText because it aggregates several lines.
-    keys: ['loopback_users', 'loopback_users.<user>'],
-    env: 'WARREN_LOOPBACK_USERS',
-    flag: '--loopback-users',
-    arg: 'none|USER[,USER]',
-    help: 'users that may only connect from localhost (default guest)',
-    parse: (raw) => ({ loopbackUsers: loopbackList(raw) }),
-  },
-  {
-    keys: ['heartbeat'],
-    env: 'WARREN_HEARTBEAT',
-    flag: '--heartbeat',
-    arg: 'SECONDS',
-    help: 'heartbeat timeout proposed to clients, 0 disables (default 60)',
-    parse: (raw) => ({ heartbeat: integer(raw, 0, UINT16) }),
-  },
-  {
-    keys: ['frame_max'],
-    env: 'WARREN_FRAME_MAX',
-    flag: '--frame-max',
-    arg: 'BYTES',
-    help: 'largest frame proposed to clients, at least 4096 (default 131072)',
-    parse: (raw) => ({ frameMax: bytesize(raw, FRAME_MIN_SIZE, UINT32) }),
-  },
-  {
-    keys: ['channel_max'],
-    env: 'WARREN_CHANNEL_MAX',
-    flag: '--channel-max',
-    arg: 'N',
-    help: 'most channels per connection, 0 means 65535 (default 2047)',
-    parse: (raw) => ({ channelMax: integer(raw, 0, UINT16) }),
-  },
-  {
-    keys: ['max_message_size'],
-    env: 'WARREN_MAX_MESSAGE_SIZE',
-    flag: '--max-message-size',
-    arg: 'BYTES',
-    help: 'largest message body accepted, at most 512 MiB (default 134217728)',
-    parse: (raw) => ({ maxMessageSize: integer(raw, 1, MAX_MESSAGE_SIZE_LIMIT) }),
-  },
-  {
-    keys: ['consumer_timeout'],
-    env: 'WARREN_CONSUMER_TIMEOUT',
-    flag: '--consumer-timeout',
-    arg: 'MS',
-    help: 'how long a delivery may stay unacknowledged (default 1800000 = 30 min)',
-    parse: (raw) => ({ consumerTimeout: integer(raw, 0, Number.MAX_SAFE_INTEGER) }),
-  },
-  {
-    keys: ['disk_free_limit.absolute'],
-    env: 'WARREN_DISK_FREE_LIMIT',
-    flag: '--disk-free-limit',
-    arg: 'BYTES',
-    help: 'free disk space below which publishers are blocked (default 50000000 = 50 MB)',
-    parse: (raw) => ({ diskFreeLimit: informationUnit(raw) }),
-  },
-  {
-    keys: ['handshake_timeout'],
-    env: 'WARREN_HANDSHAKE_TIMEOUT',
-    flag: '--handshake-timeout',
-    arg: 'MS',
-    help: 'time allowed for the AMQP handshake (default 10000)',
-    parse: (raw) => ({ handshakeTimeout: integer(raw, 0, Number.MAX_SAFE_INTEGER) }),
-  },
-  {
-    keys: ['log.level', 'log.console.level', 'log.default.level'],
-    env: 'WARREN_LOG_LEVEL',
-    flag: '--log-level',
-    arg: 'LEVEL',
-    help: 'debug, info, warning, error, critical or none (pino names work too; default info)',
-    parse: (raw) => ({ logLevel: logLevel(raw) }),
-  },
-  {
-    keys: ['vm_memory_high_watermark.relative'],
-    env: 'WARREN_VM_MEMORY_HIGH_WATERMARK',
-    flag: '--vm-memory-high-watermark',
-    arg: 'FRACTION',
-    help: 'memory high watermark as a fraction of total RAM (default 0.4); paging starts at the paging ratio of it',
-    parse: (raw) => ({ memoryHighWatermark: fraction(raw) }),
-  },
-  {
-    keys: ['vm_memory_high_watermark.absolute'],
-    arg: 'BYTES',
-    help: 'memory high watermark in bytes, instead of the relative one',
-    parse: (raw) => ({ memoryHighWatermarkAbsolute: bytesize(raw, 1, Number.MAX_SAFE_INTEGER) }),
-  },
-  {
-    keys: ['vm_memory_high_watermark_paging_ratio'],
-    env: 'WARREN_VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO',
-    flag: '--vm-memory-high-watermark-paging-ratio',
-    arg: 'FRACTION',
-    help: 'transient messages are paged to disk above this fraction of the high watermark (default 0.5)',
-    parse: (raw) => ({ memoryPagingRatio: fraction(raw) }),
-  },
-  {
-    keys: ['paging.threshold'],
-    env: 'WARREN_PAGING_THRESHOLD',
-    flag: '--paging-threshold',
-    arg: 'BYTES',
-    help: 'Warren: RSS above which transient messages are paged, overriding the watermark settings (0 = always)',
-    parse: (raw) => ({ pagingThreshold: bytesize(raw, 0, Number.MAX_SAFE_INTEGER) }),
-  },
-  {
-    keys: ['paging.head_messages'],
-    env: 'WARREN_PAGING_HEAD_MESSAGES',
-    flag: '--paging-head-messages',
-    arg: 'N',
-    help: 'Warren: messages a queue keeps in RAM before paging the rest of a backlog to disk (default 4096)',
-    parse: (raw) => ({ pagingHeadMessages: integer(raw, 2, UINT32) }),
-  },
-  {
-    keys: ['paging.head_bytes'],
-    env: 'WARREN_PAGING_HEAD_BYTES',
-    flag: '--paging-head-bytes',
-    arg: 'BYTES',
-    help: 'Warren: body bytes a queue keeps in RAM before paging (default 8 MiB)',
-    parse: (raw) => ({ pagingHeadBytes: bytesize(raw, 2, UINT32) }),
-  },
+  ...compoundKeys.map((c) => ({ keys: [c.key], parse: c.parse })),
+  ...Object.entries(configSchema).map(([field, o]: [string, OptionSpec<unknown>]) => ({
+    keys: o.keys,
+    env: o.env,
+    flag: o.flag,
+    secret: o.secret,
+    parse: (raw: string) => ({ [field]: o.parse(raw) }) as Partial<Config>,
+  })),
 ];
 
 const CONFIG_FILE_ENV = 'WARREN_CONFIG_FILE';
@@ -492,9 +203,9 @@ export function usage(): string {
   const rows: Array<[string, string, string]> = [
     [`${CONFIG_FILE_FLAG} FILE`, CONFIG_FILE_ENV, 'rabbitmq.conf-style config file (default config/warren.conf if present)'],
   ];
-  for (const o of configOptions) {
+  for (const o of Object.values(configSchema) as OptionSpec<unknown>[]) {
     if (!o.flag && !o.env) continue;
-    rows.push([o.flag ? `${o.flag} ${o.arg}` : '', o.env ?? '', o.help]);
+    rows.push([o.flag ? `${o.flag} ${o.arg}` : '', o.env ?? '', `${o.help} (default ${o.defaultText ?? shownDefault(o.default)})`]);
   }
   rows.push(['--help', '', 'show this help']);
   const w0 = Math.max(...rows.map((r) => r[0].length));
@@ -512,4 +223,10 @@ export function usage(): string {
     `Config file keys: ${keys.join(', ')}`,
     '',
   ].join('\n');
+}
+
+// A default as an operator would write it: lists in the env var's syntax.
+function shownDefault(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
+  return String(value);
 }

@@ -1,50 +1,300 @@
 /**
  * Warren's configuration: one typed object with RabbitMQ 3.13's defaults.
- * (Parsing of the config file, environment and flags is added by config-load.ts.)
+ *
+ * Every field is declared once, in `configSchema`, with its default, its rabbitmq.conf keys, its
+ * WARREN_* variable, its flag, its value parser and its help line, as LavinMQ declares each
+ * setting once with its INI key, environment variable and CLI option. The `Config` type,
+ * `defaultConfig()`, the readers in config-load.ts and `--help` are all derived from it.
  */
-export interface Config {
-  /** AMQP listener address (listeners.tcp.default may be "5672" or "127.0.0.1:5672"). */
-  host: string;
+import { bytesize, fraction, host, informationUnit, integer, listenAddress, logLevel, nonEmpty, port, uint16, UINT32, userList } from './config-values.js';
+
+/** How one Config field is set: its default and the three places that can change it. */
+export interface OptionSpec<T> {
+  /** RabbitMQ 3.13's value (Warren's own for its paging settings). */
+  readonly default: T;
+  /** rabbitmq.conf keys; the first is canonical, the rest are aliases. */
+  readonly keys: readonly string[];
+  /** Environment variable, if any. */
+  readonly env?: string;
+  /** Command-line flag, if any (`--port`; also accepted as `--port=N`). */
+  readonly flag?: string;
+  /** Placeholder for the value in --help. */
+  readonly arg: string;
+  /** One line for --help; `(default ...)` is appended from `default`. */
+  readonly help: string;
+  /** How --help shows the default when the value itself means something else (a sentinel). */
+  readonly defaultText?: string;
+  /** Values never echoed in error messages. */
+  readonly secret?: boolean;
+  /** Turns the raw text into the value; throws InvalidValue on a bad one. */
+  readonly parse: (raw: string) => T;
+}
+
+// Infers T from the parser and the default together, so a default of the wrong type is a compile error.
+function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+// RabbitMQ 3.13 rejects max_message_size above 512 MiB (rabbit.schema validator).
+const MAX_MESSAGE_SIZE_LIMIT = 536870912;
+// AMQP 0-9-1 spec: frame-min-size is 4096; every peer must accept frames that big.
+const FRAME_MIN_SIZE = 4096;
+
+/** The declaration table: every Config field once, in the order --help lists them. */
+export const configSchema = {
+  /** AMQP listener address (listeners.tcp.default may set it too: see `compoundKeys`). */
+  host: option({
+    default: '0.0.0.0',
+    keys: [],
+    env: 'WARREN_HOST',
+    flag: '--host',
+    arg: 'IP',
+    help: 'address the AMQP listener binds to',
+    parse: host,
+  }),
   /** AMQP port; 0 picks a free port. */
-  port: number;
-  /** Management HTTP address and port (management.tcp.ip / management.tcp.port); 0 picks a free port. */
-  managementHost: string;
-  managementPort: number;
+  port: option({
+    default: 5672,
+    keys: [],
+    env: 'WARREN_PORT',
+    flag: '--port',
+    arg: 'PORT',
+    help: 'AMQP port; 0 picks a free port',
+    parse: port,
+  }),
+  /** Management HTTP address. */
+  managementHost: option({
+    default: '0.0.0.0',
+    keys: ['management.tcp.ip'],
+    env: 'WARREN_MANAGEMENT_HOST',
+    flag: '--management-host',
+    arg: 'IP',
+    help: 'address the management HTTP API binds to',
+    parse: host,
+  }),
+  /** Management HTTP port; 0 picks a free port. */
+  managementPort: option({
+    default: 15672,
+    keys: ['management.tcp.port'],
+    env: 'WARREN_MANAGEMENT_PORT',
+    flag: '--management-port',
+    arg: 'PORT',
+    help: 'management HTTP port; 0 picks a free port',
+    parse: port,
+  }),
   /** Where LevelDB keeps its files. */
-  dataDir: string;
-  defaultUser: string;
-  defaultPass: string;
-  defaultVhost: string;
+  dataDir: option({
+    default: './data',
+    keys: ['data_dir'],
+    env: 'WARREN_DATA_DIR',
+    flag: '--data-dir',
+    arg: 'DIR',
+    help: 'directory for the message store and definitions',
+    parse: nonEmpty,
+  }),
+  /** User created at start with the administrator tag and full permissions in the default vhost. */
+  defaultUser: option({
+    default: 'guest',
+    keys: ['default_user'],
+    env: 'WARREN_DEFAULT_USER',
+    flag: '--default-user',
+    arg: 'NAME',
+    help: 'user created on first start',
+    parse: nonEmpty,
+  }),
+  /** The default user's password. */
+  defaultPass: option({
+    default: 'guest',
+    keys: ['default_pass'],
+    env: 'WARREN_DEFAULT_PASS',
+    // No flag on purpose: command lines are visible to every local user through ps.
+    arg: 'PASSWORD',
+    help: 'password of the default user',
+    secret: true,
+    parse: nonEmpty,
+  }),
+  /** Virtual host created at start. */
+  defaultVhost: option({
+    default: '/',
+    keys: ['default_vhost'],
+    env: 'WARREN_DEFAULT_VHOST',
+    flag: '--default-vhost',
+    arg: 'VHOST',
+    help: 'virtual host created on first start',
+    parse: nonEmpty,
+  }),
   /** Users that may only log in from loopback (RabbitMQ: loopback_users.guest = true). */
-  loopbackUsers: string[];
+  loopbackUsers: option<string[]>({
+    default: ['guest'],
+    // The file forms (`loopback_users = none`, `loopback_users.<user> = true|false`) aggregate
+    // several lines, so parseConfigText reads them itself; `parse` serves the env var and flag.
+    keys: ['loopback_users', 'loopback_users.<user>'],
+    env: 'WARREN_LOOPBACK_USERS',
+    flag: '--loopback-users',
+    arg: 'none|USER[,USER]',
+    help: 'users that may only connect from localhost',
+    parse: userList,
+  }),
   /** Heartbeat timeout in seconds proposed in connection.tune (0 = off). */
-  heartbeat: number;
+  heartbeat: option({
+    default: 60,
+    keys: ['heartbeat'],
+    env: 'WARREN_HEARTBEAT',
+    flag: '--heartbeat',
+    arg: 'SECONDS',
+    help: 'heartbeat timeout proposed to clients, 0 disables',
+    parse: uint16,
+  }),
   /** frame_max proposed in connection.tune, in bytes. */
-  frameMax: number;
+  frameMax: option({
+    default: 131072,
+    keys: ['frame_max'],
+    env: 'WARREN_FRAME_MAX',
+    flag: '--frame-max',
+    arg: 'BYTES',
+    help: `largest frame proposed to clients, at least ${FRAME_MIN_SIZE}`,
+    parse: (raw) => bytesize(raw, FRAME_MIN_SIZE, UINT32),
+  }),
   /** channel_max proposed in connection.tune. */
-  channelMax: number;
+  channelMax: option({
+    default: 2047,
+    keys: ['channel_max'],
+    env: 'WARREN_CHANNEL_MAX',
+    flag: '--channel-max',
+    arg: 'N',
+    help: 'most channels per connection, 0 means 65535',
+    parse: uint16,
+  }),
   /** Largest accepted message body, bytes (RabbitMQ 3.13: 128 MiB). */
-  maxMessageSize: number;
+  maxMessageSize: option({
+    default: 134217728,
+    keys: ['max_message_size'],
+    env: 'WARREN_MAX_MESSAGE_SIZE',
+    flag: '--max-message-size',
+    arg: 'BYTES',
+    help: 'largest message body accepted, at most 512 MiB',
+    parse: (raw) => integer(raw, 1, MAX_MESSAGE_SIZE_LIMIT),
+  }),
   /** Delivery acknowledgement timeout, ms (RabbitMQ: 30 min). */
-  consumerTimeout: number;
-  /** Time allowed for the AMQP handshake, ms. */
-  handshakeTimeout: number;
+  consumerTimeout: option({
+    default: 1800000,
+    keys: ['consumer_timeout'],
+    env: 'WARREN_CONSUMER_TIMEOUT',
+    flag: '--consumer-timeout',
+    arg: 'MS',
+    help: 'how long a delivery may stay unacknowledged',
+    parse: (raw) => integer(raw, 0, Number.MAX_SAFE_INTEGER),
+  }),
   /** Free disk space (bytes) on the data dir's file system below which the disk alarm blocks publishers (RabbitMQ: 50 MB). */
-  diskFreeLimit: number;
+  diskFreeLimit: option({
+    default: 50000000,
+    keys: ['disk_free_limit.absolute'],
+    env: 'WARREN_DISK_FREE_LIMIT',
+    flag: '--disk-free-limit',
+    arg: 'BYTES',
+    help: 'free disk space below which publishers are blocked',
+    parse: informationUnit,
+  }),
+  /** Time allowed for the AMQP handshake, ms. */
+  handshakeTimeout: option({
+    default: 10000,
+    keys: ['handshake_timeout'],
+    env: 'WARREN_HANDSHAKE_TIMEOUT',
+    flag: '--handshake-timeout',
+    arg: 'MS',
+    help: 'time allowed for the AMQP handshake',
+    parse: (raw) => integer(raw, 0, Number.MAX_SAFE_INTEGER),
+  }),
   /** pino log level: fatal error warn info debug trace silent. */
-  logLevel: string;
+  logLevel: option({
+    default: 'info',
+    keys: ['log.level', 'log.console.level', 'log.default.level'],
+    env: 'WARREN_LOG_LEVEL',
+    flag: '--log-level',
+    arg: 'LEVEL',
+    help: 'debug, info, warning, error, critical or none; pino names work too',
+    parse: logLevel,
+  }),
   /** vm_memory_high_watermark.relative: fraction of total RAM (the paging threshold derives from it). */
-  memoryHighWatermark: number;
+  memoryHighWatermark: option({
+    default: 0.4,
+    keys: ['vm_memory_high_watermark.relative'],
+    env: 'WARREN_VM_MEMORY_HIGH_WATERMARK',
+    flag: '--vm-memory-high-watermark',
+    arg: 'FRACTION',
+    help: 'memory high watermark as a fraction of total RAM; paging starts at the paging ratio of it',
+    parse: fraction,
+  }),
   /** vm_memory_high_watermark.absolute in bytes; 0 = use the relative one. */
-  memoryHighWatermarkAbsolute: number;
+  memoryHighWatermarkAbsolute: option({
+    default: 0,
+    keys: ['vm_memory_high_watermark.absolute'],
+    arg: 'BYTES',
+    help: 'memory high watermark in bytes, instead of the relative one',
+    parse: (raw) => bytesize(raw, 1, Number.MAX_SAFE_INTEGER),
+  }),
   /** vm_memory_high_watermark_paging_ratio: transient messages are paged to disk above this fraction of the watermark. */
-  memoryPagingRatio: number;
+  memoryPagingRatio: option({
+    default: 0.5,
+    keys: ['vm_memory_high_watermark_paging_ratio'],
+    env: 'WARREN_VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO',
+    flag: '--vm-memory-high-watermark-paging-ratio',
+    arg: 'FRACTION',
+    help: 'transient messages are paged to disk above this fraction of the high watermark',
+    parse: fraction,
+  }),
   /** Warren: the paging threshold in bytes of RSS, overriding the two above when >= 0 (0 = page transient messages always). */
-  pagingThreshold: number;
+  pagingThreshold: option({
+    default: -1,
+    keys: ['paging.threshold'],
+    env: 'WARREN_PAGING_THRESHOLD',
+    flag: '--paging-threshold',
+    arg: 'BYTES',
+    help: 'Warren: RSS above which transient messages are paged, 0 = always; overrides the watermark settings',
+    defaultText: 'paging ratio x high watermark',
+    parse: (raw) => bytesize(raw, 0, Number.MAX_SAFE_INTEGER),
+  }),
   /** Warren: full messages a queue keeps in RAM before paging a backlog's bodies to disk. */
-  pagingHeadMessages: number;
+  pagingHeadMessages: option({
+    default: 4096,
+    keys: ['paging.head_messages'],
+    env: 'WARREN_PAGING_HEAD_MESSAGES',
+    flag: '--paging-head-messages',
+    arg: 'N',
+    help: 'Warren: messages a queue keeps in RAM before paging the rest of a backlog to disk',
+    parse: (raw) => integer(raw, 2, UINT32),
+  }),
   /** Warren: ... and the body bytes of that head window. */
-  pagingHeadBytes: number;
+  pagingHeadBytes: option({
+    default: 8388608,
+    keys: ['paging.head_bytes'],
+    env: 'WARREN_PAGING_HEAD_BYTES',
+    flag: '--paging-head-bytes',
+    arg: 'BYTES',
+    help: 'Warren: body bytes a queue keeps in RAM before paging',
+    parse: (raw) => bytesize(raw, 2, UINT32),
+  }),
+};
+
+type Schema = typeof configSchema;
+
+/** The broker's settings: one field per `configSchema` entry, typed by its parser. */
+export type Config = { -readonly [K in keyof Schema]: Schema[K] extends OptionSpec<infer T> ? T : never };
+
+/** A rabbitmq.conf key that sets several fields at once (RabbitMQ's own form); the fields' defaults are their options'. */
+export interface CompoundKey {
+  readonly key: string;
+  /** Turns the raw text into the fields it sets; throws InvalidValue on a bad one. */
+  readonly parse: (raw: string) => Partial<Config>;
+}
+
+/** The compound keys: listeners.tcp.default is a port, or an address and a port. */
+export const compoundKeys: readonly CompoundKey[] = [{ key: 'listeners.tcp.default', parse: listenAddress }];
+
+/** RabbitMQ 3.13's defaults, from `configSchema` (a fresh object each call: callers may change it). */
+export function defaultConfig(): Config {
+  const entries = Object.entries(configSchema).map(([field, o]: [string, OptionSpec<unknown>]) => [field, Array.isArray(o.default) ? [...o.default] : o.default]);
+  return Object.fromEntries(entries) as Config;
 }
 
 /** The RSS in bytes above which transient messages are paged (RabbitMQ: paging ratio x high watermark). */
@@ -52,33 +302,4 @@ export function pagingThresholdBytes(c: Config, totalMemory: number): number {
   if (c.pagingThreshold >= 0) return c.pagingThreshold;
   const watermark = c.memoryHighWatermarkAbsolute > 0 ? c.memoryHighWatermarkAbsolute : c.memoryHighWatermark * totalMemory;
   return Math.floor(watermark * c.memoryPagingRatio);
-}
-
-/** RabbitMQ 3.13's defaults. */
-export function defaultConfig(): Config {
-  return {
-    host: '0.0.0.0',
-    port: 5672,
-    managementHost: '0.0.0.0',
-    managementPort: 15672,
-    dataDir: './data',
-    defaultUser: 'guest',
-    defaultPass: 'guest',
-    defaultVhost: '/',
-    loopbackUsers: ['guest'],
-    heartbeat: 60,
-    frameMax: 131072,
-    channelMax: 2047,
-    maxMessageSize: 134217728,
-    consumerTimeout: 1800000,
-    handshakeTimeout: 10000,
-    diskFreeLimit: 50000000,
-    logLevel: 'info',
-    memoryHighWatermark: 0.4,
-    memoryHighWatermarkAbsolute: 0,
-    memoryPagingRatio: 0.5,
-    pagingThreshold: -1,
-    pagingHeadMessages: 4096,
-    pagingHeadBytes: 8388608,
-  };
 }

@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { AdminContext } from './admin/admin-context.js';
+import { UserStore } from './auth/users.js';
 import { ResourceAlarms } from './broker/alarms.js';
 import { Broker } from './broker/broker.js';
 import { defaultConfig, pagingThresholdBytes, type Config } from './config.js';
@@ -62,6 +64,8 @@ export interface BrokerServices {
   /** The config in force, with `port` and `managementPort` replaced by the bound ports. */
   config: Config;
   broker: Broker;
+  /** The node's users and their vhost permissions (the default user is created at start). */
+  users: UserStore;
   server: AmqpServer;
   http: FastifyInstance;
   amqp: ListenAddress;
@@ -92,17 +96,19 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
   };
   const alarms = new ResourceAlarms();
   const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, paging, alarms) : new MemoryStore();
+  const users = new UserStore();
   const broker = new Broker({ config, logger, store });
   const diskMonitor = new DiskMonitor(config.dataDir, config.diskFreeLimit, alarms, logger);
   const undo: Array<() => Promise<void>> = [() => broker.close()];
   try {
     await broker.start();
+    users.ensureDefaultUser(config.defaultUser, config.defaultPass, config.defaultVhost);
   } catch (e) {
     await broker.close().catch(() => undefined);
     throw e;
   }
   try {
-    const server = new AmqpServer({ config, broker, logger, alarms });
+    const server = new AmqpServer({ config, broker, users, logger, alarms });
     const amqp = await server.listen();
     undo.unshift(() => server.close());
     diskMonitor.start();
@@ -110,7 +116,8 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
 
     const running: Config = { ...config, port: amqp.port };
-    const http = buildHttpApp({ broker, server, config: running, logger });
+    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms };
+    const http = buildHttpApp({ admin, config: running, logger });
     undo.unshift(() => http.close());
     await http.listen({ host: config.managementHost, port: config.managementPort });
     const bound = http.server.address() as AddressInfo;
@@ -121,6 +128,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     return {
       config: running,
       broker,
+      users,
       server,
       http,
       amqp,

@@ -2,12 +2,11 @@
  * Consumers as the management API and warrenctl see them: gathered from the
  * AMQP server's open channels, with RabbitMQ's visibility rules.
  */
-import { NODE_NAME } from './node-name.js';
-import type { User } from '../auth/users.js';
-import type { Broker } from '../broker/broker.js';
 import type { FieldTable } from '../broker/field-table-types.js';
-import type { AmqpServer } from '../server/amqp-server.js';
+import type { AdminContext } from './admin-context.js';
+import { seesEverything, type User } from './authorization.js';
 import { notFound } from './errors.js';
+import { NODE_NAME } from './node-name.js';
 
 /**
  * RabbitMQ's activity_status: `up` for a consumer of an ordinary queue, and for
@@ -42,7 +41,6 @@ export interface ConsumerInfo {
   activityStatus: ActivityStatus;
 }
 
-
 /**
  * Consumers of one vhost, or of every vhost when vhost is undefined (404 for a
  * missing vhost), in connection, channel and subscription order. As RabbitMQ
@@ -50,39 +48,39 @@ export interface ConsumerInfo {
  * users see all of them, other management users only those on their own
  * connections; no vhost permission is required.
  */
-export function listConsumers(broker: Broker, server: AmqpServer, user: User, vhost?: string): ConsumerInfo[] {
-  if (vhost !== undefined && broker.getVhost(vhost) === undefined) throw notFound();
-  const seesAll = user.tags.includes('administrator') || user.tags.includes('monitoring');
+export function listConsumers(ctx: AdminContext, user: User, vhost?: string): ConsumerInfo[] {
+  if (vhost !== undefined && ctx.broker.getVhost(vhost) === undefined) throw notFound();
+  const seesAll = seesEverything(user);
   const out: ConsumerInfo[] = [];
-  for (const conn of server.connections) {
-    const connUser = conn.user?.name;
-    if (conn.vhost === null || connUser === undefined) continue;
-    if (vhost !== undefined && conn.vhost.name !== vhost) continue;
+  for (const conn of ctx.connections.listConnections()) {
+    const connUser = conn.user;
+    // Connections still in the handshake have no consumers and are not listed.
+    if (conn.vhost === null || connUser === null) continue;
+    if (vhost !== undefined && conn.vhost !== vhost) continue;
     if (!seesAll && connUser !== user.name) continue;
-    for (const ch of conn.openChannels) {
-      if (ch.consumers.size === 0) continue;
+    for (const ch of conn.channels) {
+      if (ch.consumers.length === 0) continue;
       const channel: ConsumerChannel = {
-        name: `${conn.name} (${ch.id})`,
-        number: ch.id,
+        name: `${conn.name} (${ch.number})`,
+        number: ch.number,
         connectionName: conn.name,
         peerHost: conn.peerHost,
         peerPort: conn.peerPort,
         user: connUser,
         node: NODE_NAME,
       };
-      for (const c of ch.consumers.values()) {
-        const single = c.queue.settings.singleActiveConsumer;
+      for (const c of ch.consumers) {
         out.push({
           tag: c.tag,
-          queue: c.queue.name,
-          vhost: c.queue.vhost,
+          queue: c.queue,
+          vhost: c.vhost,
           channel,
-          ackRequired: !c.noAck,
+          ackRequired: c.ackRequired,
           exclusive: c.exclusive,
-          prefetchCount: c.prefetch,
+          prefetchCount: c.prefetchCount,
           arguments: c.arguments,
           active: c.active,
-          activityStatus: !c.active ? 'waiting' : single ? 'single_active' : 'up',
+          activityStatus: !c.active ? 'waiting' : c.singleActiveConsumer ? 'single_active' : 'up',
         });
       }
     }

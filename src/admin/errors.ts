@@ -22,3 +22,8 @@ export function notFound(): AdminError {
 export function badRequest(reason: string): AdminError {
   return new AdminError(400, 'bad_request', reason);
 }
+
+/** RabbitMQ's 401 for credentials that do not name a user with that password. */
+export function loginFailed(): AdminError {
+  return new AdminError(401, 'not_authorized', 'Login failed');
+}

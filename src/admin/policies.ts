@@ -2,22 +2,24 @@
  * Policies as the management API, warrenctl and definitions import see them:
  * RabbitMQ's lookups, validation and status semantics in one place.
  */
-import type { Broker } from '../broker/broker.js';
 import { parsePolicy, PolicyValidationError, type Policy, type PolicyInput } from '../broker/policy.js';
 import type { Vhost } from '../broker/vhost.js';
+import type { AdminContext } from './admin-context.js';
 import { AdminError, badRequest, notFound } from './errors.js';
 
+export type { Policy } from '../broker/policy.js';
+
 /** Policies of one vhost, or of every vhost when vhost is undefined (a missing vhost is 404), by vhost then name. */
-export function listPolicies(broker: Broker, vhost?: string): Policy[] {
-  const vhosts = vhost === undefined ? [...broker.vhosts.values()] : [existingVhost(broker, vhost)];
+export function listPolicies(ctx: AdminContext, vhost?: string): Policy[] {
+  const vhosts = vhost === undefined ? [...ctx.broker.vhosts.values()] : [existingVhost(ctx, vhost)];
   const out = vhosts.flatMap((v) => [...v.policies.values()]);
   // RabbitMQ's management lists sort by vhost, then name.
   return out.sort((a, b) => (a.vhost === b.vhost ? cmp(a.name, b.name) : cmp(a.vhost, b.vhost)));
 }
 
 /** One policy; 404 when the vhost or the policy is missing. */
-export function getPolicy(broker: Broker, vhost: string, name: string): Policy {
-  const p = existingVhost(broker, vhost).policies.get(name);
+export function getPolicy(ctx: AdminContext, vhost: string, name: string): Policy {
+  const p = existingVhost(ctx, vhost).policies.get(name);
   if (p === undefined) throw notFound();
   return p;
 }
@@ -27,8 +29,8 @@ export function getPolicy(broker: Broker, vhost: string, name: string): Policy {
  * created (false: replaced). 404 `vhost_not_found` for a missing vhost, 400 with
  * RabbitMQ's "Validation failed" text otherwise.
  */
-export function setPolicy(broker: Broker, vhost: string, name: string, input: PolicyInput): boolean {
-  const v = broker.getVhost(vhost);
+export function setPolicy(ctx: AdminContext, vhost: string, name: string, input: PolicyInput): boolean {
+  const v = ctx.broker.getVhost(vhost);
   if (v === undefined) throw new AdminError(404, 'not_found', 'vhost_not_found');
   let policy: Policy;
   try {
@@ -41,12 +43,12 @@ export function setPolicy(broker: Broker, vhost: string, name: string, input: Po
 }
 
 /** Removes a policy, un-applying it at once; 404 when the vhost or the policy is missing. */
-export function clearPolicy(broker: Broker, vhost: string, name: string): void {
-  if (!existingVhost(broker, vhost).clearPolicy(name)) throw notFound();
+export function clearPolicy(ctx: AdminContext, vhost: string, name: string): void {
+  if (!existingVhost(ctx, vhost).clearPolicy(name)) throw notFound();
 }
 
-function existingVhost(broker: Broker, name: string): Vhost {
-  const v = broker.getVhost(name);
+function existingVhost(ctx: AdminContext, name: string): Vhost {
+  const v = ctx.broker.getVhost(name);
   if (v === undefined) throw notFound();
   return v;
 }

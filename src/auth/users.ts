@@ -28,6 +28,16 @@ export class UserStore {
     return u;
   }
 
+  /**
+   * Creates the configured default user unless it exists (RabbitMQ: default_user gets the
+   * administrator tag and full permissions in default_vhost).
+   */
+  ensureDefaultUser(name: string, password: string, vhost: string): void {
+    if (this.users.has(name)) return;
+    this.add(name, password, ['administrator']);
+    this.setPermissions(name, vhost, { configure: '.*', write: '.*', read: '.*' });
+  }
+
   /** Grants permissions in a vhost. */
   setPermissions(user: string, vhost: string, p: Permission): void {
     const u = this.users.get(user);

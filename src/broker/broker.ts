@@ -1,35 +1,36 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { UserStore } from '../auth/users.js';
 import type { Store } from '../store/store.js';
-import { MemoryStore } from '../store/memory-store.js';
 import { isExchange, type Destination } from './exchange/exchange.js';
 import { parsePolicy } from './policy.js';
+import { DirectReplyTo } from './direct-reply-to.js';
 import { Vhost, type DefinitionListener } from './vhost.js';
 
 /**
- * The broker domain: vhosts (with their exchanges, queues and bindings) and
- * users. Knows nothing of sockets or frames; the server layer drives it.
- * Durable definitions go to the store as they change and come back from it at start.
+ * The broker domain: vhosts with their exchanges, queues, bindings and policies.
+ * Knows nothing of sockets or frames; the server layer drives it. Durable
+ * definitions go to the store it is handed (src/index.ts picks LevelDB or memory)
+ * as they change, and come back from it at start.
  */
 export class Broker {
   readonly config: Config;
   readonly logger: Logger;
   readonly store: Store;
   readonly vhosts = new Map<string, Vhost>();
-  readonly users = new UserStore();
+  /** The direct reply-to consumers of every vhost: RabbitMQ's reply addresses work across vhosts. */
+  readonly directReplyTo = new DirectReplyTo();
   /** True while start() rebuilds from the store: nothing is written back. */
   private recovering = false;
 
-  constructor(opts: { config: Config; logger: Logger; store?: Store }) {
+  constructor(opts: { config: Config; logger: Logger; store: Store }) {
     this.config = opts.config;
     this.logger = opts.logger;
-    this.store = opts.store ?? new MemoryStore();
+    this.store = opts.store;
   }
 
   /**
    * Opens the store, rebuilds durable definitions and then the durable queues'
-   * messages, creates the default vhost and user. Recovery writes nothing back:
+   * messages, creates the default vhost. Recovery writes nothing back:
    * the store listeners are attached only once it is done.
    */
   async start(): Promise<void> {
@@ -82,10 +83,6 @@ export class Broker {
       { vhosts: this.vhosts.size, queues: defs.queues.length, messages: recoveredMessages, ms: Math.round(performance.now() - started) },
       'recovered definitions and messages',
     );
-    if (!this.users.users.has(c.defaultUser)) {
-      this.users.add(c.defaultUser, c.defaultPass, ['administrator']);
-      this.users.setPermissions(c.defaultUser, c.defaultVhost, { configure: '.*', write: '.*', read: '.*' });
-    }
   }
 
   private recoverOne(what: Record<string, string>, fn: () => void): void {
@@ -100,7 +97,7 @@ export class Broker {
   addVhost(name: string): Vhost {
     let v = this.vhosts.get(name);
     if (v === undefined) {
-      v = new Vhost(name);
+      v = new Vhost(name, this.directReplyTo);
       v.onError = (err) => this.logger.error({ err, vhost: name }, 'internal error in deferred delivery');
       this.vhosts.set(name, v);
       if (!this.recovering) {

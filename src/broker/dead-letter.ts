@@ -4,14 +4,6 @@ import type { DeadLetterer, DeadLetterReason } from './queue/dead-letterer.js';
 import type { Queue } from './queue/queue.js';
 import type { Vhost } from './vhost.js';
 
-/**
- * What src/index.ts used to pass down for re-encoding dead-lettered messages;
- * dead-lettering now uses the codec's property rewriting itself. Only Vhost's
- * constructor still names this type and passes one on, and it is ignored.
- * @deprecated Goes when Vhost drops its `rewriter` parameter.
- */
-export type MessageRewriter = typeof rewriteMessage;
-
 /** One death, as recorded in x-death. */
 export interface Death {
   queue: string;
@@ -172,8 +164,7 @@ export class DeadLetterPublisher implements DeadLetterer {
   private readonly vhost: Vhost;
   private readonly targets = new Set<Queue>();
 
-  /** The second parameter is the deprecated MessageRewriter, ignored. */
-  constructor(vhost: Vhost, _rewriter?: MessageRewriter | null) {
+  constructor(vhost: Vhost) {
     this.vhost = vhost;
   }
 

@@ -22,7 +22,7 @@ import type { Message } from './message.js';
 import { effectivePolicy, type Policy } from './policy.js';
 import { Queue } from './queue/queue.js';
 import type { Consumer } from './consumer.js';
-import { DeadLetterPublisher, type MessageRewriter } from './dead-letter.js';
+import { DeadLetterPublisher } from './dead-letter.js';
 import { DirectReplyTo, REPLY_TO_PREFIX } from './direct-reply-to.js';
 
 /** exchange.declare arguments as the domain sees them. */
@@ -118,14 +118,13 @@ export class Vhost {
   private readonly queuePolicies = new WeakMap<Queue, Policy>();
 
   /**
-   * rewriter: the property codec dead-lettering re-encodes with (null: dead-lettered messages are dropped).
    * directReplyTo: the reply consumers this vhost's replies reach; a broker passes every vhost the same
    * one so that addresses work across vhosts, as RabbitMQ's do.
    */
-  constructor(name: string, rewriter: MessageRewriter | null = null, directReplyTo = new DirectReplyTo()) {
+  constructor(name: string, directReplyTo = new DirectReplyTo()) {
     this.name = name;
     this.directReplyTo = directReplyTo;
-    this.deadLetters = new DeadLetterPublisher(this, rewriter);
+    this.deadLetters = new DeadLetterPublisher(this);
     const opts = { durable: true, autoDelete: false, internal: false, arguments: {} };
     this.defaultExchange = new Exchange('', name, 'direct', createRouter('direct'), opts);
     this.exchanges.set('', this.defaultExchange);

@@ -5,18 +5,17 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Broker } from '../broker/broker.js';
+import type { AdminContext } from '../admin/admin-context.js';
+import { NODE_NAME } from '../admin/node-name.js';
 import type { Config } from '../config.js';
-import type { AmqpServer } from '../server/amqp-server.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { healthRoutes } from './routes/health.js';
-import { NODE_NAME } from '../admin/node-name.js';
 import { policyRoutes } from './routes/policies.js';
 
 /** What the HTTP app is built from. */
 export interface HttpAppOptions {
-  broker: Broker;
-  server: AmqpServer;
+  /** Everything the routes read or change goes through admin/ with this. */
+  admin: AdminContext;
   /** The running config: `port` is the AMQP port actually bound (not 0). */
   config: Config;
   logger: Logger;
@@ -41,11 +40,11 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   };
   void app.register(healthRoutes, {
     listeningPorts: () => [opts.config.port, ...managementPorts()],
-    alarms: () => opts.server.alarms.resources,
+    alarms: () => opts.admin.alarms.resources,
     node: NODE_NAME,
   });
-  void app.register(policyRoutes, { broker: opts.broker });
-  void app.register(consumerRoutes, { broker: opts.broker, server: opts.server });
+  void app.register(policyRoutes, { admin: opts.admin });
+  void app.register(consumerRoutes, { admin: opts.admin });
 
   app.get('/', async (_req, reply) => {
     try {

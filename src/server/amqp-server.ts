@@ -1,24 +1,28 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { ConnectionRegistry, ConnectionSnapshot } from '../admin/connection-registry.js';
 import type { Config } from '../config.js';
 import { ResourceAlarms } from '../broker/alarms.js';
 import type { Broker } from '../broker/broker.js';
+import type { UserStore } from '../auth/users.js';
 import { Connection } from './connection/connection.js';
 
-/** The AMQP listener: accepts sockets and runs a Connection for each. */
-export class AmqpServer {
+/** The AMQP listener: accepts sockets and runs a Connection for each; admin/ lists them through ConnectionRegistry. */
+export class AmqpServer implements ConnectionRegistry {
   readonly connections = new Set<Connection>();
   /** The node's resource alarms: while one is raised, publishing connections are blocked. */
   readonly alarms: ResourceAlarms;
   private readonly config: Config;
   private readonly broker: Broker;
+  private readonly users: UserStore;
   private readonly logger: Logger;
   private server: Server | null = null;
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor(opts: { config: Config; broker: Broker; logger: Logger; alarms?: ResourceAlarms }) {
+  constructor(opts: { config: Config; broker: Broker; users: UserStore; logger: Logger; alarms?: ResourceAlarms }) {
     this.config = opts.config;
     this.broker = opts.broker;
+    this.users = opts.users;
     this.logger = opts.logger;
     this.alarms = opts.alarms ?? new ResourceAlarms();
     this.alarms.onChange(() => {
@@ -47,6 +51,31 @@ export class AmqpServer {
     return this.connections.size;
   }
 
+  /** Every connection as plain data, for the management API (ConnectionRegistry). */
+  listConnections(): ConnectionSnapshot[] {
+    return [...this.connections].map((conn) => ({
+      name: conn.name,
+      peerHost: conn.peerHost,
+      peerPort: conn.peerPort,
+      user: conn.user?.name ?? null,
+      vhost: conn.vhost?.name ?? null,
+      channels: [...conn.openChannels].map((ch) => ({
+        number: ch.id,
+        consumers: [...ch.consumers.values()].map((c) => ({
+          tag: c.tag,
+          queue: c.queue.name,
+          vhost: c.queue.vhost,
+          ackRequired: !c.noAck,
+          exclusive: c.exclusive,
+          prefetchCount: c.prefetch,
+          arguments: c.arguments,
+          active: c.active,
+          singleActiveConsumer: c.queue.settings.singleActiveConsumer,
+        })),
+      })),
+    }));
+  }
+
   /** Stops accepting, closes every connection with 320 CONNECTION_FORCED, resolves when all sockets are gone. */
   async close(reason = 'shutdown'): Promise<void> {
     const server = this.server;
@@ -61,6 +90,7 @@ export class AmqpServer {
     const conn = new Connection(socket, {
       config: this.config,
       broker: this.broker,
+      users: this.users,
       logger: this.logger,
       alarms: this.alarms,
       onClosed: (c) => {

@@ -68,15 +68,15 @@ export async function startManagementTarget(overrides: Partial<Config> = {}): Pr
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-mgmt-'));
   const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'silent', dataDir, ...overrides };
   const services = await startServices(config, createLogger('silent'));
-  const { broker } = services;
+  const { broker, users } = services;
   return {
     base: `http://127.0.0.1:${services.management.port}`,
     amqpUrl: `amqp://guest:guest@127.0.0.1:${services.amqp.port}`,
     external: false,
     services,
     async addUser(name, password, tags, vs) {
-      broker.users.add(name, password, tags);
-      for (const v of vs) broker.users.setPermissions(name, v, { configure: '.*', write: '.*', read: '.*' });
+      users.add(name, password, tags);
+      for (const v of vs) users.setPermissions(name, v, { configure: '.*', write: '.*', read: '.*' });
     },
     async addVhost(name) {
       broker.addVhost(name);

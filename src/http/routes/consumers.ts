@@ -3,8 +3,7 @@
  * shape and authorisation (rabbit_mgmt_wm_consumers).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Broker } from '../../broker/broker.js';
-import type { AmqpServer } from '../../server/amqp-server.js';
+import type { AdminContext } from '../../admin/admin-context.js';
 import { listConsumers, type ConsumerInfo } from '../../admin/consumers.js';
 import { amqpTableJson } from '../amqp-table-json.js';
 import { authenticate } from '../auth.js';
@@ -12,8 +11,7 @@ import { sendError } from '../send-error.js';
 
 /** What the consumer routes need. */
 export interface ConsumerRouteOptions {
-  broker: Broker;
-  server: AmqpServer;
+  admin: AdminContext;
 }
 
 /** A consumer in RabbitMQ's management JSON (3.10.8 has no consumer_timeout field here). */
@@ -42,16 +40,16 @@ export function consumerJson(c: ConsumerInfo): Record<string, unknown> {
 
 /** Registers GET /api/consumers and /api/consumers/{vhost}. */
 export async function consumerRoutes(app: FastifyInstance, opts: ConsumerRouteOptions): Promise<void> {
-  const { broker, server } = opts;
+  const { admin } = opts;
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
   app.get('/api/consumers', async (req) => {
-    const user = authenticate(broker, req);
-    return listConsumers(broker, server, user).map(consumerJson);
+    const user = authenticate(admin, req);
+    return listConsumers(admin, user).map(consumerJson);
   });
 
   app.get<{ Params: { vhost: string } }>('/api/consumers/:vhost', async (req) => {
-    const user = authenticate(broker, req);
-    return listConsumers(broker, server, user, req.params.vhost).map(consumerJson);
+    const user = authenticate(admin, req);
+    return listConsumers(admin, user, req.params.vhost).map(consumerJson);
   });
 }

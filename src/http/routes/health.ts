@@ -1,8 +1,6 @@
 /**
  * Health checks with RabbitMQ 3.13's paths and JSON shapes (rabbit_mgmt_wm_health_check_*),
  * so load balancers and orchestration written for RabbitMQ work unchanged.
- * No authentication yet: management auth arrives with the admin issue, and RabbitMQ
- * requires a monitoring-tagged user here, so these routes must move behind it then.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
@@ -11,7 +9,7 @@ export interface HealthRouteOptions {
   /** Ports this node listens on right now (AMQP and management), resolved per request. */
   listeningPorts: () => number[];
   /** Resources in alarm right now ("disk", "memory"). */
-  alarms: () => string[];
+  alarms: () => readonly string[];
   /** This node's name as the API reports it. */
   node: string;
 }
@@ -45,8 +43,7 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRouteOption
     return reply.code(503).send({ status: 'failed', reason: 'No active listener', missing: port, ports });
   });
 
-  // RabbitMQ declares, publishes to and gets from an `aliveness-test` queue in the vhost.
-  // The broker does not expose vhost lookup to HTTP yet; until it does (admin issue), this
-  // answers for the process being up and serving requests.
+  // RabbitMQ declares, publishes to and gets from an `aliveness-test` queue in the vhost;
+  // Warren answers for the process being up and serving requests.
   app.get<{ Params: { vhost: string } }>('/api/aliveness-test/:vhost', async () => OK);
 }

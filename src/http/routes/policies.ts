@@ -3,16 +3,16 @@
  * authorisation (rabbit_mgmt_wm_policies / rabbit_mgmt_wm_policy).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Broker } from '../../broker/broker.js';
-import type { Policy } from '../../broker/policy.js';
+import type { AdminContext } from '../../admin/admin-context.js';
+import { canSeeVhost, requirePolicymaker, requireVhostAccess } from '../../admin/authorization.js';
 import { badRequest } from '../../admin/errors.js';
-import { clearPolicy, getPolicy, listPolicies, setPolicy } from '../../admin/policies.js';
-import { authenticate, canSeeVhost, requirePolicymaker, requireVhostAccess } from '../auth.js';
+import { clearPolicy, getPolicy, listPolicies, setPolicy, type Policy } from '../../admin/policies.js';
+import { authenticate } from '../auth.js';
 import { sendError } from '../send-error.js';
 
 /** What the policy routes need. */
 export interface PolicyRouteOptions {
-  broker: Broker;
+  admin: AdminContext;
 }
 
 /** A policy in RabbitMQ's management JSON. */
@@ -25,38 +25,38 @@ type PolicyParams = { Params: { vhost: string; name: string }; Body: string | un
 
 /** Registers GET /api/policies[/{vhost}[/{name}]], PUT and DELETE /api/policies/{vhost}/{name}. */
 export async function policyRoutes(app: FastifyInstance, opts: PolicyRouteOptions): Promise<void> {
-  const { broker } = opts;
+  const { admin } = opts;
   // RabbitMQ reads the body as JSON whatever its content type (curl -d sends form-urlencoded).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
   app.get('/api/policies', async (req) => {
-    const user = authenticate(broker, req);
-    return listPolicies(broker)
-      .filter((p) => canSeeVhost(broker, user, p.vhost))
+    const user = authenticate(admin, req);
+    return listPolicies(admin)
+      .filter((p) => canSeeVhost(admin, user, p.vhost))
       .map(policyJson);
   });
 
   app.get<VhostParams>('/api/policies/:vhost', async (req) => {
-    const user = authenticate(broker, req);
-    requireVhostAccess(broker, user, req.params.vhost);
-    return listPolicies(broker, req.params.vhost).map(policyJson);
+    const user = authenticate(admin, req);
+    requireVhostAccess(admin, user, req.params.vhost);
+    return listPolicies(admin, req.params.vhost).map(policyJson);
   });
 
   app.get<PolicyParams>('/api/policies/:vhost/:name', async (req) => {
-    const user = authenticate(broker, req);
-    requirePolicymaker(broker, user, req.params.vhost);
-    return policyJson(getPolicy(broker, req.params.vhost, req.params.name));
+    const user = authenticate(admin, req);
+    requirePolicymaker(admin, user, req.params.vhost);
+    return policyJson(getPolicy(admin, req.params.vhost, req.params.name));
   });
 
   app.put<PolicyParams>('/api/policies/:vhost/:name', async (req, reply) => {
-    const user = authenticate(broker, req);
-    requirePolicymaker(broker, user, req.params.vhost);
+    const user = authenticate(admin, req);
+    requirePolicymaker(admin, user, req.params.vhost);
     const body = parseBody(req.body);
     // RabbitMQ checks the mandatory keys before validating anything.
     for (const key of ['pattern', 'definition']) if (!(key in body)) throw badRequest(`[{key_missing,${key}}]`);
-    const created = setPolicy(broker, req.params.vhost, req.params.name, {
+    const created = setPolicy(admin, req.params.vhost, req.params.name, {
       pattern: body.pattern,
       definition: body.definition,
       priority: body.priority,
@@ -66,9 +66,9 @@ export async function policyRoutes(app: FastifyInstance, opts: PolicyRouteOption
   });
 
   app.delete<PolicyParams>('/api/policies/:vhost/:name', async (req, reply) => {
-    const user = authenticate(broker, req);
-    requirePolicymaker(broker, user, req.params.vhost);
-    clearPolicy(broker, req.params.vhost, req.params.name);
+    const user = authenticate(admin, req);
+    requirePolicymaker(admin, user, req.params.vhost);
+    clearPolicy(admin, req.params.vhost, req.params.name);
     return reply.code(204).send();
   });
 }

@@ -6,6 +6,7 @@ import { FrameParser, formatFrameSnippet } from '../../amqp/frame/frame-parser.j
 import * as spec from '../../amqp/spec.generated.js';
 import type { User } from '../../auth/users.js';
 import type { ResourceAlarms } from '../../broker/alarms.js';
+import type { UserStore } from '../../auth/users.js';
 import type { Broker } from '../../broker/broker.js';
 import {
   channelMaxReached,
@@ -36,6 +37,8 @@ const CLOSE_TIMEOUT_MS = 1000;
 export interface ConnectionContext {
   config: Config;
   broker: Broker;
+  /** The node's users, for the login and connection.open's permission check. */
+  users: UserStore;
   logger: Logger;
   /** The node's resource alarms (publishers are blocked while one is raised). */
   alarms: ResourceAlarms;
@@ -111,7 +114,7 @@ export class Connection {
     this.peerPort = socket.remotePort ?? 0;
     this.name = `${socket.remoteAddress}:${socket.remotePort} -> ${socket.localAddress}:${socket.localPort}`;
     this.log = ctx.logger.child({ connection: this.name });
-    this.handshake = new Handshake(this, ctx.broker, this.log);
+    this.handshake = new Handshake(this, ctx.broker, ctx.users, this.log);
     this.frameMax = ctx.config.frameMax;
     this.channelMax = ctx.config.channelMax;
     this.maxPayload = this.frameMax - 8;

@@ -77,10 +77,10 @@ export function login(a: spec.ConnectionStartOkArgs, users: UserStore, loopbackU
 }
 
 /** connection.open: the vhost, when it exists and the user has permissions in it (530 otherwise, as RabbitMQ). */
-export function openVhost(broker: Broker, user: User, name: string): Vhost {
+export function openVhost(broker: Broker, users: UserStore, user: User, name: string): Vhost {
   const vhost = broker.getVhost(name);
   if (vhost === undefined) throw vhostNotFound(name);
-  if (!broker.users.canAccessVhost(user, vhost.name)) throw vhostAccessRefused(vhost.name, user.name);
+  if (!users.canAccessVhost(user, vhost.name)) throw vhostAccessRefused(vhost.name, user.name);
   return vhost;
 }
 
@@ -93,12 +93,14 @@ export function openVhost(broker: Broker, user: User, name: string): Vhost {
 export class Handshake {
   private readonly conn: Connection;
   private readonly broker: Broker;
+  private readonly users: UserStore;
   private readonly log: Logger;
   private readonly header = new ProtocolHeaderReader();
 
-  constructor(conn: Connection, broker: Broker, log: Logger) {
+  constructor(conn: Connection, broker: Broker, users: UserStore, log: Logger) {
     this.conn = conn;
     this.broker = broker;
+    this.users = users;
     this.log = log;
   }
 
@@ -146,7 +148,7 @@ export class Handshake {
     const conn = this.conn;
     conn.clientProperties = a.clientProperties ?? {};
     conn.capabilities = clientCapabilities(conn.clientProperties);
-    const result = login(a, this.broker.users, conn.config.loopbackUsers, conn.socket.remoteAddress);
+    const result = login(a, this.users, conn.config.loopbackUsers, conn.socket.remoteAddress);
     conn.authMechanism = a.mechanism;
     if (result.user === null) {
       this.log.warn({ user: result.username, mechanism: a.mechanism, reason: result.reason }, 'login refused');
@@ -177,6 +179,6 @@ export class Handshake {
   private open(a: spec.ConnectionOpenArgs): void {
     const conn = this.conn;
     const user = conn.user as User;
-    conn.opened(openVhost(this.broker, user, a.virtualHost));
+    conn.opened(openVhost(this.broker, this.users, user, a.virtualHost));
   }
 }
