@@ -414,7 +414,8 @@ export function generate(specJson: string): string {
   out.push('// Regenerate with `npx tsx tools/gen-amqp-spec.ts`; test/unit/spec-generated.test.ts fails when it is stale.');
   out.push('// Spec data: Copyright (C) 2007-2024 Broadcom Inc. and its subsidiaries, MIT (spec/LICENSE-amqp-spec.md).');
   out.push('');
-  out.push("import { BufferReader, cannotDecode, formatErlangBinary } from './codec/buffer-reader.js';");
+  out.push("import { BufferReader, cannotDecode } from './codec/buffer-reader.js';");
+  out.push("import { formatErlangBinary } from './codec/erlang-term.js';");
   out.push("import { BufferWriter } from './codec/buffer-writer.js';");
   out.push("import { readTable, writeTable, type FieldTable } from './codec/field-table.js';");
   out.push("import { frameError, notImplemented, type AmqpError } from './errors.js';");

@@ -3,7 +3,7 @@
  * ConnectionRegistry and answers with plain data copied at the time of the call, so
  * management code can neither hold on to a live connection nor change one behind its back.
  */
-import type { FieldTable } from '../broker/field-table-types.js';
+import type { FieldTable } from '../amqp/codec/field-value.js';
 
 /** One basic.consume subscription on a channel. */
 export interface ConsumerSnapshot {

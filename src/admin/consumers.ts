@@ -2,7 +2,7 @@
  * Consumers as the management API and warrenctl see them: gathered from the
  * AMQP server's open channels, with RabbitMQ's visibility rules.
  */
-import type { FieldTable } from '../broker/field-table-types.js';
+import type { FieldTable } from '../amqp/codec/field-value.js';
 import type { AdminContext } from './admin-context.js';
 import { seesEverything, type User } from './authorization.js';
 import { notFound } from './errors.js';

@@ -2,7 +2,8 @@
 // Regenerate with `npx tsx tools/gen-amqp-spec.ts`; test/unit/spec-generated.test.ts fails when it is stale.
 // Spec data: Copyright (C) 2007-2024 Broadcom Inc. and its subsidiaries, MIT (spec/LICENSE-amqp-spec.md).
 
-import { BufferReader, cannotDecode, formatErlangBinary } from './codec/buffer-reader.js';
+import { BufferReader, cannotDecode } from './codec/buffer-reader.js';
+import { formatErlangBinary } from './codec/erlang-term.js';
 import { BufferWriter } from './codec/buffer-writer.js';
 import { readTable, writeTable, type FieldTable } from './codec/field-table.js';
 import { frameError, notImplemented, type AmqpError } from './errors.js';

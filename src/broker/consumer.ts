@@ -1,4 +1,4 @@
-import type { FieldTable } from './field-table-types.js';
+import type { FieldTable } from '../amqp/codec/field-value.js';
 import type { Queue } from './queue/queue.js';
 import type { QueueEntry } from './queue/queue-entry.js';
 

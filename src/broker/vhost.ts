@@ -13,7 +13,7 @@ import {
   systemExchangeDeletion,
   unknownExchangeType,
 } from './errors.js';
-import type { FieldTable } from './field-table-types.js';
+import type { FieldTable } from '../amqp/codec/field-value.js';
 import { checkExchangeEquivalence, checkQueueEquivalence, validateExchangeArguments, validateQueueArguments } from './arguments.js';
 import { Exchange, isExchange, type Destination } from './exchange/exchange.js';
 import { createRouter, isKnownExchangeType } from './exchange/exchange-types.js';

@@ -6,7 +6,7 @@
  * 77 not authorised.
  */
 import { apiRequest, reasonOf, UnreachableError, type ApiTarget } from './api-client.js';
-import { formatErlangTerm } from './erlang-term.js';
+import { formatCtlTerm as formatErlangTerm } from '../amqp/codec/erlang-term.js';
 
 const EX_USAGE = 64;
 const EX_DATAERR = 65;

@@ -1,5 +1,5 @@
 import { decodeTable, encodeTable } from '../amqp/codec/field-table.js';
-import type { FieldTable } from '../broker/field-table-types.js';
+import type { FieldTable } from '../amqp/codec/field-value.js';
 import { BINDING, EXCHANGE, POLICY, QUEUE, nameKey, vhostKey } from './keys.js';
 import type { StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
 

@@ -1,4 +1,4 @@
-import type { FieldTable } from '../broker/field-table-types.js';
+import type { FieldTable } from '../amqp/codec/field-value.js';
 import type { MessageStore } from '../broker/message-store.js';
 
 /** A durable exchange as stored. */

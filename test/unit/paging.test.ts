@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Message } from '../../src/broker/message.js';
 import type { QueueEntry } from '../../src/broker/queue/queue-entry.js';
 import { Queue } from '../../src/broker/queue/queue.js';
-import type { FieldTable } from '../../src/broker/field-table-types.js';
+import type { FieldTable } from '../../src/amqp/codec/field-value.js';
 import { BODY, INDEX } from '../../src/store/keys.js';
 import { LevelStore } from '../../src/store/level-store.js';
 

@@ -6,7 +6,7 @@ import { Message } from '../../src/broker/message.js';
 import type { DeadLetterReason, DeadLetterer } from '../../src/broker/queue/dead-letterer.js';
 import type { QueueEntry } from '../../src/broker/queue/queue-entry.js';
 import { Queue } from '../../src/broker/queue/queue.js';
-import type { FieldTable } from '../../src/broker/field-table-types.js';
+import type { FieldTable } from '../../src/amqp/codec/field-value.js';
 
 function message(body: string, ttl = -1): Message {
   const raw = Buffer.concat([Buffer.from([0, 0, 0, 0]), Buffer.from(body)]);

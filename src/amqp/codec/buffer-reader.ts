@@ -11,9 +11,6 @@
 import { frameError, syntaxError, type AmqpError } from '../errors.js';
 import { formatErlangBinary } from './erlang-term.js';
 
-/** Re-exported because the generated method codec (tools/gen-amqp-spec.ts) imports it from here. */
-export { formatErlangBinary } from './erlang-term.js';
-
 const TWO_32 = 4294967296;
 
 /** A cursor over buf[pos..end) with AMQP's big-endian primitive types. */

@@ -1,4 +1,4 @@
-import type { FieldTable } from '../field-table-types.js';
+import type { FieldTable } from '../../amqp/codec/field-value.js';
 import { fieldTableKey } from '../field-table-key.js';
 import type { Policy } from '../policy.js';
 import type { Queue } from '../queue/queue.js';

@@ -1,4 +1,4 @@
-import type { FieldTable } from '../field-table-types.js';
+import type { FieldTable } from '../../amqp/codec/field-value.js';
 
 /** A matching engine for one exchange. D is the destination (a queue or exchange object), compared by identity. */
 export interface Router<D> {

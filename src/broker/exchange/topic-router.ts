@@ -1,4 +1,4 @@
-import type { FieldTable } from '../field-table-types.js';
+import type { FieldTable } from '../../amqp/codec/field-value.js';
 import { RefCountedSet, type Router } from './router.js';
 
 /** How many distinct routing keys the route cache remembers before evicting the oldest. */

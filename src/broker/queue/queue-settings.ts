@@ -1,4 +1,4 @@
-import type { FieldTable } from '../field-table-types.js';
+import type { FieldTable } from '../../amqp/codec/field-value.js';
 
 /** What x-overflow does when a length limit is reached. */
 export type Overflow = 'drop-head' | 'reject-publish' | 'reject-publish-dlx';

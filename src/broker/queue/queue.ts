@@ -1,4 +1,4 @@
-import type { FieldTable } from '../field-table-types.js';
+import type { FieldTable } from '../../amqp/codec/field-value.js';
 import type { Consumer } from '../consumer.js';
 import type { Message } from '../message.js';
 import { ConsumerList } from './consumer-list.js';

@@ -2,7 +2,7 @@ import { decodeProperties } from '../../amqp/codec/properties.js';
 import { REPLY_TO, type ReplyConsumer } from '../../broker/direct-reply-to.js';
 import { fastReplyConsumerMissing } from '../../broker/errors.js';
 import type { Message } from '../../broker/message.js';
-import { rewriteMessage } from '../message-rewrite.js';
+import { rewriteMessage } from '../../broker/message.js';
 
 /**
  * A publish whose reply_to is amq.rabbitmq.reply-to carries the publishing
