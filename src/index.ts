@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ResourceAlarms } from './broker/alarms.js';
 import { Broker } from './broker/broker.js';
 import { defaultConfig, pagingThresholdBytes, type Config } from './config.js';
 import { readConfigFile } from './config-load.js';
@@ -16,7 +15,9 @@ import { buildHttpApp } from './http/app.js';
 import { createLogger } from './log.js';
 import { AmqpServer } from './server/amqp-server.js';
 import { rewriteMessage } from './server/message-rewrite.js';
-import { DiskMonitor } from './store/disk-monitor.js';
+import type { ResourceAlarms } from './resources/alarms.js';
+import type { DiskMonitor } from './resources/disk-monitor.js';
+import { NodeResources } from './resources/node-resources.js';
 import { LevelStore } from './store/level-store.js';
 import { MemoryStore } from './store/memory-store.js';
 
@@ -91,10 +92,10 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     headBytes: config.pagingHeadBytes,
     pagingThresholdBytes: pagingThresholdBytes(config, os.totalmem()),
   };
-  const alarms = new ResourceAlarms();
-  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, paging, alarms) : new MemoryStore();
+  const resources = new NodeResources(config.dataDir, config.diskFreeLimit, logger);
+  const { alarms, disk: diskMonitor } = resources;
+  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, paging, resources) : new MemoryStore();
   const broker = new Broker({ config, logger, store, rewriteMessage });
-  const diskMonitor = new DiskMonitor(config.dataDir, config.diskFreeLimit, alarms, logger);
   const undo: Array<() => Promise<void>> = [() => broker.close()];
   try {
     await broker.start();
@@ -106,8 +107,8 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     const server = new AmqpServer({ config, broker, logger, alarms });
     const amqp = await server.listen();
     undo.unshift(() => server.close());
-    diskMonitor.start();
-    undo.unshift(async () => diskMonitor.stop());
+    resources.start();
+    undo.unshift(async () => resources.stop());
     logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
 
     const running: Config = { ...config, port: amqp.port };
@@ -130,7 +131,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       diskMonitor,
       async close(reason = 'shutdown') {
         // Clients first (they get 320 and can reconnect elsewhere), then HTTP, then the store.
-        diskMonitor.stop();
+        resources.stop();
         await server.close(reason);
         await http.close();
         await broker.close();

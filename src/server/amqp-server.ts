@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { ResourceAlarms } from '../broker/alarms.js';
+import { ResourceAlarms } from '../resources/alarms.js';
 import type { Broker } from '../broker/broker.js';
 import { Connection } from './connection.js';
 import { DirectReplyTo } from './direct-reply-to.js';

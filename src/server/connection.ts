@@ -5,7 +5,7 @@ import type { FieldTable } from '../amqp/codec/field-table.js';
 import { FrameParser, formatFrameSnippet } from '../amqp/frame/frame-parser.js';
 import { HEARTBEAT_FRAME } from '../amqp/frame/frame-writer.js';
 import * as spec from '../amqp/spec.generated.js';
-import type { ResourceAlarms } from '../broker/alarms.js';
+import type { ResourceAlarms } from '../resources/alarms.js';
 import type { Broker } from '../broker/broker.js';
 import type { Queue } from '../broker/queue/queue.js';
 import type { Vhost } from '../broker/vhost.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ResourceAlarms } from '../broker/alarms.js';
+import type { ResourceAlarms } from '../resources/alarms.js';
 import type { Message } from '../broker/message.js';
 import { STORED_ON_DISK, STORE_REFUSED, type DurabilityWaiter, type QueueJournal } from '../broker/message-store.js';
 import type { QueueEntry } from '../broker/queue/queue-entry.js';

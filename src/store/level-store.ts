@@ -1,8 +1,9 @@
 import { Level } from 'level';
 import type { Logger } from 'pino';
-import type { ResourceAlarms } from '../broker/alarms.js';
 import type { DurabilityWaiter, MessageStore } from '../broker/message-store.js';
 import type { Queue } from '../broker/queue/queue.js';
+import { MemoryMonitor } from '../resources/memory-monitor.js';
+import type { NodeResources } from '../resources/node-resources.js';
 import {
   bindingKey,
   bindingRecord,
@@ -37,8 +38,6 @@ import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, S
 const WRITE_BUFFER_SIZE = 8 * 1024 * 1024;
 const MAX_OPEN_FILES = 64;
 const MAX_FILE_SIZE = 1024 * 1024;
-/** How often memory use is compared with the paging threshold (RabbitMQ's memory monitor checks about every second). */
-const MEMORY_CHECK_MS = 1000;
 
 /** The store's paging settings: the head window, and the RSS above which transient messages are paged too (0: always; Infinity: never). */
 export interface LevelStoreOptions extends PagingOptions {
@@ -68,7 +67,10 @@ export class LevelStore implements Store, MessageStore {
   /** qid of each stored queue, by vhost NUL name. */
   private readonly qids = new Map<string, number>();
   private nextQid = 1;
-  private memoryTimer: NodeJS.Timeout | null = null;
+  /** Memory use as the node samples it (the store's own sampler when it is given none). */
+  private readonly memory: MemoryMonitor;
+  /** Stops watching the paging threshold (null when not watched). */
+  private unwatchMemory: (() => void) | null = null;
   /** A qid for a non-durable queue's journal: from the same counter, so no stored queue ever gets it. */
   private readonly newQid = (): number => this.nextQid++;
 
@@ -76,8 +78,10 @@ export class LevelStore implements Store, MessageStore {
     readonly location: string,
     private readonly logger: Logger,
     private readonly options: LevelStoreOptions = { ...DEFAULT_PAGING, pagingThresholdBytes: Infinity },
-    alarms?: ResourceAlarms,
+    /** The node's alarms (a failed write raises one) and memory sampler (the paging threshold); absent in unit tests. */
+    resources?: Pick<NodeResources, 'alarms' | 'memory'>,
   ) {
+    this.memory = resources?.memory ?? new MemoryMonitor();
     this.db = new Level<Buffer, Buffer>(location, {
       keyEncoding: 'buffer',
       valueEncoding: 'buffer',
@@ -90,15 +94,13 @@ export class LevelStore implements Store, MessageStore {
       logger,
       // A paged body is read once: caching its blocks would only evict others.
       (keys) => this.db.getMany(keys, { fillCache: false }),
-      alarms,
+      resources?.alarms,
     );
     this.gc.paging = { headMessages: options.headMessages, headBytes: options.headBytes };
   }
 
-  /** Compares memory use with the paging threshold; crossing it upwards starts paging transient messages. */
-  private checkMemory(): void {
-    const over = process.memoryUsage.rss() >= this.options.pagingThresholdBytes;
-    if (over === this.gc.pageTransient) return;
+  /** Memory use crossed the paging threshold; crossing it upwards starts paging transient messages. */
+  private memoryPressure(over: boolean): void {
     this.gc.pageTransient = over;
     this.logger.info({ thresholdBytes: this.options.pagingThresholdBytes }, over ? 'memory use above the paging threshold: paging transient messages' : 'memory use below the paging threshold');
     if (over) this.gc.kick();
@@ -119,15 +121,12 @@ export class LevelStore implements Store, MessageStore {
     }
     const t = this.options.pagingThresholdBytes;
     if (t <= 0) this.gc.pageTransient = true;
-    else if (Number.isFinite(t)) {
-      this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_CHECK_MS);
-      this.memoryTimer.unref();
-    }
+    else if (Number.isFinite(t)) this.unwatchMemory = this.memory.watch(t, (over) => this.memoryPressure(over));
   }
 
   async close(): Promise<void> {
-    if (this.memoryTimer !== null) clearInterval(this.memoryTimer);
-    this.memoryTimer = null;
+    this.unwatchMemory?.();
+    this.unwatchMemory = null;
     if (this.db.status !== 'open') return;
     await this.gc.flush();
     this.gc.stop();
