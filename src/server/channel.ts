@@ -6,7 +6,7 @@ import type { Exchange } from '../broker/exchange/exchange.js';
 import { Message } from '../broker/message.js';
 import type { QueueEntry } from '../broker/queue/queue-entry.js';
 import type { Vhost } from '../broker/vhost.js';
-import { STORE_REFUSED, type DurabilityWaiter, type MessageStore } from '../broker/message-store.js';
+import { STORE_REFUSED, type DurabilityWaiter, type MessageStore } from '../broker/persistence.js';
 import type { Connection } from './connection.js';
 import { writeDeliver, writeGetOk, writeReturn } from './content-writer.js';
 import { decodeProperties } from '../amqp/codec/properties.js';

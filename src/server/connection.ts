@@ -10,7 +10,7 @@ import type { Broker } from '../broker/broker.js';
 import type { Queue } from '../broker/queue/queue.js';
 import type { Vhost } from '../broker/vhost.js';
 import type { User } from '../auth/users.js';
-import type { MessageStore } from '../broker/message-store.js';
+import type { MessageStore } from '../broker/persistence.js';
 import type { Config } from '../config.js';
 import { Channel } from './channel.js';
 import type { DirectReplyTo } from './direct-reply-to.js';

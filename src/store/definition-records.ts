@@ -1,7 +1,7 @@
 import { decodeTable, encodeTable } from '../amqp/codec/field-table.js';
 import type { FieldTable } from '../broker/field-table-types.js';
+import type { StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from '../broker/persistence.js';
 import { BINDING, EXCHANGE, POLICY, QUEUE, nameKey, vhostKey } from './keys.js';
-import type { StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
 
 /**
  * Definition records: JSON values, with arguments kept as the AMQP field-table

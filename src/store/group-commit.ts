@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ResourceAlarms } from '../resources/alarms.js';
 import type { Message } from '../broker/message.js';
-import { STORED_ON_DISK, STORE_REFUSED, type DurabilityWaiter, type QueueJournal } from '../broker/message-store.js';
+import { STORED_ON_DISK, STORE_REFUSED, type DurabilityWaiter, type QueueJournal } from '../broker/persistence.js';
 import type { QueueEntry } from '../broker/queue/queue-entry.js';
 import { INDEX_TRANSIENT, PROBE_KEY, bodyKey, describeKey, indexKey, indexValue, watermarkKey, watermarkValue } from './keys.js';
 import { decodeStoredMessage } from './stored-message.js';

@@ -1,6 +1,6 @@
 import { Level } from 'level';
 import type { Logger } from 'pino';
-import type { DurabilityWaiter, MessageStore } from '../broker/message-store.js';
+import type { DurabilityWaiter, Definitions, MessageStore, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from '../broker/persistence.js';
 import type { Queue } from '../broker/queue/queue.js';
 import { MemoryMonitor } from '../resources/memory-monitor.js';
 import type { NodeResources } from '../resources/node-resources.js';
@@ -24,7 +24,6 @@ import {
 import { DEFAULT_PAGING, GroupCommit, LevelQueueJournal, TransientQueueJournal, type BatchSink, type PagingOptions } from './group-commit.js';
 import { BINDING, EXCHANGE, POLICY, QUEUE, VHOST, describeKey, tagRange, vhostKey, watermarkKey } from './keys.js';
 import { recoverMessages, type JournaledQueue } from './message-recovery.js';
-import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
 
 /*
  * LevelDB options sized for RSS (issue 5: 1M queued 1 KiB messages under 300 MiB), measured with the

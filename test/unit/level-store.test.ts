@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Message } from '../../src/broker/message.js';
-import { STORE_REFUSED, type DurabilityWaiter } from '../../src/broker/message-store.js';
+import { STORE_REFUSED, type DurabilityWaiter } from '../../src/broker/persistence.js';
 import { Queue } from '../../src/broker/queue/queue.js';
 import { GroupCommit, LevelQueueJournal, SHARED_REFS } from '../../src/store/group-commit.js';
 import { BODY, INDEX, bodyKey, indexExpiresAt, indexKey, tagRange } from '../../src/store/keys.js';

@@ -1,5 +1,5 @@
 import type { Message } from '../message.js';
-import { STORED_ON_DISK, type QueueJournal } from '../message-store.js';
+import { STORED_ON_DISK, type QueueJournal } from '../persistence.js';
 import { Deque } from './deque.js';
 import { PAGED_REDELIVERED, PagedTail, type PagedEntry } from './paged-tail.js';
 import { QueueEntry } from './queue-entry.js';

@@ -3,7 +3,7 @@ import type { Consumer } from '../consumer.js';
 import type { Message } from '../message.js';
 import { ConsumerList } from './consumer-list.js';
 import type { DeadLetterer, DeadLetterReason } from './dead-letterer.js';
-import type { QueueJournal } from '../message-store.js';
+import type { QueueJournal } from '../persistence.js';
 import { hasLengthLimit, isOverLimit, wouldOverflow } from './length-limit.js';
 import { MessageExpiry, expiryOf } from './message-expiry.js';
 import { QueueEntry } from './queue-entry.js';
