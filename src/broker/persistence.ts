@@ -157,8 +157,20 @@ export interface DurabilityWaiter {
   failed(token: number): void;
 }
 
-/** QueueEntry.storeState of an entry whose records were on disk before this process wrote anything (recovered or loaded back). */
-export const STORED_ON_DISK = 2;
+// ---- record states, kept on Message and QueueEntry (plain numbers: read on every publish and ack) ----
+
+/**
+ * Where a record stands in the store: `Message.storeState` for the body,
+ * `QueueEntry.storeState` for the entry's index record. Which batch wrote an
+ * index record is `QueueEntry.storeBatch`.
+ */
+export type StoreState = typeof NOT_STORED | typeof STORE_PENDING | typeof STORE_WRITTEN;
+/** No record (transient, not in a durable queue, or removed). */
+export const NOT_STORED = 0;
+/** The record waits in the filling group-commit batch (it costs nothing if removed before that is written). */
+export const STORE_PENDING = 1;
+/** The record is written, or on its way to disk (see QueueEntry.storeBatch), or was read from disk. */
+export const STORE_WRITTEN = 2;
 
 /**
  * Message.storeId values besides a positive record id: 0 = not stored (transient,

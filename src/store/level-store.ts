@@ -4,6 +4,7 @@ import type { DurabilityWaiter, Definitions, MessageStore, Store, StoredBinding,
 import type { Queue } from '../broker/queue/queue.js';
 import { MemoryMonitor } from '../resources/memory-monitor.js';
 import type { NodeResources } from '../resources/node-resources.js';
+import type { BatchSink } from './batch.js';
 import {
   bindingKey,
   bindingRecord,
@@ -21,9 +22,12 @@ import {
   vhostRecord,
   type QueueRecord,
 } from './definition-records.js';
-import { DEFAULT_PAGING, GroupCommit, LevelQueueJournal, TransientQueueJournal, type BatchSink, type PagingOptions } from './group-commit.js';
+import { GroupCommit } from './group-commit.js';
 import { BINDING, EXCHANGE, POLICY, QUEUE, VHOST, describeKey, tagRange, vhostKey, watermarkKey } from './keys.js';
 import { recoverMessages, type JournaledQueue } from './message-recovery.js';
+import { DEFAULT_PAGING, type PagingOptions } from './paging-options.js';
+import { LevelQueueJournal } from './queue-journal.js';
+import { TransientQueueJournal } from './transient-queue-journal.js';
 
 /*
  * LevelDB options sized for RSS (issue 5: 1M queued 1 KiB messages under 300 MiB), measured with the
@@ -226,7 +230,7 @@ export class LevelStore implements Store, MessageStore {
       const q = lookup(key.slice(0, i), key.slice(i + 1));
       if (q !== undefined && q.journal instanceof LevelQueueJournal) byQid.set(qid, q as JournaledQueue);
     }
-    const r = await recoverMessages(this.db, byQid, this.gc.shared, this.logger);
+    const r = await recoverMessages(this.db, byQid, this.gc.refs, this.logger);
     if (r.maxMsgId >= this.gc.nextMsgId) this.gc.nextMsgId = r.maxMsgId + 1;
     if (r.maxQid >= this.nextQid) this.nextQid = r.maxQid + 1;
   }
