@@ -10,8 +10,9 @@ interface MemoryWatch {
 
 /**
  * The process's memory use (resident set size, as RabbitMQ's `rss` strategy
- * measures it), sampled once a second while anything watches a threshold: the
- * store's paging threshold today, the memory high watermark alarm later.
+ * measures it), sampled once a second while anything watches a threshold
+ * (the store's paging threshold; a memory alarm's high watermark would be one
+ * more watch on the same sample).
  */
 export class MemoryMonitor {
   /** Bytes in use at the last sample (-1 before the first), for the management API. */

@@ -30,8 +30,8 @@ import { LevelQueueJournal } from './queue-journal.js';
 import { TransientQueueJournal } from './transient-queue-journal.js';
 
 /*
- * LevelDB options sized for RSS (issue 5: 1M queued 1 KiB messages under 300 MiB), measured with the
- * backlog-persistent-1m bench (docs/benchmarks.md). LevelDB 1.20 mmaps every table file it has open
+ * LevelDB options sized for RSS (a backlog of 1M queued 1 KiB messages must stay under 300 MiB), measured
+ * with the backlog-persistent-1m bench (docs/benchmarks.md). LevelDB 1.20 mmaps every table file it has open
  * (up to 1000), and the pages a read or a compaction touches count in RSS until the file is closed:
  * draining 1 GiB of bodies through 2 MiB tables with up to 1000 open files put ~300 MiB of file pages
  * in RSS. So: at most 64 open tables (LevelDB's floor for max_open_files is 74, 10 of which are not
