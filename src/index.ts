@@ -10,14 +10,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminContext } from './admin/admin-context.js';
 import { UserStore } from './auth/users.js';
-import { ResourceAlarms } from './broker/alarms.js';
 import { Broker } from './broker/broker.js';
 import { defaultConfig, pagingThresholdBytes, type Config } from './config.js';
 import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger } from './log.js';
 import { AmqpServer } from './server/amqp-server.js';
-import { DiskMonitor } from './store/disk-monitor.js';
+import type { ResourceAlarms } from './resources/alarms.js';
+import type { DiskMonitor } from './resources/disk-monitor.js';
+import { NodeResources } from './resources/node-resources.js';
 import { LevelStore } from './store/level-store.js';
 import { MemoryStore } from './store/memory-store.js';
 
@@ -94,11 +95,11 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     headBytes: config.pagingHeadBytes,
     pagingThresholdBytes: pagingThresholdBytes(config, os.totalmem()),
   };
-  const alarms = new ResourceAlarms();
-  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, paging, alarms) : new MemoryStore();
+  const resources = new NodeResources(config.dataDir, config.diskFreeLimit, logger);
+  const { alarms, disk: diskMonitor } = resources;
+  const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, paging, resources) : new MemoryStore();
   const users = new UserStore();
   const broker = new Broker({ config, logger, store });
-  const diskMonitor = new DiskMonitor(config.dataDir, config.diskFreeLimit, alarms, logger);
   const undo: Array<() => Promise<void>> = [() => broker.close()];
   try {
     await broker.start();
@@ -111,8 +112,8 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     const server = new AmqpServer({ config, broker, users, logger, alarms });
     const amqp = await server.listen();
     undo.unshift(() => server.close());
-    diskMonitor.start();
-    undo.unshift(async () => diskMonitor.stop());
+    resources.start();
+    undo.unshift(async () => resources.stop());
     logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
 
     const running: Config = { ...config, port: amqp.port };
@@ -137,7 +138,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       diskMonitor,
       async close(reason = 'shutdown') {
         // Clients first (they get 320 and can reconnect elsewhere), then HTTP, then the store.
-        diskMonitor.stop();
+        resources.stop();
         await server.close(reason);
         await http.close();
         await broker.close();

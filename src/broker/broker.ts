@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Store } from '../store/store.js';
+import type { Store } from './persistence.js';
 import { isExchange, type Destination } from './exchange/exchange.js';
 import { parsePolicy } from './policy.js';
 import { DirectReplyTo } from './direct-reply-to.js';

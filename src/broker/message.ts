@@ -1,5 +1,6 @@
 import { rewriteProperties, type BasicProperties } from '../amqp/codec/properties.js';
 import type { FieldTable } from '../amqp/codec/field-value.js';
+import { NOT_STORED, type StoreState } from './persistence.js';
 
 /**
  * A published message as the broker sees it. Everything a delivery re-sends
@@ -30,8 +31,8 @@ export class Message {
   storeId = 0;
   /** Persistence: number of stored queue entries that reference this body. */
   storeRefs = 0;
-  /** Persistence: 0 none, 1 body waiting in the filling batch, 2 body written (or being written). */
-  storeState = 0;
+  /** Persistence: where the body record stands (NOT_STORED, STORE_PENDING, STORE_WRITTEN in broker/persistence.ts). */
+  storeState: StoreState = NOT_STORED;
 
   constructor(
     exchange: string,

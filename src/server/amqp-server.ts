@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { ConnectionRegistry, ConnectionSnapshot } from '../admin/connection-registry.js';
 import type { Config } from '../config.js';
-import { ResourceAlarms } from '../broker/alarms.js';
+import { ResourceAlarms } from '../resources/alarms.js';
 import type { Broker } from '../broker/broker.js';
 import type { UserStore } from '../auth/users.js';
 import { Connection } from './connection/connection.js';

@@ -1,7 +1,7 @@
 import { decodeTable, encodeTable } from '../amqp/codec/field-table.js';
 import type { FieldTable } from '../amqp/codec/field-value.js';
+import type { StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from '../broker/persistence.js';
 import { BINDING, EXCHANGE, POLICY, QUEUE, nameKey, vhostKey } from './keys.js';
-import type { StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
 
 /**
  * Definition records: JSON values, with arguments kept as the AMQP field-table
@@ -15,7 +15,7 @@ export interface QueueRecord extends StoredQueue {
 }
 
 function args(t: FieldTable): string {
-  return encodeTable(t as never).toString('base64');
+  return encodeTable(t).toString('base64');
 }
 
 function readArgs(s: unknown): FieldTable {
@@ -104,7 +104,7 @@ export function readQueue(value: Buffer): QueueRecord {
 export function bindingKey(b: StoredBinding): Buffer {
   const id = Buffer.concat([
     Buffer.from(JSON.stringify([b.source, b.destinationType, b.destination, b.routingKey]), 'utf8'),
-    encodeTable(b.arguments as never),
+    encodeTable(b.arguments),
   ]);
   const head = nameKey(BINDING, b.vhost, '');
   const n = Buffer.allocUnsafe(4);

@@ -20,23 +20,29 @@
  * deadline the queue computed at enqueue, as RabbitMQ stores it, so a message
  * whose deadline passed while the broker was down expires right after
  * recovery and the others keep theirs), so recovery reads no body beyond each
- * queue's head. Index values of another length (the earlier 21-byte layout of
- * this development branch, which held a TTL) are logged and skipped.
+ * queue's head. Index values of another length are logged and skipped.
  * A queue's records are keyed by qid, not by name, so a queue deleted and
  * declared again never sees records of its former self.
  */
+/** Key tag (first byte) of vhost records. */
 export const VHOST = 0x01;
+/** Key tag of exchange records. */
 export const EXCHANGE = 0x02;
+/** Key tag of queue records. */
 export const QUEUE = 0x03;
+/** Key tag of binding records. */
 export const BINDING = 0x04;
+/** Key tag of policy records. */
 export const POLICY = 0x05;
+/** Key tag of message body records. */
 export const BODY = 0x10;
+/** Key tag of queue index records. */
 export const INDEX = 0x11;
+/** Key tag of delivery watermark records. */
 export const WATERMARK = 0x12;
 
 /** Written (empty) while the store's alarm is raised, to learn when the disk takes writes again. */
 export const PROBE_KEY = Buffer.from('\u0000probe', 'latin1');
-
 
 /** [tag][u16 len][vhost utf8][rest utf8]. */
 export function nameKey(tag: number, vhost: string, rest: string): Buffer {

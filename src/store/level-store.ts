@@ -1,8 +1,10 @@
 import { Level } from 'level';
 import type { Logger } from 'pino';
-import type { ResourceAlarms } from '../broker/alarms.js';
-import type { DurabilityWaiter, MessageStore } from '../broker/message-store.js';
+import type { DurabilityWaiter, Definitions, MessageStore, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from '../broker/persistence.js';
 import type { Queue } from '../broker/queue/queue.js';
+import { MemoryMonitor } from '../resources/memory-monitor.js';
+import type { NodeResources } from '../resources/node-resources.js';
+import type { BatchSink } from './batch.js';
 import {
   bindingKey,
   bindingRecord,
@@ -20,14 +22,16 @@ import {
   vhostRecord,
   type QueueRecord,
 } from './definition-records.js';
-import { DEFAULT_PAGING, GroupCommit, LevelQueueJournal, TransientQueueJournal, type BatchSink, type PagingOptions } from './group-commit.js';
+import { GroupCommit } from './group-commit.js';
 import { BINDING, EXCHANGE, POLICY, QUEUE, VHOST, describeKey, tagRange, vhostKey, watermarkKey } from './keys.js';
 import { recoverMessages, type JournaledQueue } from './message-recovery.js';
-import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
+import { DEFAULT_PAGING, type PagingOptions } from './paging-options.js';
+import { LevelQueueJournal } from './queue-journal.js';
+import { TransientQueueJournal } from './transient-queue-journal.js';
 
 /*
- * LevelDB options sized for RSS (issue 5: 1M queued 1 KiB messages under 300 MiB), measured with the
- * backlog-persistent-1m bench (docs/benchmarks.md). LevelDB 1.20 mmaps every table file it has open
+ * LevelDB options sized for RSS (a backlog of 1M queued 1 KiB messages must stay under 300 MiB), measured
+ * with the backlog-persistent-1m bench (docs/benchmarks.md). LevelDB 1.20 mmaps every table file it has open
  * (up to 1000), and the pages a read or a compaction touches count in RSS until the file is closed:
  * draining 1 GiB of bodies through 2 MiB tables with up to 1000 open files put ~300 MiB of file pages
  * in RSS. So: at most 64 open tables (LevelDB's floor for max_open_files is 74, 10 of which are not
@@ -37,8 +41,6 @@ import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, S
 const WRITE_BUFFER_SIZE = 8 * 1024 * 1024;
 const MAX_OPEN_FILES = 64;
 const MAX_FILE_SIZE = 1024 * 1024;
-/** How often memory use is compared with the paging threshold (RabbitMQ's memory monitor checks about every second). */
-const MEMORY_CHECK_MS = 1000;
 
 /** The store's paging settings: the head window, and the RSS above which transient messages are paged too (0: always; Infinity: never). */
 export interface LevelStoreOptions extends PagingOptions {
@@ -68,7 +70,10 @@ export class LevelStore implements Store, MessageStore {
   /** qid of each stored queue, by vhost NUL name. */
   private readonly qids = new Map<string, number>();
   private nextQid = 1;
-  private memoryTimer: NodeJS.Timeout | null = null;
+  /** Memory use as the node samples it (the store's own sampler when it is given none). */
+  private readonly memory: MemoryMonitor;
+  /** Stops watching the paging threshold (null when not watched). */
+  private unwatchMemory: (() => void) | null = null;
   /** A qid for a non-durable queue's journal: from the same counter, so no stored queue ever gets it. */
   private readonly newQid = (): number => this.nextQid++;
 
@@ -76,8 +81,10 @@ export class LevelStore implements Store, MessageStore {
     readonly location: string,
     private readonly logger: Logger,
     private readonly options: LevelStoreOptions = { ...DEFAULT_PAGING, pagingThresholdBytes: Infinity },
-    alarms?: ResourceAlarms,
+    /** The node's alarms (a failed write raises one) and memory sampler (the paging threshold); absent in unit tests. */
+    resources?: Pick<NodeResources, 'alarms' | 'memory'>,
   ) {
+    this.memory = resources?.memory ?? new MemoryMonitor();
     this.db = new Level<Buffer, Buffer>(location, {
       keyEncoding: 'buffer',
       valueEncoding: 'buffer',
@@ -90,15 +97,13 @@ export class LevelStore implements Store, MessageStore {
       logger,
       // A paged body is read once: caching its blocks would only evict others.
       (keys) => this.db.getMany(keys, { fillCache: false }),
-      alarms,
+      resources?.alarms,
     );
     this.gc.paging = { headMessages: options.headMessages, headBytes: options.headBytes };
   }
 
-  /** Compares memory use with the paging threshold; crossing it upwards starts paging transient messages. */
-  private checkMemory(): void {
-    const over = process.memoryUsage.rss() >= this.options.pagingThresholdBytes;
-    if (over === this.gc.pageTransient) return;
+  /** Memory use crossed the paging threshold; crossing it upwards starts paging transient messages. */
+  private memoryPressure(over: boolean): void {
     this.gc.pageTransient = over;
     this.logger.info({ thresholdBytes: this.options.pagingThresholdBytes }, over ? 'memory use above the paging threshold: paging transient messages' : 'memory use below the paging threshold');
     if (over) this.gc.kick();
@@ -119,15 +124,12 @@ export class LevelStore implements Store, MessageStore {
     }
     const t = this.options.pagingThresholdBytes;
     if (t <= 0) this.gc.pageTransient = true;
-    else if (Number.isFinite(t)) {
-      this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_CHECK_MS);
-      this.memoryTimer.unref();
-    }
+    else if (Number.isFinite(t)) this.unwatchMemory = this.memory.watch(t, (over) => this.memoryPressure(over));
   }
 
   async close(): Promise<void> {
-    if (this.memoryTimer !== null) clearInterval(this.memoryTimer);
-    this.memoryTimer = null;
+    this.unwatchMemory?.();
+    this.unwatchMemory = null;
     if (this.db.status !== 'open') return;
     await this.gc.flush();
     this.gc.stop();
@@ -228,7 +230,7 @@ export class LevelStore implements Store, MessageStore {
       const q = lookup(key.slice(0, i), key.slice(i + 1));
       if (q !== undefined && q.journal instanceof LevelQueueJournal) byQid.set(qid, q as JournaledQueue);
     }
-    const r = await recoverMessages(this.db, byQid, this.gc.shared, this.logger);
+    const r = await recoverMessages(this.db, byQid, this.gc.refs, this.logger);
     if (r.maxMsgId >= this.gc.nextMsgId) this.gc.nextMsgId = r.maxMsgId + 1;
     if (r.maxQid >= this.nextQid) this.nextQid = r.maxQid + 1;
   }

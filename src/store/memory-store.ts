@@ -1,5 +1,5 @@
 import { fieldTableKey } from '../broker/field-table-key.js';
-import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from './store.js';
+import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from '../broker/persistence.js';
 
 /** Definitions kept in memory: lost at exit, like a broker without a data directory. */
 export class MemoryStore implements Store {

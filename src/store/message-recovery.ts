@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { Message } from '../broker/message.js';
+import { STORE_WRITTEN } from '../broker/persistence.js';
 import type { Queue } from '../broker/queue/queue.js';
-import { SHARED_REFS, type LevelQueueJournal, type Op } from './group-commit.js';
+import type { Op } from './batch.js';
+import type { BodyRefs } from './body-refs.js';
 import { BODY, INDEX, INDEX_TRANSIENT, INDEX_VALUE_LENGTH, WATERMARK, bodyKey, describeKey, indexExpiresAt, indexFlags, readU64, tagRange } from './keys.js';
 import type { Db } from './level-store.js';
+import type { LevelQueueJournal } from './queue-journal.js';
 import { decodeStoredMessage } from './stored-message.js';
 
 /** Records read per iterator step, and the bytes one step may buffer (index records are ~34 B each). */
@@ -70,7 +73,7 @@ function contains(sorted: Float64Array, id: number): boolean {
  *    or below the queue's delivery watermark; records of queues that no longer
  *    exist and transient records (written only to page under memory pressure)
  *    are deleted, with their bodies once nothing else references them;
- * 2. bodies referenced by more than one record get their count in `shared`;
+ * 2. bodies referenced by more than one record get their count in `refs.shared`;
  * 3. x-max-priority queues, which keep everything in RAM, read their bodies;
  * 4. every queue applies its limits and reads its head's bodies; messages
  *    whose stored expiry passed while the broker was down expire (dropped, or
@@ -79,7 +82,7 @@ function contains(sorted: Float64Array, id: number): boolean {
  * Undecodable records are logged with their key and skipped. The clean-up
  * deletions are written in one synced batch before the listener opens.
  */
-export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>, shared: Map<number, number>, logger: Logger): Promise<RecoveryResult> {
+export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>, refs: BodyRefs, logger: Logger): Promise<RecoveryResult> {
   const cleanup: Op[] = [];
   const result: RecoveryResult = { maxMsgId: 0, maxQid: 0, entries: 0 };
 
@@ -155,7 +158,7 @@ export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>
   for (let i = 0; i < ids.length; ) {
     let j = i + 1;
     while (j < ids.length && ids[j] === ids[i]) j++;
-    if (j - i > 1) shared.set(ids[i] as number, j - i);
+    if (j - i > 1) refs.shared.set(ids[i] as number, j - i);
     i = j;
   }
   for (const [msgId, propsLength] of dropped) if (!contains(ids, msgId)) cleanup.push({ type: 'del', key: bodyKey(msgId, propsLength) });
@@ -165,7 +168,7 @@ export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>
   }
 
   // 3. queues that keep everything in RAM
-  for (const [, ix] of full) result.entries -= await restoreFull(db, ix, shared, logger);
+  for (const [, ix] of full) result.entries -= await restoreFull(db, ix, refs, logger);
 
   // 4. limits and TTLs apply to what came back (after every queue is rebuilt: expiry may dead-letter into
   // another); then the heads are read.
@@ -180,7 +183,7 @@ export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>
 }
 
 /** Reads every body of a queue that cannot page and restores its entries; returns how many were missing. */
-async function restoreFull(db: Db, ix: FullQueueIndex, shared: Map<number, number>, logger: Logger): Promise<number> {
+async function restoreFull(db: Db, ix: FullQueueIndex, refs: BodyRefs, logger: Logger): Promise<number> {
   const { queue, seqs, msgIds, propsLengths, expiresAts } = ix;
   const watermark = queue.journal.deliveredSeq;
   let missing = 0;
@@ -205,10 +208,10 @@ async function restoreFull(db: Db, ix: FullQueueIndex, shared: Map<number, numbe
         continue;
       }
       m.storeId = msgId;
-      m.storeState = 2;
-      m.storeRefs = shared.has(msgId) ? SHARED_REFS : 1;
+      m.storeState = STORE_WRITTEN;
+      m.storeRefs = refs.loadedRefs(msgId);
       const seq = seqs[i + k] as number;
-      queue.restore(seq, m, expiresAts[i + k] as number, seq <= watermark).storeState = 2;
+      queue.restore(seq, m, expiresAts[i + k] as number, seq <= watermark).storeState = STORE_WRITTEN;
     }
   }
   if (missing !== 0) {

@@ -6,11 +6,13 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Message } from '../../src/broker/message.js';
-import { STORE_REFUSED, type DurabilityWaiter } from '../../src/broker/message-store.js';
+import { STORE_REFUSED, type DurabilityWaiter } from '../../src/broker/persistence.js';
 import { Queue } from '../../src/broker/queue/queue.js';
-import { GroupCommit, LevelQueueJournal, SHARED_REFS } from '../../src/store/group-commit.js';
+import { SHARED_REFS } from '../../src/store/body-refs.js';
+import { GroupCommit } from '../../src/store/group-commit.js';
 import { BODY, INDEX, bodyKey, indexExpiresAt, indexKey, tagRange } from '../../src/store/keys.js';
 import { LevelStore } from '../../src/store/level-store.js';
+import { LevelQueueJournal } from '../../src/store/queue-journal.js';
 
 const silent = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -214,7 +216,7 @@ describe('LevelStore messages', () => {
     gone.markDeleted();
     s.deleteQueue('/', 'gone');
     await durable(s);
-    expect(unacked.storeState).toBeGreaterThanOrEqual(2); // the id of the batch that wrote it
+    expect(unacked.storeState).toBeGreaterThanOrEqual(2); // STORE_WRITTEN
     const { store, queues } = await reopen(s, ['q1', 'q2']);
     const e1 = queues.get('q1')!.take(false)!;
     const e2 = queues.get('q2')!.take(false)!;

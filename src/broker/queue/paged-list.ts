@@ -1,5 +1,5 @@
 import type { Message } from '../message.js';
-import { STORED_ON_DISK, type QueueJournal } from '../message-store.js';
+import { NOT_STORED, STORE_WRITTEN, type QueueJournal } from '../persistence.js';
 import { Deque } from './deque.js';
 import { PAGED_REDELIVERED, PagedTail, type PagedEntry } from './paged-tail.js';
 import { QueueEntry } from './queue-entry.js';
@@ -115,7 +115,7 @@ export class PagedList implements ReadyList {
     }
     this.pending.push(e);
     this.pendingBytes += e.message.size;
-    if (e.storeState === 0) {
+    if (e.storeState === NOT_STORED) {
       if (j.pageTransient) j.spill(e);
       else this.unspilled = true;
     }
@@ -239,7 +239,7 @@ export class PagedList implements ReadyList {
       }
       const e = new QueueEntry(this.queue, pe.seq, m, pe.expiresAt);
       e.redelivered = (pe.flags & PAGED_REDELIVERED) !== 0;
-      e.storeState = STORED_ON_DISK;
+      e.storeState = STORE_WRITTEN;
       if (pe.expiresAt !== 0) expiring = true;
       this.head.push(e);
     }
@@ -256,7 +256,7 @@ export class PagedList implements ReadyList {
       this.unspilled = false;
       for (let i = 0; i < p.length; i++) {
         const e = p.at(i) as QueueEntry;
-        if (e.storeState === 0 && !j.spill(e)) this.unspilled = true;
+        if (e.storeState === NOT_STORED && !j.spill(e)) this.unspilled = true;
       }
     }
     while (p.length !== 0) {

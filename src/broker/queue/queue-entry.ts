@@ -1,4 +1,5 @@
 import type { Message } from '../message.js';
+import { NOT_STORED, type StoreState } from '../persistence.js';
 import type { Consumer } from '../consumer.js';
 import type { Queue } from './queue.js';
 
@@ -25,8 +26,14 @@ export class QueueEntry {
   consumer: Consumer | null = null;
   /** When it was last delivered for an ack (ms since the epoch), for the consumer timeout. */
   deliveredAt = 0;
-  /** Persistence (store/): 0 not stored, 1 index record waiting in the filling batch, 2 written (or being written). */
-  storeState = 0;
+  /** Persistence (store/): where the index record stands (NOT_STORED, STORE_PENDING, STORE_WRITTEN in broker/persistence.ts). */
+  storeState: StoreState = NOT_STORED;
+  /**
+   * Persistence: id of the group-commit batch that wrote the index record
+   * while storeState is STORE_WRITTEN (0: it was on disk before this process
+   * wrote anything, i.e. recovered or read back); durable once that batch is.
+   */
+  storeBatch = 0;
 
   constructor(queue: Queue, seq: number, message: Message, expiresAt: number) {
     this.queue = queue;

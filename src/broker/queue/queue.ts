@@ -3,7 +3,7 @@ import type { Consumer } from '../consumer.js';
 import type { Message } from '../message.js';
 import { ConsumerList } from './consumer-list.js';
 import type { DeadLetterer, DeadLetterReason } from './dead-letterer.js';
-import type { QueueJournal } from '../message-store.js';
+import { NOT_STORED, type QueueJournal } from '../persistence.js';
 import { hasLengthLimit, isOverLimit, wouldOverflow } from './length-limit.js';
 import { MessageExpiry, expiryOf } from './message-expiry.js';
 import { QueueEntry } from './queue-entry.js';
@@ -358,7 +358,7 @@ export class Queue {
 
   /** A stored entry was delivered for an ack: recovery must mark it redelivered. */
   private journalDelivered(entry: QueueEntry): void {
-    if (entry.storeState !== 0 && !entry.redelivered) (this.journal as QueueJournal).delivered(entry);
+    if (entry.storeState !== NOT_STORED && !entry.redelivered) (this.journal as QueueJournal).delivered(entry);
   }
 
   /**
@@ -368,7 +368,7 @@ export class Queue {
    */
   private removed(entry: QueueEntry, reason: DeadLetterReason | null): void {
     if (reason !== null && !this.deleted) this.deadLetter(entry.message, reason);
-    if (entry.storeState !== 0) (this.journal as QueueJournal).removed(entry);
+    if (entry.storeState !== NOT_STORED) (this.journal as QueueJournal).removed(entry);
   }
 
   private deadLetter(message: Message, reason: DeadLetterReason): void {

@@ -4,7 +4,7 @@ import type { Consumer, ConsumerOwner } from '../../broker/consumer.js';
 import type { ReplyConsumer, ReplyTarget } from '../../broker/direct-reply-to.js';
 import { noPreviousQueue, storeWriteFailed, unimplementedMethod } from '../../broker/errors.js';
 import type { Message } from '../../broker/message.js';
-import type { DurabilityWaiter } from '../../broker/message-store.js';
+import type { DurabilityWaiter } from '../../broker/persistence.js';
 import type { QueueEntry } from '../../broker/queue/queue-entry.js';
 import type { Vhost } from '../../broker/vhost.js';
 import type { Connection } from '../connection/connection.js';

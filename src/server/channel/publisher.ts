@@ -13,7 +13,7 @@ import {
 } from '../../broker/errors.js';
 import type { Exchange } from '../../broker/exchange/exchange.js';
 import { Message } from '../../broker/message.js';
-import { STORE_REFUSED, type MessageStore } from '../../broker/message-store.js';
+import { STORE_REFUSED, type MessageStore } from '../../broker/persistence.js';
 import type { Queue } from '../../broker/queue/queue.js';
 import { PublishOutcome, type CongestionSlot } from '../../broker/vhost.js';
 import type { Channel } from './channel.js';

@@ -5,7 +5,7 @@ import type { FieldTable } from '../../amqp/codec/field-table.js';
 import { FrameParser, formatFrameSnippet } from '../../amqp/frame/frame-parser.js';
 import * as spec from '../../amqp/spec.generated.js';
 import type { User } from '../../auth/users.js';
-import type { ResourceAlarms } from '../../broker/alarms.js';
+import type { ResourceAlarms } from '../../resources/alarms.js';
 import type { UserStore } from '../../auth/users.js';
 import type { Broker } from '../../broker/broker.js';
 import {
@@ -18,7 +18,7 @@ import {
   unexpectedFrame,
   unimplementedConnectionMethod,
 } from '../../broker/errors.js';
-import type { MessageStore } from '../../broker/message-store.js';
+import type { MessageStore } from '../../broker/persistence.js';
 import type { Queue } from '../../broker/queue/queue.js';
 import type { Vhost } from '../../broker/vhost.js';
 import type { Config } from '../../config.js';

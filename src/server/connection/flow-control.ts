@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { ResourceAlarms } from '../../broker/alarms.js';
+import type { ResourceAlarms } from '../../resources/alarms.js';
 import type { Queue } from '../../broker/queue/queue.js';
 
 /** What flow control needs from its connection. */

@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs';
 import type { Logger } from 'pino';
-import type { ResourceAlarms } from '../broker/alarms.js';
+import type { ResourceAlarms } from './alarms.js';
 
 /** The alarm source name of the free disk space check. */
 export const DISK_FREE_ALARM = 'disk_free_limit';
