@@ -159,7 +159,7 @@ describe('crash recovery (SIGKILL)', () => {
             pub.publish('crash.x', key, Buffer.from(body), { persistent: true }, (err) => {
               outstanding--;
               if (!err && !stopped) {
-                for (const q of ROUTES[key] as string[]) (confirmed.get(q) as Set<string>).add(body);
+                for (const q of ROUTES[key]) (confirmed.get(q) as Set<string>).add(body);
                 if (seq > lastConfirmed) lastConfirmed = seq;
               }
               wake();

@@ -13,7 +13,7 @@ import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
-import type { LevelStore } from '../../src/store/level-store.js';
+import { LevelStore } from '../../src/store/level-store.js';
 import { RawClient } from '../helpers/raw-client.js';
 
 const HUGE = Number.MAX_SAFE_INTEGER;
@@ -174,7 +174,9 @@ describe('message store write failure', () => {
     expect(await publish(ch, queue, 'before')).toBe(true);
 
     // Fault injection: the database closes under the store, so its next batch write fails.
-    const db = (services.broker.store as LevelStore).database;
+    const store = services.broker.store;
+    if (!(store instanceof LevelStore)) throw new Error('the services should run on the LevelDB store');
+    const db = store.database;
     await db.close();
     expect(await publish(ch, queue, 'lost')).toBe(false);
     expect(services.alarms.active).toBe(true);

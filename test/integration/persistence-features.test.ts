@@ -194,8 +194,8 @@ describe('dead-lettered persistent messages across a restart', () => {
     await waitDepth(after, dlq, 1);
     expect(await depth(after, src)).toBe(0);
     const [m] = await drain(after, dlq);
-    expect(m!.properties.expiration).toBeUndefined();
-    expect(deaths(m!)).toEqual([
+    expect(m.properties.expiration).toBeUndefined();
+    expect(deaths(m)).toEqual([
       { count: 1, reason: 'expired', queue: src, time: timestamp, exchange: '', 'routing-keys': [src], 'original-expiration': '400' },
     ]);
   });
@@ -222,9 +222,9 @@ describe('expiry is stored as an absolute deadline (RabbitMQ)', () => {
     await restart();
     const again = await channel();
     const [m] = await drain(again, dlq);
-    expect(m!.content.toString()).toBe('late');
-    expect(m!.properties.deliveryMode).toBe(2);
-    expect(deaths(m!)).toEqual([{ count: 1, reason: 'expired', queue: src, time: timestamp, exchange: '', 'routing-keys': [src] }]);
+    expect(m.content.toString()).toBe('late');
+    expect(m.properties.deliveryMode).toBe(2);
+    expect(deaths(m)).toEqual([{ count: 1, reason: 'expired', queue: src, time: timestamp, exchange: '', 'routing-keys': [src] }]);
     expect(await depth(again, src)).toBe(0);
   });
 
@@ -366,7 +366,7 @@ describe('priorities', () => {
     const after = await channel();
     const all = await drain(after, q);
     expect(all.map((m) => m.content.toString())).toEqual(['p9-3', 'p9-6', 'p5-1', 'p5-4', 'p3-7', 'p1-0', 'p1-2', 'p0-5']);
-    expect(all[0]!.fields.redelivered).toBe(true);
+    expect(all[0].fields.redelivered).toBe(true);
     expect(all.map((m) => m.properties.priority)).toEqual([9, 9, 5, 5, 3, 1, 1, 0]);
   });
 });

@@ -128,8 +128,8 @@ describe('policy effects on queues', () => {
     const m = await ch.get(q);
     if (!m) throw new Error('no message');
     ch.reject(m, false);
-    const dead = await new Promise<ConsumeMessage>((resolve) => void ch.consume(queues[0]!, (d) => d && resolve(d), { noAck: true }));
+    const dead = await new Promise<ConsumeMessage>((resolve) => void ch.consume(queues[0], (d) => d && resolve(d), { noAck: true }));
     expect(dead.content.toString()).toBe('m');
-    expect((await ch.checkQueue(queues[1]!)).messageCount).toBe(0);
+    expect((await ch.checkQueue(queues[1])).messageCount).toBe(0);
   });
 });

@@ -99,7 +99,7 @@ describe('message TTL', () => {
     await ch.consume(q, (m) => m && got.push(m));
     await sleep(400);
     expect(got.map((m) => m.content.toString())).toEqual(['1']);
-    ch.ack(got[0] as ConsumeMessage);
+    ch.ack(got[0]);
     await sleep(200);
     expect(got).toHaveLength(1);
     expect(await count(ch, q)).toBe(0);

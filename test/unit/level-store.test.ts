@@ -174,7 +174,7 @@ describe('LevelStore messages', () => {
     const records: [Buffer, Buffer][] = [];
     for await (const kv of s.database.iterator(tagRange(INDEX))) records.push(kv);
     expect(records).toHaveLength(1);
-    const [key, value] = records[0]!;
+    const [key, value] = records[0];
     const stored = indexExpiresAt(value);
     expect(stored).toBeGreaterThanOrEqual(before + 60_000);
     expect(stored).toBeLessThanOrEqual(after + 60_000);
