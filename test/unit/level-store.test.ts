@@ -11,6 +11,7 @@ import { Queue } from '../../src/broker/queue/queue.js';
 import { GroupCommit, LevelQueueJournal, SHARED_REFS } from '../../src/store/group-commit.js';
 import { BODY, INDEX, bodyKey, indexExpiresAt, indexKey, tagRange } from '../../src/store/keys.js';
 import { LevelStore } from '../../src/store/level-store.js';
+import { fixedWait, pollUntil } from '../helpers/wait.js';
 
 const silent = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -194,7 +195,7 @@ describe('LevelStore messages', () => {
     await s2.loadDefinitions();
     const r = new Queue('ttl', '/', { durable: true, autoDelete: false, exclusiveOwner: null, arguments: { 'x-message-ttl': 60_000 } });
     s2.attach(r);
-    await new Promise((w) => setTimeout(w, 5)); // a restarted TTL would give a later deadline
+    await fixedWait(5); // on purpose: time must pass, so that a restarted TTL would give a later deadline
     await s2.recover(() => r);
     expect(r.messageCount).toBe(1);
     const e = r.take(true)!;
@@ -263,8 +264,8 @@ describe('GroupCommit', () => {
     q.enqueue(refused);
     expect(refused.storeId).toBe(STORE_REFUSED);
     failing = false;
-    await new Promise((r) => setTimeout(r, 1100)); // the alarm probe runs every second
-    expect(gc.alarm).toBe(false);
+    // The alarm probe runs every second.
+    expect(await pollUntil(() => gc.alarm, (raised) => !raised, { timeoutMs: 3000 })).toBe(false);
     gc.stop();
     const ok = persistent('q', 'three');
     q.enqueue(ok);
@@ -305,8 +306,8 @@ describe('GroupCommit', () => {
     const deletes = [`del ${indexKey(1, e.seq).toString('hex')}`, `del ${bodyKey(m.storeId, m.propsLength).toString('hex')}`];
     expect(written).not.toContain(deletes[0]);
     failing = false;
-    await new Promise((r) => setTimeout(r, 1100)); // the alarm probe runs every second
-    expect(gc.alarm).toBe(false);
+    // The alarm probe runs every second.
+    expect(await pollUntil(() => gc.alarm, (raised) => !raised, { timeoutMs: 3000 })).toBe(false);
     expect(written).toEqual(expect.arrayContaining(deletes));
     gc.stop();
   });
