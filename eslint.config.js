@@ -19,7 +19,7 @@ const ROOT = import.meta.dirname;
 // that cannot be resolved is an error (import-x/no-unresolved below), so a zone cannot be
 // bypassed by a path the resolver does not understand.
 // ---------------------------------------------------------------------------------------------
-const LAYERS = ['amqp', 'server', 'broker', 'store', 'auth', 'admin', 'http', 'cli'];
+const LAYERS = ['amqp', 'server', 'broker', 'store', 'auth', 'admin', 'http', 'cli', 'resources'];
 
 /** One zone: `layer` may not import any of `forbidden` (each a path under src/). */
 function forbid(layer, forbidden, why, except) {
@@ -71,6 +71,9 @@ const zones = [
   // and formatting them needs their type tags; frames and the parser are not.
   ...forbid('http', ['amqp'], 'only amqp/codec/** (value types) for formatting field tables', { amqp: ['./codec'] }),
   ...forbid('http', ['broker', 'server', 'store', 'cli'], 'routes go through admin/'),
+  // resources/ (disk, memory, file descriptors and the alarms they raise) is read by store/,
+  // server/ and index.ts; it reaches into none of the outer layers.
+  ...forbid('resources', ['server', 'http', 'admin', 'cli'], 'node resources are read by the layers, they do not call them'),
   // cli/ (warrenctl) is a thin client of the management API.
   {
     target: 'src/cli',
