@@ -383,14 +383,15 @@ function genProperties(c: SpecClass, out: string[]): void {
   out.push('  w.u16(flags);');
   props.forEach((p) => {
     const k = camel(p.name);
-    const stmt: Record<string, string> = {
+    const stmts: Partial<Record<string, string>> = {
       shortstr: `w.shortstr(p.${k});`,
       octet: `w.u8(p.${k});`,
       timestamp: `w.u64(p.${k});`,
       table: `writeTable(w, p.${k});`,
     };
-    if (stmt[p.type] === undefined) throw new Error(`unhandled property type ${p.type}`);
-    out.push(`  if (p.${k} != null) ${stmt[p.type]}`);
+    const stmt = stmts[p.type];
+    if (stmt === undefined) throw new Error(`unhandled property type ${p.type}`);
+    out.push(`  if (p.${k} != null) ${stmt}`);
   });
   out.push('}');
 }
@@ -615,6 +616,7 @@ function main(argv: string[]): number {
   return 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+const entry = process.argv.at(1);
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
   process.exitCode = main(process.argv.slice(2));
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestBroker, type TestBroker } from './broker.js';
+import { waitForValue } from './wait.js';
 
 /** A unique name, so that runs against a shared broker (WARREN_TEST_URL) don't collide. */
 export function uniq(prefix: string): string {
@@ -88,14 +89,8 @@ export function useTestBroker(): TestEnv {
 
 /**
  * basic.get that polls until a message arrives (expiry and dead-lettering are
- * asynchronous; on RabbitMQ, so is routing to another queue): fails after ~3 s.
+ * asynchronous; on RabbitMQ, so is routing to another queue): fails after timeoutMs.
  */
-export async function getEventually(ch: Channel, q: string, noAck = false): Promise<GetMessage> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const m = await ch.get(q, { noAck });
-    if (m !== false) return m;
-    if (Date.now() > deadline) throw new Error(`no message in ${q}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+export async function getEventually(ch: Channel, q: string, noAck = false, timeoutMs = 5000): Promise<GetMessage> {
+  return waitForValue(async () => (await ch.get(q, { noAck })) || undefined, `a message in ${q}`, { timeoutMs });
 }

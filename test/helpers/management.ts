@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { AmqpTracker } from './amqp-tracker.js';
+import { fixedWait } from './wait.js';
 import { defaultConfig, type Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -107,8 +108,10 @@ export async function deletePolicy(t: ManagementTarget, name: string): Promise<v
 
 // RabbitMQ tells each queue process of a policy change by an asynchronous message after the HTTP
 // call returns; give it a moment so the next publish sees the new policy. Warren applies synchronously.
+// A fixed wait (external runs only): the helper does not know which queues the policy matches, so
+// there is nothing to poll.
 async function settle(t: ManagementTarget): Promise<void> {
-  if (t.external) await new Promise((r) => setTimeout(r, 100));
+  if (t.external) await fixedWait(100);
 }
 
 /** What usePolicyTarget gives a test file; set once its beforeAll has run. */

@@ -35,5 +35,5 @@ export async function runPika(name: string, url: string, ...args: string[]): Pro
   const { stdout } = await runPython([script, url, ...args]);
   const lines = stdout.trim().split('\n');
   expect(lines, `${name}.py should print exactly one JSON line`).toHaveLength(1);
-  return JSON.parse(lines[0] as string);
+  return JSON.parse(lines[0]);
 }

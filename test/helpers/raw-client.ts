@@ -7,6 +7,7 @@
  * malformed or out-of-order frames and observe the broker's reaction byte for byte.
  */
 import net from 'node:net';
+import { inspect } from 'node:util';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Constants
@@ -156,7 +157,6 @@ export interface Decimal {
   value: number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type FieldTable = Record<string, any>;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ function inferTag(v: unknown): FieldTag {
   if (v instanceof Date) return 'T';
   if (Array.isArray(v)) return 'A';
   if (typeof v === 'object') return 'F';
-  throw new Error(`cannot encode field value ${String(v)}`);
+  throw new Error(`cannot encode field value ${inspect(v)}`);
 }
 
 /** Encodes one field value (tag + value). Plain JS values get an inferred tag; `Typed` values keep theirs. */
@@ -557,7 +557,6 @@ export function decodeTable(buf: Buffer, typedValues = false): FieldTable {
 // ---------------------------------------------------------------------------------------------------------------
 // Methods, content headers, frames
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type MethodArgs = Record<string, any>;
 
 export interface DecodedMethod {
@@ -1025,8 +1024,8 @@ export class RawClient {
     const i = this.waiters.findIndex((w) => w.pred(f));
     if (i >= 0) {
       const [w] = this.waiters.splice(i, 1);
-      clearTimeout(w!.timer);
-      w!.resolve(f);
+      clearTimeout(w.timer);
+      w.resolve(f);
     } else {
       this.queue.push(f);
     }
@@ -1037,7 +1036,7 @@ export class RawClient {
   /** Takes the first frame (queued or future) matching pred; rejects on timeout or socket close. */
   nextFrame(pred: (f: Frame) => boolean = () => true, timeoutMs = DEFAULT_TIMEOUT, what = 'frame'): Promise<Frame> {
     const i = this.queue.findIndex(pred);
-    if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0]!);
+    if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0]);
     if (this.closed) return Promise.reject(new Error(`socket closed while waiting for ${what}`));
     return new Promise((resolve, reject) => {
       const w: Waiter = {

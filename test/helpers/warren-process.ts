@@ -37,10 +37,10 @@ export function cleanEnv(): NodeJS.ProcessEnv {
 export function spawnWarren(args: string[]): WarrenProcess {
   const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const records: Record<string, unknown>[] = [];
   const waiters: Array<{ msg: string; resolve: (r: Record<string, unknown>) => void }> = [];
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
     let record: Record<string, unknown>;
     try {
       record = JSON.parse(line) as Record<string, unknown>;

@@ -108,7 +108,7 @@ describe('publisher confirms (ConfirmChannel)', () => {
     const acked = new Promise<void>((resolve, reject) =>
       ch.publish(x, 'nowhere', Buffer.from('lost'), { mandatory: true, messageId: 'm-1', headers: { h: 'v' } }, (err) => {
         events.push(err ? 'nack' : 'ack');
-        if (err) reject(err);
+        if (err) reject(err as Error); // amqplib nacks with an Error
         else resolve();
       }),
     );
@@ -583,7 +583,7 @@ describe('channel errors', () => {
     const q = uniq('missing');
     const rejected = await ch.checkQueue(q).then(
       () => undefined,
-      (e: Error & { code?: number }) => e,
+      (e: unknown) => e as Error & { code?: number },
     );
     expect(rejected?.code).toBe(404);
     expect(rejected?.message).toContain(`NOT_FOUND - no queue '${q}' in vhost '/'`);

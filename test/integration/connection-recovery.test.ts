@@ -99,7 +99,7 @@ describe.skipIf(external)('connection recovery across a broker restart (in-proce
     conn.on('error', (e: Error) => errors.push(e));
     const closed = once<AmqpError | undefined>(conn, 'close');
     const ch = await conn.createChannel();
-    const channelClosed = once<void>(ch, 'close');
+    const channelClosed = once<undefined>(ch, 'close');
 
     await stop();
     const err = await closed;

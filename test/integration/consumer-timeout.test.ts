@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from 'amqplib';
 import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { fixedWait, pollUntil } from '../helpers/wait.js';
 
 const external = !!process.env.WARREN_TEST_URL;
 let broker: TestBroker;
@@ -94,15 +95,17 @@ describe.skipIf(external)('consumer timeout', () => {
     });
     let received = 0;
     await ch.consume(auto, () => received++, { noAck: true });
+    // Fixed on purpose: the publishes are spread over more than the timeout, and the channel must
+    // then stay open for twice the timeout; the assertion is that no timeout fires in that time.
     for (let i = 0; i < 3; i++) {
       ch.sendToQueue(q, Buffer.from(String(i)));
       ch.sendToQueue(auto, Buffer.from(String(i)));
-      await new Promise((r) => setTimeout(r, TIMEOUT / 2));
+      await fixedWait(TIMEOUT / 2);
     }
-    await new Promise((r) => setTimeout(r, TIMEOUT * 2));
+    await fixedWait(TIMEOUT * 2);
     expect(failed).toBe(false);
-    expect(acked).toBe(3);
-    expect(received).toBe(3);
+    expect(await pollUntil(() => acked, (n) => n >= 3)).toBe(3);
+    expect(await pollUntil(() => received, (n) => n >= 3)).toBe(3);
     await ch.checkQueue(q); // still open
   });
 
@@ -114,7 +117,7 @@ describe.skipIf(external)('consumer timeout', () => {
     await ch.assertQueue(q, { durable: false });
     ch.sendToQueue(q, Buffer.from('g'));
     const gone = closed(ch);
-    await new Promise((r) => setTimeout(r, 20));
+    await pollUntil(async () => (await ch.checkQueue(q)).messageCount, (n) => n === 1); // the publish has landed
     expect(await ch.get(q)).not.toBe(false);
     expect((await gone).code).toBe(406);
   });

@@ -63,7 +63,7 @@ describe('consumer priorities (x-priority)', () => {
     const seenByLow: ConsumeMessage[] = [];
     const high = collect(ch, q, 20, { noAck: true, arguments: { 'x-priority': 10 } });
     await Promise.all([low.tag, high.tag]);
-    low.done.then((m) => seenByLow.push(...m));
+    void low.done.then((m) => seenByLow.push(...m));
     await fill(q, 20);
     const got = await high.done;
     expect(got.map((m) => m.content.toString())).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
@@ -177,7 +177,7 @@ describe('flow', () => {
     await ch.prefetch(50);
     const seen = new Set<number>();
     let dup = 0;
-    const done = new Promise<void>((resolve) => {
+    const done = new Promise<void>((resolve, reject) => {
       ch.consume(q, (m) => {
         if (m === null) return;
         const n = Number(m.content.toString());
@@ -185,7 +185,7 @@ describe('flow', () => {
         seen.add(n);
         ch.ack(m);
         if (seen.size === total) resolve();
-      });
+      }).catch(reject);
     });
     for (let i = 0; i < total; i++) {
       if (!pub.sendToQueue(q, Buffer.from(String(i)))) await new Promise((r) => pub.once('drain', r));
@@ -207,12 +207,12 @@ describe('flow', () => {
     const ch = await c.createChannel();
     await ch.prefetch(10);
     let count = 0;
-    const done = new Promise<void>((resolve) => {
+    const done = new Promise<void>((resolve, reject) => {
       ch.consume(q, (m) => {
         if (m === null) return;
         ch.ack(m);
         if (++count === total) resolve();
-      });
+      }).catch(reject);
     });
     for (let i = 0; i < total; i++) {
       if (!pub.sendToQueue(q, Buffer.from(String(i)))) await new Promise((r) => pub.once('drain', r));

@@ -10,6 +10,7 @@ import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqp
 import { Level } from 'level';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prng } from '../helpers/prng.js';
+import { fixedWait, waitFor } from '../helpers/wait.js';
 import { buildIfNeeded, killWarren, spawnWarren, startWarrenOn, type WarrenProcess } from '../helpers/warren-process.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? 20261126);
@@ -160,7 +161,7 @@ describe('crash recovery (SIGKILL)', () => {
             pub.publish('crash.x', key, Buffer.from(body), { persistent: true }, (err) => {
               outstanding--;
               if (!err && !stopped) {
-                for (const q of ROUTES[key] as string[]) (confirmed.get(q) as Set<string>).add(body);
+                for (const q of ROUTES[key]) (confirmed.get(q) as Set<string>).add(body);
                 if (seq > lastConfirmed) lastConfirmed = seq;
               }
               wake();
@@ -172,11 +173,15 @@ describe('crash recovery (SIGKILL)', () => {
         }
       })();
 
-      await new Promise((r) => setTimeout(r, 150 + Math.floor(rnd() * 750)));
+      let connClosed = false;
+      conn.once('close', () => (connClosed = true));
+      // Fixed on purpose: the kill lands at a seeded random point of the stream; the wait is the scenario.
+      await fixedWait(150 + Math.floor(rnd() * 750));
       w.child.kill('SIGKILL');
       await w.exited;
       // Confirms that arrived before the kill are the ones that count; later callbacks are errors.
-      await new Promise((r) => setTimeout(r, 50));
+      // amqplib handles everything it read from the socket before it reports the close.
+      await waitFor(() => connClosed, 'the client connection to see the kill');
       stopped = true;
       wake();
       await pump;

@@ -145,8 +145,8 @@ describe('dead-lettering rejected messages', () => {
       [q2, q3],
       [q3, q1],
     ]) {
-      t.queues.add(q as string);
-      await ch.assertQueue(q as string, { durable: false, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': to } });
+      t.queues.add(q);
+      await ch.assertQueue(q, { durable: false, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': to } });
     }
     ch.sendToQueue(q1, Buffer.from('ring'), { expiration: '60000' });
     const seen: string[][] = [];

@@ -64,7 +64,7 @@ describe('direct reply-to RPC (amqplib)', () => {
     expect(a.fields.exchange).toBe('');
     expect(a.fields.redelivered).toBe(false);
     // The server saw the rewritten reply_to, the same one for every request of the channel.
-    const address = server.replyTos[0] as string;
+    const address = server.replyTos[0];
     expect(address.startsWith(RT + '.')).toBe(true);
     expect(address.length).toBeGreaterThan(RT.length + 8);
     expect(new Set(server.replyTos).size).toBe(1);
@@ -80,10 +80,12 @@ describe('direct reply-to RPC (amqplib)', () => {
     expect(await other.checkQueue(RT)).toEqual({ queue: RT, messageCount: 0, consumerCount: 1 });
     expect(await other.assertQueue(RT)).toEqual({ queue: RT, messageCount: 0, consumerCount: 1 });
     const server = await rpcServer(await t.connect());
-    const got = new Promise<void>((r) => client.consume(RT, () => r(), { noAck: true }));
+    const got = new Promise<void>((resolve, reject) => {
+      client.consume(RT, () => resolve(), { noAck: true }).catch(reject);
+    });
     client.sendToQueue(server.queue, Buffer.from('x'), { replyTo: RT });
     await got;
-    const address = server.replyTos[0] as string;
+    const address = server.replyTos[0];
     expect(await other.checkQueue(address)).toEqual({ queue: address, messageCount: 0, consumerCount: 1 });
     const third = await conn.createChannel();
     const gone = closed(third);
@@ -95,11 +97,13 @@ describe('direct reply-to RPC (amqplib)', () => {
     const conn = await t.connect();
     const client = await conn.createChannel();
     const server = await rpcServer(await t.connect());
-    const got = new Promise<void>((r) => client.consume(RT, () => r(), { noAck: true }).then((ok) => (tag = ok.consumerTag)));
+    const got = new Promise<void>((resolve, reject) => {
+      client.consume(RT, () => resolve(), { noAck: true }).then((ok) => (tag = ok.consumerTag), reject);
+    });
     let tag = '';
     client.sendToQueue(server.queue, Buffer.from('x'), { replyTo: RT });
     await got;
-    const address = server.replyTos[0] as string;
+    const address = server.replyTos[0];
     await client.cancel(tag);
     const pub = await conn.createChannel();
     const returns: { code: number; rk: string }[] = [];

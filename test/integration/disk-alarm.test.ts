@@ -13,8 +13,9 @@ import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
-import type { LevelStore } from '../../src/store/level-store.js';
+import { LevelStore } from '../../src/store/level-store.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { fixedWait, waitFor } from '../helpers/wait.js';
 
 const HUGE = Number.MAX_SAFE_INTEGER;
 const open: Array<{ services: BrokerServices; dir: string; conns: ChannelModel[] }> = [];
@@ -65,8 +66,6 @@ function publish(ch: ConfirmChannel, queue: string, body: string): Promise<boole
 function depth(services: BrokerServices, queue: string): number {
   return services.broker.getVhost('/')!.queues.get(queue)!.messageCount;
 }
-
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('disk free limit', () => {
   it('a disk_free_limit above the free space raises the disk alarm at start', async () => {
@@ -123,7 +122,8 @@ describe('disk free limit', () => {
     const [reason] = await blocked;
     expect(reason).toBe('low on disk');
     for (const b of ['e', 'f', 'g']) confirms.push(publish(pub, queue, b));
-    await settle(200);
+    // Bounded on purpose: the assertion is that nothing more is read in that time.
+    await fixedWait(200);
     // Nothing after the blocking publish is read (the consumer took 'd' if it got through).
     expect(got.length + depth(services, queue)).toBeLessThanOrEqual(4);
 
@@ -131,10 +131,7 @@ describe('disk free limit', () => {
     services.diskMonitor.setLimit(0);
     await unblocked;
     expect(await Promise.all(confirms)).toEqual([true, true, true, true]);
-    await new Promise<void>((resolve) => {
-      const check = (): void => (got.length === 7 ? resolve() : void setTimeout(check, 10));
-      check();
-    });
+    await waitFor(() => got.length === 7, 'all seven deliveries');
     expect(got).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
     expect(consumerBlocked).toBe(false);
   });
@@ -150,7 +147,9 @@ describe('clients without the connection.blocked capability', () => {
       services.diskMonitor.setLimit(HUGE);
       await alarmIs(services, true);
       c.publish(1, 'x', { routingKey: 'alarm.raw' });
-      await settle(100);
+      // Fixed on purpose: lets the broker read the publish on its own (and stop reading) before the
+      // declare is sent, so the declare cannot share its socket read; there is no event for that.
+      await fixedWait(100);
       // Not read any more: no declare-ok, and no connection.blocked either.
       c.sendMethod(1, 'queue.declare', { queue: 'alarm.raw', passive: true });
       await expect(c.nextFrame(() => true, 300)).rejects.toThrow();
@@ -174,7 +173,9 @@ describe('message store write failure', () => {
     expect(await publish(ch, queue, 'before')).toBe(true);
 
     // Fault injection: the database closes under the store, so its next batch write fails.
-    const db = (services.broker.store as LevelStore).database;
+    const store = services.broker.store;
+    if (!(store instanceof LevelStore)) throw new Error('the services should run on the LevelDB store');
+    const db = store.database;
     await db.close();
     expect(await publish(ch, queue, 'lost')).toBe(false);
     expect(services.alarms.active).toBe(true);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfNeeded, killWarren, startWarrenOn, type WarrenProcess } from '../helpers/warren-process.js';
+import { fixedWait } from '../helpers/wait.js';
 
 const EXTERNAL = process.env.WARREN_TEST_URL;
 const HEAD = ['--paging-head-messages', '8'];
@@ -57,8 +58,12 @@ async function fill(conn: ChannelModel, q: string, n: number, from = 0): Promise
   await c.close();
 }
 
-/** Lets the broker page the backlog out (its records are synced one commit after the confirms). */
-const pause = (ms = 100): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Lets the broker page the backlog out (its records are synced one commit after the confirms).
+ * A fixed wait, not a poll: paging is not visible over AMQP, and the assertions hold whether or
+ * not it has happened; the wait only makes the paged path the one the test exercises.
+ */
+const pause = (ms = 100): Promise<void> => fixedWait(ms);
 
 describe('paging through AMQP', () => {
   it('basic.get walks a paged backlog in order without a false get-empty; replies keep their order', async () => {

@@ -14,6 +14,7 @@ import { createLogger, startServices, type BrokerServices } from '../../src/inde
 import { BODY, INDEX, tagRange } from '../../src/store/keys.js';
 import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
 import { basic } from '../helpers/management.js';
+import { fixedWait, pollUntil } from '../helpers/wait.js';
 
 const external = process.env.WARREN_TEST_URL;
 const WARREN = !external;
@@ -113,13 +114,8 @@ async function depth(ch: Channel, q: string): Promise<number> {
 
 /** Polls until q holds n ready messages (dead-lettering and expiry are asynchronous on RabbitMQ). */
 async function waitDepth(ch: Channel, q: string, n: number, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const d = await depth(ch, q);
-    if (d === n) return;
-    if (Date.now() > deadline) throw new Error(`${q} holds ${d} messages, expected ${n}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const d = await pollUntil(() => depth(ch, q), (got) => got === n, { timeoutMs, intervalMs: 20 });
+  if (d !== n) throw new Error(`${q} holds ${d} messages, expected ${n}`);
 }
 
 /** Everything in q, in order, by basic.get with no-ack. */
@@ -194,8 +190,8 @@ describe('dead-lettered persistent messages across a restart', () => {
     await waitDepth(after, dlq, 1);
     expect(await depth(after, src)).toBe(0);
     const [m] = await drain(after, dlq);
-    expect(m!.properties.expiration).toBeUndefined();
-    expect(deaths(m!)).toEqual([
+    expect(m.properties.expiration).toBeUndefined();
+    expect(deaths(m)).toEqual([
       { count: 1, reason: 'expired', queue: src, time: timestamp, exchange: '', 'routing-keys': [src], 'original-expiration': '400' },
     ]);
   });
@@ -210,9 +206,10 @@ describe('expiry is stored as an absolute deadline (RabbitMQ)', () => {
     const src = await durableQueue(ch, 'pf.abs-ttl', { 'x-dead-letter-exchange': dlx, 'x-message-ttl': 300 });
     const cc = await confirmChannel();
     expect(await publishConfirmed(cc, '', src, ['late'])).toEqual([true]);
-    // Stopped cleanly before it expires; started again once its deadline has passed.
-    await restart(() => new Promise((r) => setTimeout(r, 400)));
-    if (external) await new Promise((r) => setTimeout(r, 400));
+    // Stopped cleanly before it expires; started again once its deadline has passed. Fixed on
+    // purpose: the broker must stay down past the 300 ms TTL (load only makes that longer).
+    await restart(() => fixedWait(400));
+    if (external) await fixedWait(400);
 
     const after = await channel();
     // No wait: recovery expired it before the listener opened (RabbitMQ: at the latest on its expiry timer, long past).
@@ -222,9 +219,9 @@ describe('expiry is stored as an absolute deadline (RabbitMQ)', () => {
     await restart();
     const again = await channel();
     const [m] = await drain(again, dlq);
-    expect(m!.content.toString()).toBe('late');
-    expect(m!.properties.deliveryMode).toBe(2);
-    expect(deaths(m!)).toEqual([{ count: 1, reason: 'expired', queue: src, time: timestamp, exchange: '', 'routing-keys': [src] }]);
+    expect(m.content.toString()).toBe('late');
+    expect(m.properties.deliveryMode).toBe(2);
+    expect(deaths(m)).toEqual([{ count: 1, reason: 'expired', queue: src, time: timestamp, exchange: '', 'routing-keys': [src] }]);
     expect(await depth(again, src)).toBe(0);
   });
 
@@ -238,7 +235,8 @@ describe('expiry is stored as an absolute deadline (RabbitMQ)', () => {
     const cc = await confirmChannel();
     const publishedAt = Date.now();
     expect(await publishConfirmed(cc, '', src, ['kept'])).toEqual([true]);
-    await new Promise((r) => setTimeout(r, 1200));
+    // Fixed on purpose: more than half the TTL must be used up before the restart.
+    await fixedWait(1200);
 
     await restart();
 
@@ -313,7 +311,7 @@ describe('policies', () => {
     const q = `${prefix}.q`;
     t.queues.add(q);
     await ch.assertQueue(q, { durable: true });
-    if (external) await new Promise((res) => setTimeout(res, 200)); // RabbitMQ applies policies asynchronously
+    if (external) await fixedWait(200); // RabbitMQ applies policies asynchronously; nothing here to observe it by
     const cc = await confirmChannel();
     expect(await publishConfirmed(cc, '', q, ['a', 'b', 'c'])).toEqual([true, true, true]);
     await waitDepth(ch, dlq, 1);
@@ -337,7 +335,7 @@ describe('policies', () => {
 
     // Deleted, it stays deleted across a restart and no longer applies.
     expect((await api('DELETE', `/api/policies/%2F/${encodeURIComponent(name)}`)).status).toBe(204);
-    if (external) await new Promise((res) => setTimeout(res, 200));
+    if (external) await fixedWait(200);
     await restart();
     expect((await api('GET', `/api/policies/%2F/${encodeURIComponent(name)}`)).status).toBe(404);
     const cc3 = await confirmChannel();
@@ -366,7 +364,7 @@ describe('priorities', () => {
     const after = await channel();
     const all = await drain(after, q);
     expect(all.map((m) => m.content.toString())).toEqual(['p9-3', 'p9-6', 'p5-1', 'p5-4', 'p3-7', 'p1-0', 'p1-2', 'p0-5']);
-    expect(all[0]!.fields.redelivered).toBe(true);
+    expect(all[0].fields.redelivered).toBe(true);
     expect(all.map((m) => m.properties.priority)).toEqual([9, 9, 5, 5, 3, 1, 1, 0]);
   });
 });
@@ -378,18 +376,19 @@ describe('queue expiry', () => {
     const q = await durableQueue(ch, 'pf.expires', { 'x-expires': 1500 });
     // Its stored message goes with it (the last test checks that no index record is left behind).
     expect(await publishConfirmed(await confirmChannel(), '', q, ['gone with the queue'])).toEqual([true]);
-    const exists = async (): Promise<boolean> => warrenQueue(q) !== undefined;
-    await new Promise((r) => setTimeout(r, 1000));
+    const exists = (): boolean => warrenQueue(q) !== undefined;
+    // Fixed on purpose: two thirds of the expiry are used up before the restart.
+    await fixedWait(1000);
 
     await restart();
     const restartedAt = Date.now();
 
-    // 1.5 s after the declare it would have expired without the restart.
-    await new Promise((r) => setTimeout(r, 700));
-    expect(await exists()).toBe(true);
-    while (await exists()) {
-      if (Date.now() - restartedAt > 5000) throw new Error('queue did not expire after the restart');
-      await new Promise((r) => setTimeout(r, 50));
+    // 1.5 s after the declare it would have expired without the restart. Fixed on purpose: the
+    // assertion is that it is still there at that point.
+    await fixedWait(700);
+    expect(exists()).toBe(true);
+    if (await pollUntil(exists, (there) => !there, { timeoutMs: 5000, intervalMs: 50 })) {
+      throw new Error('queue did not expire after the restart');
     }
     expect(Date.now() - restartedAt).toBeGreaterThanOrEqual(1400);
   });

@@ -5,6 +5,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { uniq } from '../helpers/amqp-tracker.js';
 import { deletePolicy, putPolicy, usePolicyTarget } from '../helpers/management.js';
+import { fixedWait, pollUntil } from '../helpers/wait.js';
 
 const env = usePolicyTarget();
 
@@ -30,7 +31,10 @@ async function publish(ch: Channel & { waitForConfirms(): Promise<void> }, q: st
   await ch.waitForConfirms();
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Waits (with a deadline) until q is empty: expiry runs on the broker's timers. Counts, never takes, messages. */
+async function drained(ch: Channel, q: string): Promise<void> {
+  await pollUntil(async () => (await ch.checkQueue(q)).messageCount, (n) => n === 0);
+}
 
 describe('policy effects on queues', () => {
   it('a message-ttl policy on an existing queue expires messages published after it; clearing it stops that', async () => {
@@ -39,12 +43,13 @@ describe('policy effects on queues', () => {
     const q = await queue(ch);
     const name = await policyOn(q, { 'message-ttl': 100 });
     await publish(ch, q, 'short-lived');
-    await sleep(250);
+    await drained(ch, q);
     expect(await ch.get(q)).toBe(false);
 
     await deletePolicy(env.t, name);
     await publish(ch, q, 'kept');
-    await sleep(250);
+    // Fixed on purpose: 'kept' must outlive the 100 ms the deleted policy would have given it.
+    await fixedWait(250);
     const m = await ch.get(q, { noAck: true });
     expect(m && m.content.toString()).toBe('kept');
   });
@@ -101,7 +106,7 @@ describe('policy effects on queues', () => {
     const q1 = await queue(ch, { 'x-message-ttl': 60_000 });
     await policyOn(q1, { 'message-ttl': 100 });
     await publish(ch, q1, 'x');
-    await sleep(250);
+    await drained(ch, q1);
     expect(await ch.get(q1)).toBe(false);
     // Argument 1, policy 5: the argument's lower limit applies.
     const q2 = await queue(ch, { 'x-max-length': 1 });
@@ -128,8 +133,8 @@ describe('policy effects on queues', () => {
     const m = await ch.get(q);
     if (!m) throw new Error('no message');
     ch.reject(m, false);
-    const dead = await new Promise<ConsumeMessage>((resolve) => void ch.consume(queues[0]!, (d) => d && resolve(d), { noAck: true }));
+    const dead = await new Promise<ConsumeMessage>((resolve) => void ch.consume(queues[0], (d) => d && resolve(d), { noAck: true }));
     expect(dead.content.toString()).toBe('m');
-    expect((await ch.checkQueue(queues[1]!)).messageCount).toBe(0);
+    expect((await ch.checkQueue(queues[1])).messageCount).toBe(0);
   });
 });

@@ -3,11 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel } from 'amqplib';
 import { useTestBroker, uniq } from '../helpers/amqp-tracker.js';
+import { fixedWait, pollUntil } from '../helpers/wait.js';
 
 const env = useTestBroker();
 const tracker = env.tracker;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function expiring(ch: Channel, prefix: string, ms: number): Promise<string> {
   const name = uniq(prefix);
@@ -30,35 +29,48 @@ async function exists(q: string): Promise<boolean> {
   }
 }
 
+/**
+ * Whether q still exists once it has had the chance to expire, polling until it is gone or the
+ * deadline passes. Each probe is a passive declare, which renews x-expires, so call it once the
+ * expiry is due (after a fixed wait: the first probe then normally finds the queue gone) and the
+ * probes are spaced by twice the expiry: a late timer on a loaded machine costs another round
+ * instead of failing the test.
+ */
+const existsAfterExpiry = (q: string, expiresMs: number): Promise<boolean> =>
+  pollUntil(() => exists(q), (there) => !there, { intervalMs: 2 * expiresMs });
+
 describe('x-expires', () => {
   it('an unused queue is deleted with its messages after the expiry', async () => {
     const ch = await env.conn.createChannel();
     const q = await expiring(ch, 'exp', 200);
     ch.sendToQueue(q, Buffer.from('m'));
     await ch.close();
-    await sleep(500);
-    expect(await exists(q)).toBe(false);
+    await fixedWait(500);
+    expect(await existsAfterExpiry(q, 200)).toBe(false);
   });
 
   it('is not deleted while it has a consumer; the countdown starts when the last consumer goes', async () => {
     const ch = await env.conn.createChannel();
     const q = await expiring(ch, 'exp-consumer', 200);
     const { consumerTag } = await ch.consume(q, () => {}, { noAck: true });
-    await sleep(400);
+    // Fixed on purpose: the queue must outlive its 200 ms expiry while the consumer is there.
+    await fixedWait(400);
     expect(await exists(q)).toBe(true);
     await ch.cancel(consumerTag);
-    await sleep(100);
+    // Fixed on purpose: 100 ms after the cancel it is not due yet (the countdown starts at the cancel).
+    await fixedWait(100);
     expect(await exists(q)).toBe(true);
-    await sleep(500);
-    expect(await exists(q)).toBe(false);
+    await fixedWait(500);
+    expect(await existsAfterExpiry(q, 200)).toBe(false);
     await ch.close();
   });
 
   it('basic.get renews it', async () => {
     const ch = await env.conn.createChannel();
     const q = await expiring(ch, 'exp-get', 300);
+    // Fixed on purpose: the gets are spaced inside the 300 ms expiry and outlast it in total.
     for (let i = 0; i < 6; i++) {
-      await sleep(100);
+      await fixedWait(100);
       await ch.get(q, { noAck: true });
     }
     // 600 ms after the declare: only the gets kept it.
@@ -69,27 +81,30 @@ describe('x-expires', () => {
   it('a redeclare, even passive, renews it', async () => {
     const ch = await env.conn.createChannel();
     const q = await expiring(ch, 'exp-declare', 300);
+    // Fixed on purpose: the redeclares are spaced inside the 300 ms expiry and outlast it in total.
     for (let i = 0; i < 3; i++) {
-      await sleep(150);
+      await fixedWait(150);
       await ch.assertQueue(q, { durable: false, arguments: { 'x-expires': 300 } });
-      await sleep(150);
+      await fixedWait(150);
       await ch.checkQueue(q);
     }
-    await sleep(100);
+    await fixedWait(100);
     expect(await exists(q)).toBe(true);
-    await sleep(500);
-    expect(await exists(q)).toBe(false);
+    await fixedWait(500);
+    expect(await existsAfterExpiry(q, 300)).toBe(false);
     await ch.close();
   });
 
   it('publishing does not renew it', async () => {
     const ch = await env.conn.createChannel();
     const q = await expiring(ch, 'exp-publish', 300);
+    // Fixed on purpose, and not a poll: the assertion is that the queue is gone 100 ms after the
+    // last of 600 ms of publishes, where publishes that renewed it would keep it for 300 ms more.
     for (let i = 0; i < 8; i++) {
       ch.sendToQueue(q, Buffer.from(String(i)));
-      await sleep(75);
+      await fixedWait(75);
     }
-    await sleep(100);
+    await fixedWait(100);
     expect(await exists(q)).toBe(false);
     await ch.close();
   });

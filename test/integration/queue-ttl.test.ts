@@ -4,11 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel, ConsumeMessage, GetMessage } from 'amqplib';
 import { useTestBroker } from '../helpers/amqp-tracker.js';
+import { fixedWait, pollUntil } from '../helpers/wait.js';
 
 const env = useTestBroker();
 const tracker = env.tracker;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const queue = (ch: Channel, prefix: string, args: Record<string, unknown> = {}): Promise<string> => tracker.queue(ch, prefix, args);
 
@@ -23,6 +22,9 @@ async function count(ch: Channel, q: string): Promise<number> {
   return (await ch.checkQueue(q)).messageCount;
 }
 
+/** The queue's depth once it has dropped to `n` or below (expiry runs on the broker's timers), or at the deadline. */
+const countDownTo = (ch: Channel, q: string, n: number): Promise<number> => pollUntil(() => count(ch, q), (c) => c <= n);
+
 async function getBody(ch: Channel, q: string): Promise<string | false> {
   const m = await ch.get(q, { noAck: true });
   return m === false ? false : m.content.toString();
@@ -34,8 +36,7 @@ describe('message TTL', () => {
     const q = await queue(ch, 'ttl-q', { 'x-message-ttl': 100 });
     await publish(q, [['a', undefined], ['b', undefined], ['c', undefined]]);
     expect(await count(ch, q)).toBe(3);
-    await sleep(300);
-    expect(await count(ch, q)).toBe(0);
+    expect(await countDownTo(ch, q, 0)).toBe(0);
     expect(await getBody(ch, q)).toBe(false);
     await ch.close();
   });
@@ -44,8 +45,7 @@ describe('message TTL', () => {
     const ch = await env.conn.createChannel();
     const q = await queue(ch, 'ttl-msg');
     await publish(q, [['short', '100'], ['long', '60000']]);
-    await sleep(300);
-    expect(await count(ch, q)).toBe(1);
+    expect(await countDownTo(ch, q, 1)).toBe(1);
     expect(await getBody(ch, q)).toBe('long');
     await ch.close();
   });
@@ -56,9 +56,8 @@ describe('message TTL', () => {
     const q2 = await queue(ch, 'ttl-min2', { 'x-message-ttl': 100 });
     await publish(q1, [['m', '100']]);
     await publish(q2, [['m', '60000']]);
-    await sleep(300);
-    expect(await count(ch, q1)).toBe(0);
-    expect(await count(ch, q2)).toBe(0);
+    expect(await countDownTo(ch, q1, 0)).toBe(0);
+    expect(await countDownTo(ch, q2, 0)).toBe(0);
     await ch.close();
   });
 
@@ -66,7 +65,9 @@ describe('message TTL', () => {
     const ch = await env.conn.createChannel();
     const q = await queue(ch, 'ttl-head');
     await publish(q, [['long', undefined], ['short', '50']]);
-    await sleep(200);
+    // Fixed on purpose: the assertion is that 'short' is still counted once its 50 ms are over
+    // (it is not at the head), so at least that long must pass; there is no event to wait for.
+    await fixedWait(200);
     // Still counted: it is not at the head.
     expect(await count(ch, q)).toBe(2);
     expect(await getBody(ch, q)).toBe('long');
@@ -97,10 +98,13 @@ describe('message TTL', () => {
     await publish(q, [['1', undefined], ['2', undefined], ['3', undefined]]);
     const got: ConsumeMessage[] = [];
     await ch.consume(q, (m) => m && got.push(m));
-    await sleep(400);
-    expect(got.map((m) => m.content.toString())).toEqual(['1']);
-    ch.ack(got[0] as ConsumeMessage);
-    await sleep(200);
+    // '1' is delivered at once; '2' and '3' wait behind the prefetch window until their 150 ms run
+    // out. The wait is the point: it must outlast the TTL (a lower bound, which load only lengthens).
+    await fixedWait(400);
+    expect(await pollUntil(() => got.map((m) => m.content.toString()), (bodies) => bodies.length >= 1)).toEqual(['1']);
+    ch.ack(got[0]);
+    // Bounded on purpose: the assertion is that nothing more is delivered in that time.
+    await fixedWait(200);
     expect(got).toHaveLength(1);
     expect(await count(ch, q)).toBe(0);
     await ch.close();
@@ -112,7 +116,8 @@ describe('message TTL', () => {
     await publish(q, [['m', undefined]]);
     const m = await ch.get(q);
     expect(m).not.toBe(false);
-    await sleep(300);
+    // Fixed on purpose: the message must be past its 150 ms TTL while it is unacked.
+    await fixedWait(300);
     ch.nack(m as GetMessage, false, true);
     expect(await count(ch, q)).toBe(0);
     expect(await getBody(ch, q)).toBe(false);
@@ -129,8 +134,7 @@ describe('message TTL', () => {
     expect(again && again.fields.redelivered).toBe(true);
     ch.nack(again as GetMessage, false, true);
     expect(await count(ch, q)).toBe(1);
-    await sleep(600);
-    expect(await count(ch, q)).toBe(0);
+    expect(await countDownTo(ch, q, 0)).toBe(0);
     await ch.close();
   });
 
@@ -138,8 +142,8 @@ describe('message TTL', () => {
     const ch = await env.conn.createChannel();
     const q = await queue(ch, 'ttl-mixed');
     await publish(q, [['a', '50'], ['b', '50'], ['keep', undefined], ['c', '50']]);
-    await sleep(250);
-    expect(await count(ch, q)).toBe(2);
+    // 'a' and 'b' expire at the head; 'c' stays behind 'keep' (still counted), so the depth settles at 2.
+    expect(await countDownTo(ch, q, 2)).toBe(2);
     expect(await getBody(ch, q)).toBe('keep');
     expect(await getBody(ch, q)).toBe(false);
     await ch.close();

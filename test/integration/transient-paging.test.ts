@@ -13,6 +13,7 @@ import { defaultConfig } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
 import { BODY, INDEX, tagRange } from '../../src/store/keys.js';
 import { AmqpTracker } from '../helpers/amqp-tracker.js';
+import { waitFor } from '../helpers/wait.js';
 
 const external = process.env.WARREN_TEST_URL;
 const N = 300;
@@ -70,14 +71,6 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Polls fn until it is true. */
-async function until(fn: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!fn()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function get(ch: Channel, q: string): Promise<string | false> {
   const m = await ch.get(q, { noAck: true });
@@ -96,7 +89,7 @@ describe('a non-durable queue under memory pressure', () => {
     if (!external) {
       const queue = broker!.broker.getVhost('/')!.queues.get(q)!;
       // Everything beyond the 8-message head window is paged out once its records are synced.
-      await until(() => queue.messagesPaged === N - 8);
+      await waitFor(() => queue.messagesPaged === N - 8, `${N - 8} messages paged`);
     }
     const got: (string | false)[] = [];
     for (let i = 0; i < N / 2; i++) got.push(await get(ch, q));

@@ -2,7 +2,7 @@
 // run against the test broker (Warren in-process, or an external broker with WARREN_TEST_URL).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { AmqpTracker, uniq, drain } from '../helpers/amqp-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 

@@ -51,7 +51,7 @@ const SEEDS: Array<[string, Record<string, unknown>]> = [
 
 function mutatedFrames(rand: () => number, count: number): Buffer[] {
   const out: Buffer[] = [];
-  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
   for (let i = 0; i < count; i++) {
     const channel = rand() < 0.8 ? 1 : Math.floor(rand() * 4);
     const r = rand();

@@ -21,7 +21,7 @@ describe('recordDeath', () => {
     const h = roundTrip(recordDeath(undefined, death('q', 'rejected', { expiration: '100' }), false));
     const xd = h['x-death'] as WireTable[];
     expect(fieldTypeOf(h, 'x-death')).toBe('A');
-    const e = xd[0] as WireTable;
+    const e = xd[0];
     expect(Object.keys(e)).toEqual(['count', 'reason', 'queue', 'time', 'exchange', 'routing-keys', 'original-expiration']);
     expect(fieldTypeOf(e, 'count')).toBe('l');
     expect(fieldTypeOf(e, 'time')).toBe('T');

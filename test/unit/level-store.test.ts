@@ -13,6 +13,7 @@ import { GroupCommit } from '../../src/store/group-commit.js';
 import { BODY, INDEX, bodyKey, indexExpiresAt, indexKey, tagRange } from '../../src/store/keys.js';
 import { LevelStore } from '../../src/store/level-store.js';
 import { LevelQueueJournal } from '../../src/store/queue-journal.js';
+import { fixedWait, pollUntil } from '../helpers/wait.js';
 
 const silent = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -176,7 +177,7 @@ describe('LevelStore messages', () => {
     const records: [Buffer, Buffer][] = [];
     for await (const kv of s.database.iterator(tagRange(INDEX))) records.push(kv);
     expect(records).toHaveLength(1);
-    const [key, value] = records[0]!;
+    const [key, value] = records[0];
     const stored = indexExpiresAt(value);
     expect(stored).toBeGreaterThanOrEqual(before + 60_000);
     expect(stored).toBeLessThanOrEqual(after + 60_000);
@@ -196,7 +197,7 @@ describe('LevelStore messages', () => {
     await s2.loadDefinitions();
     const r = new Queue('ttl', '/', { durable: true, autoDelete: false, exclusiveOwner: null, arguments: { 'x-message-ttl': 60_000 } });
     s2.attach(r);
-    await new Promise((w) => setTimeout(w, 5)); // a restarted TTL would give a later deadline
+    await fixedWait(5); // on purpose: time must pass, so that a restarted TTL would give a later deadline
     await s2.recover(() => r);
     expect(r.messageCount).toBe(1);
     const e = r.take(true)!;
@@ -265,8 +266,8 @@ describe('GroupCommit', () => {
     q.enqueue(refused);
     expect(refused.storeId).toBe(STORE_REFUSED);
     failing = false;
-    await new Promise((r) => setTimeout(r, 1100)); // the alarm probe runs every second
-    expect(gc.alarm).toBe(false);
+    // The alarm probe runs every second.
+    expect(await pollUntil(() => gc.alarm, (raised) => !raised, { timeoutMs: 3000 })).toBe(false);
     gc.stop();
     const ok = persistent('q', 'three');
     q.enqueue(ok);
@@ -307,8 +308,8 @@ describe('GroupCommit', () => {
     const deletes = [`del ${indexKey(1, e.seq).toString('hex')}`, `del ${bodyKey(m.storeId, m.propsLength).toString('hex')}`];
     expect(written).not.toContain(deletes[0]);
     failing = false;
-    await new Promise((r) => setTimeout(r, 1100)); // the alarm probe runs every second
-    expect(gc.alarm).toBe(false);
+    // The alarm probe runs every second.
+    expect(await pollUntil(() => gc.alarm, (raised) => !raised, { timeoutMs: 3000 })).toBe(false);
     expect(written).toEqual(expect.arrayContaining(deletes));
     gc.stop();
   });

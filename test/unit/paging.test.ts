@@ -12,6 +12,7 @@ import { Queue } from '../../src/broker/queue/queue.js';
 import type { FieldTable } from '../../src/amqp/codec/field-value.js';
 import { BODY, INDEX } from '../../src/store/keys.js';
 import { LevelStore } from '../../src/store/level-store.js';
+import { fixedWait } from '../helpers/wait.js';
 
 const silent = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -249,7 +250,8 @@ describe('paging', () => {
     for (const b of bodies(3, 50)) q.enqueue(message(b));
     await settle(s);
     expect(q.messagesPaged).toBe(11);
-    await new Promise((r) => setTimeout(r, 150));
+    // Fixed on purpose: the 100 ms TTL must be over; expiry happens as the entries reach the head.
+    await fixedWait(150);
     expect(await takeAll(q)).toEqual(bodies(3, 50));
   });
 

@@ -42,7 +42,7 @@ describe('dead-lettering from a queue', () => {
     const { q, dead } = setup({ 'x-dead-letter-exchange': 'dlx' });
     const { delivered } = consumer(q);
     q.enqueue(message('a'));
-    q.reject(delivered[0] as QueueEntry);
+    q.reject(delivered[0]);
     expect(dead).toEqual([['a', 'rejected']]);
     expect(q.unackedCount).toBe(0);
   });
@@ -109,9 +109,9 @@ describe('applyPolicy', () => {
     const { delivered } = consumer(q);
     q.enqueue(message('a'));
     q.enqueue(message('b'));
-    q.reject(delivered[0] as QueueEntry);
+    q.reject(delivered[0]);
     q.applyPolicy('dlx', { 'dead-letter-exchange': 'dlx' });
-    q.reject(delivered[1] as QueueEntry);
+    q.reject(delivered[1]);
     expect(dead).toEqual([['b', 'rejected']]);
   });
 
