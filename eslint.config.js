@@ -58,14 +58,17 @@ const zones = [
   // store/ implements the broker's persistence interfaces.
   ...forbid('store', ['server', 'http', 'admin', 'cli'], 'the store implements the interfaces broker/ defines'),
   // server/ joins the wire to the broker; it reaches the store only through broker interfaces.
-  ...forbid('server', ['store', 'http', 'admin', 'cli'], 'server/ joins the wire to the broker and reaches the store only through broker/ interfaces'),
+  ...forbid('server', ['store', 'http', 'cli'], 'server/ joins the wire to the broker and reaches the store only through broker/ interfaces'),
+  // Of admin/ only the interface admin/ defines for seeing connections, which AmqpServer implements
+  // (the consumer of an interface owns it; the implementation depends on it, not the other way round).
+  ...forbid('server', ['admin'], 'only admin/connection-registry.ts, the interface AmqpServer implements', { admin: ['./connection-registry.ts'] }),
   // auth/ (users, passwords, permissions) is used by server/ and admin/, not the other way round.
   ...forbid('auth', ['server', 'http', 'admin', 'cli'], 'auth/ is used by server/ and admin/, it does not use them'),
   // admin/ is the one service HTTP, the CLI and definitions import call; it sees connections and
   // channels through an interface it defines (and the server implements). Of store/ it may use
   // the interface only.
   ...forbid('admin', ['server', 'http', 'cli'], 'admin/ sees connections through an interface it defines, which server/ implements'),
-  ...forbid('admin', ['store'], 'admin/ may use the store interface (store/store.ts) only', { store: ['./store.ts'] }),
+  ...forbid('admin', ['store'], 'admin/ uses the persistence interfaces of broker/persistence.ts, not the store'),
   // http/ formats admin/'s results as RabbitMQ's JSON. The codec's value types (field tables)
   // are allowed because admin/ hands out FieldTable values (x-arguments, policy definitions)
   // and formatting them needs their type tags; frames and the parser are not.
@@ -156,6 +159,10 @@ export default defineConfig(
       // cosmetic: a throw inside an async function becomes a rejection, which those callers
       // expect. Dropping `async` to please the rule would change behaviour.
       '@typescript-eslint/require-await': 'off',
+      // Off until tsconfig has noUncheckedIndexedAccess (143 sites to mend today): without it every
+      // index read is typed as present, so the rule calls each `a[i] === undefined` / `m[k] ?? d`
+      // guard on a Record or array "unnecessary", and obeying it would remove real checks.
+      '@typescript-eslint/no-unnecessary-condition': 'off',
       'import-x/no-unresolved': 'error',
       'import-x/no-duplicates': 'error',
       'import-x/no-default-export': 'error',

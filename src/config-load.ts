@@ -38,7 +38,7 @@ export const configOptions: readonly ConfigOption[] = [
     env: o.env,
     flag: o.flag,
     secret: o.secret,
-    parse: (raw: string) => ({ [field]: o.parse(raw) }) as Partial<Config>,
+    parse: (raw: string) => ({ [field]: o.parse(raw) }),
   })),
 ];
 
@@ -83,7 +83,7 @@ export function parseConfigText(text: string, fileName: string): Partial<Config>
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const at = `${fileName}:${i + 1}`;
-    const line = lines[i]!.replace(/#.*$/, '').trim();
+    const line = lines[i].replace(/#.*$/, '').trim();
     if (line === '') continue;
     const eq = line.indexOf('=');
     if (eq < 0) throw new ConfigError(`${at}: expected 'key = value', got '${line}'`);
@@ -141,7 +141,7 @@ interface ParsedArgs {
 function parseArgs(argv: readonly string[]): ParsedArgs {
   const parsed: ParsedArgs = { overrides: {} };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     // --help is acted on by main (isHelpRequested) before loading; here it is just allowed.
     if (HELP_FLAGS.has(arg)) continue;
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}' (see --help)`);
@@ -151,7 +151,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
     if (!o && flag !== CONFIG_FILE_FLAG) throw new ConfigError(`unknown option '${flag}' (see --help)`);
     let raw: string | undefined;
     if (eq >= 0) raw = arg.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) raw = argv[++i];
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) raw = argv[++i];
     if (raw === undefined || raw === '') throw new ConfigError(`${flag}: missing value`);
     if (!o) parsed.configFile = raw;
     else Object.assign(parsed.overrides, apply(o, raw, flag));

@@ -37,7 +37,7 @@ const BYTE_UNITS: Record<string, number> = { '': 1, kb: 1024, mb: 1024 ** 2, gb:
 /** cuttlefish's bytesize: bytes, optionally with a KB, MB or GB suffix, from min to max. */
 export function bytesize(raw: string, min: number, max: number): number {
   const m = /^(\d+)\s*(kb|mb|gb)?$/i.exec(raw);
-  const n = m ? Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]! : NaN;
+  const n = m ? Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()] : NaN;
   if (!(n >= min && n <= max)) throw new InvalidValue(`expected a size in bytes (optionally with KB, MB or GB) from ${min} to ${max}`);
   return n;
 }

@@ -293,7 +293,7 @@ export const compoundKeys: readonly CompoundKey[] = [{ key: 'listeners.tcp.defau
 
 /** RabbitMQ 3.13's defaults, from `configSchema` (a fresh object each call: callers may change it). */
 export function defaultConfig(): Config {
-  const entries = Object.entries(configSchema).map(([field, o]: [string, OptionSpec<unknown>]) => [field, Array.isArray(o.default) ? [...o.default] : o.default]);
+  const entries = Object.entries(configSchema).map(([field, o]: [string, OptionSpec<unknown>]) => [field, Array.isArray(o.default) ? [...(o.default as unknown[])] : o.default]);
   return Object.fromEntries(entries) as Config;
 }
 

@@ -1,31 +1,9 @@
 /**
- * AMQP exceptions. One hierarchy, mapped to reply codes in one place.
+ * AMQP exceptions. One hierarchy, mapped to reply codes in one place; the
+ * conditions the broker raises are named in broker/errors.ts, the codec's own here.
  * RabbitMQ decides channel-vs-connection by the reply code's class in the spec
  * (`rabbit_binary_generator:map_exception`), not by the method that caused it.
  */
-
-/** Reply codes (AMQP 0-9-1 constants). */
-export const ReplyCode = {
-  SUCCESS: 200,
-  CONTENT_TOO_LARGE: 311,
-  NO_ROUTE: 312,
-  NO_CONSUMERS: 313,
-  CONNECTION_FORCED: 320,
-  INVALID_PATH: 402,
-  ACCESS_REFUSED: 403,
-  NOT_FOUND: 404,
-  RESOURCE_LOCKED: 405,
-  PRECONDITION_FAILED: 406,
-  FRAME_ERROR: 501,
-  SYNTAX_ERROR: 502,
-  COMMAND_INVALID: 503,
-  CHANNEL_ERROR: 504,
-  UNEXPECTED_FRAME: 505,
-  RESOURCE_ERROR: 506,
-  NOT_ALLOWED: 530,
-  NOT_IMPLEMENTED: 540,
-  INTERNAL_ERROR: 541,
-} as const;
 
 const NAMES: Record<number, string> = {
   311: 'CONTENT_TOO_LARGE',
@@ -103,32 +81,9 @@ export class ConnectionError extends AmqpError {
   }
 }
 
-/** Builds the right subclass for a reply code. */
-export function amqpError(replyCode: number, detail: string, classId = 0, methodId = 0): AmqpError {
-  return isSoftCode(replyCode)
-    ? new ChannelError(replyCode, detail, classId, methodId)
-    : new ConnectionError(replyCode, detail, classId, methodId);
-}
-
-/** 404 NOT_FOUND. */
-export const notFound = (detail: string): AmqpError => new ChannelError(404, detail);
-/** 406 PRECONDITION_FAILED. */
-export const preconditionFailed = (detail: string): AmqpError => new ChannelError(406, detail);
-/** 405 RESOURCE_LOCKED. */
-export const resourceLocked = (detail: string): AmqpError => new ChannelError(405, detail);
-/** 403 ACCESS_REFUSED (as a channel error). */
-export const accessRefused = (detail: string): AmqpError => new ChannelError(403, detail);
-/** 530 NOT_ALLOWED. */
-export const notAllowed = (detail: string): AmqpError => new ConnectionError(530, detail);
 /** 540 NOT_IMPLEMENTED. */
 export const notImplemented = (detail: string): AmqpError => new ConnectionError(540, detail);
-/** 504 CHANNEL_ERROR. */
-export const channelError = (detail: string): AmqpError => new ConnectionError(504, detail);
-/** 505 UNEXPECTED_FRAME. */
-export const unexpectedFrame = (detail: string): AmqpError => new ConnectionError(505, detail);
 /** 501 FRAME_ERROR. */
 export const frameError = (detail: string): AmqpError => new ConnectionError(501, detail);
 /** 502 SYNTAX_ERROR. */
 export const syntaxError = (detail: string): AmqpError => new ConnectionError(502, detail);
-/** 503 COMMAND_INVALID. */
-export const commandInvalid = (detail: string): AmqpError => new ConnectionError(503, detail);

@@ -115,7 +115,7 @@ export class AccessTable {
   /** The user's access object in the vhost, created empty if needed (connection.open keeps it). */
   access(username: string, vhost: string): VhostAccess {
     let vhosts = this.byUser.get(username);
-    if (vhosts === undefined) this.byUser.set(username, (vhosts = new Map()));
+    if (vhosts === undefined) this.byUser.set(username, (vhosts = new Map<string, VhostAccess>()));
     let a = vhosts.get(vhost);
     if (a === undefined) vhosts.set(vhost, (a = new VhostAccess(username, vhost)));
     return a;

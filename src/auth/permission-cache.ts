@@ -63,7 +63,7 @@ export class PermissionCache {
     if (!topics.check(kind, exchange, routingKey)) return false;
     if (keys === undefined) {
       keys = new Map();
-      if (byExchange.size >= this.limit) byExchange.delete(byExchange.keys().next().value!);
+      if (byExchange.size >= this.limit) byExchange.delete(byExchange.keys().next().value as string);
       byExchange.set(exchange, keys);
     }
     remember(keys, routingKey, this.limit);
@@ -91,6 +91,6 @@ export class PermissionCache {
 
 /** Adds a key, evicting the oldest (Map iteration is insertion order) when the list is full. */
 function remember(m: Map<string, true>, key: string, limit: number): void {
-  if (m.size >= limit) m.delete(m.keys().next().value!);
+  if (m.size >= limit) m.delete(m.keys().next().value as string);
   m.set(key, true);
 }

@@ -86,7 +86,7 @@ const PCRE_ONLY_ESCAPES = new Set(['A', 'Z', 'z', 'G', 'Q', 'E', 'K', 'R', 'h', 
 function pcreOnlyEscape(pattern: string): string | undefined {
   for (let i = 0; i < pattern.length - 1; i++) {
     if (pattern[i] !== '\\') continue;
-    const c = pattern[i + 1]!;
+    const c = pattern[i + 1];
     if (PCRE_ONLY_ESCAPES.has(c)) return c;
     i++; // the escaped character, so `\\A` is a backslash then a literal A
   }
@@ -95,7 +95,7 @@ function pcreOnlyEscape(pattern: string): string | undefined {
 
 /** Throws InvalidPatternError for the first pattern of the set that does not compile. */
 export function validatePatterns(patterns: Readonly<PermissionPatterns> | Readonly<TopicPermissionPatterns>): void {
-  for (const p of Object.values(patterns)) compilePattern(p as string);
+  for (const p of Object.values(patterns)) compilePattern(p);
 }
 
 /** One user's configure/write/read permissions in one vhost, compiled. */

@@ -43,10 +43,9 @@ function sorted(t: FieldTable, override: Record<string, string> = {}): FieldTabl
 
 /** A copy of t with an extra or replaced key (tags kept). */
 function setKey(t: FieldTable, key: string, value: FieldValue, tag?: string): FieldTable {
-  const tags = { ...((t as Tagged)[FIELD_TYPES] ?? {}) };
+  const { [key]: _previous, ...tags } = (t as Tagged)[FIELD_TYPES] ?? {};
   const out: FieldTable = { ...t, [key]: value };
   if (tag !== undefined) tags[key] = tag;
-  else delete tags[key];
   return withTags(out, tags);
 }
 
@@ -85,6 +84,8 @@ function grouped(tables: FieldTable[]): FieldTable[] {
   const seen = new Set<string>();
   const out: FieldTable[] = [];
   for (const t of tables) {
+    // x-death's queue and reason are longstrs: a string, or a Buffer that prints its text.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- x-death's queue and reason are longstrs (string or Buffer: both print their text)
     const key = JSON.stringify([String(t.queue), String(t.reason)]);
     if (seen.has(key)) continue;
     seen.add(key);
@@ -114,7 +115,7 @@ export function recordDeath(headers: FieldTable | undefined, d: Death, dropCc: b
     const tables = grouped(xDeath.filter(isTable));
     const i = tables.findIndex((t) => matches(t, d.queue, d.reason));
     const others = i < 0 ? tables : tables.filter((_, k) => k !== i);
-    const entry = i < 0 ? newEntry(d) : incremented(tables[i] as FieldTable);
+    const entry = i < 0 ? newEntry(d) : incremented(tables[i]);
     h = setKey(h, 'x-death', [sorted(entry), ...others], 'A');
   } else {
     // RabbitMQ resets an x-death that is not an array (a client re-published it converted).
@@ -196,7 +197,7 @@ export class DeadLetterPublisher implements DeadLetterer {
       if (dlrk === undefined) {
         // Without a dead-letter routing key the message keeps all its keys (RabbitMQ: routing_keys incl. CC).
         for (let i = 1; i < keys.length; i++) {
-          const alias = new Message(dead.exchange, keys[i] as string, dead.raw, dead.keysLength, dead.propsLength, dead.persistent, dead.priority, dead.headers, dead.ttl);
+          const alias = new Message(dead.exchange, keys[i], dead.raw, dead.keysLength, dead.propsLength, dead.persistent, dead.priority, dead.headers, dead.ttl);
           this.vhost.routeTo(dlx, alias, out);
         }
       }

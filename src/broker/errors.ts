@@ -9,12 +9,12 @@
  * method (RabbitMQ names the method that caused an error in the close).
  */
 import { ChannelError, ConnectionError } from '../amqp/errors.js';
-import { ClassId, MethodId } from '../amqp/spec.generated.js';
+import { ClassId, MethodId, methodOf } from '../amqp/spec.generated.js';
 
 export { AmqpError, ChannelError, ConnectionError } from '../amqp/errors.js';
 
 const PUBLISH_CLASS = ClassId.BASIC;
-const PUBLISH_METHOD = MethodId.BasicPublish & 0xffff;
+const PUBLISH_METHOD = methodOf(MethodId.BasicPublish);
 const CONNECTION = ClassId.CONNECTION;
 
 // ------------------------------------------------------------------ 403 ACCESS_REFUSED
@@ -181,7 +181,7 @@ export const unknownExchangeType = (type: string): ConnectionError =>
 
 /** 503: a SASL mechanism the broker did not offer. */
 export const unknownAuthMechanism = (mechanism: string): ConnectionError =>
-  new ConnectionError(503, `unknown authentication mechanism '${mechanism}'`, CONNECTION, MethodId.ConnectionStartOk & 0xffff);
+  new ConnectionError(503, `unknown authentication mechanism '${mechanism}'`, CONNECTION, methodOf(MethodId.ConnectionStartOk));
 
 /** 503: the handshake got another method than the one it expects (`connection.start-ok`, ...). */
 export const expectedHandshakeMethod = (name: string): ConnectionError => new ConnectionError(503, `expected '${name}'`);
@@ -230,23 +230,23 @@ export const channelMaxReached = (open: number, max: number): ConnectionError =>
 
 /** 530: tune-ok with a frame_max above the broker's. */
 export const frameMaxTooHigh = (asked: number, max: number): ConnectionError =>
-  new ConnectionError(530, `negotiated frame_max = ${asked} is higher than the maximum allowed value (${max})`, CONNECTION, MethodId.ConnectionTuneOk & 0xffff);
+  new ConnectionError(530, `negotiated frame_max = ${asked} is higher than the maximum allowed value (${max})`, CONNECTION, methodOf(MethodId.ConnectionTuneOk));
 
 /** 530: tune-ok with a frame_max below the spec's minimum. */
 export const frameMaxTooLow = (asked: number, min: number): ConnectionError =>
-  new ConnectionError(530, `negotiated frame_max = ${asked} is lower than the minimum allowed value (${min})`, CONNECTION, MethodId.ConnectionTuneOk & 0xffff);
+  new ConnectionError(530, `negotiated frame_max = ${asked} is lower than the minimum allowed value (${min})`, CONNECTION, methodOf(MethodId.ConnectionTuneOk));
 
 /** 530: tune-ok with a channel_max above the broker's. */
 export const channelMaxTooHigh = (shown: number | string, max: number): ConnectionError =>
-  new ConnectionError(530, `negotiated channel_max = ${shown} is higher than the maximum allowed value (${max})`, CONNECTION, MethodId.ConnectionTuneOk & 0xffff);
+  new ConnectionError(530, `negotiated channel_max = ${shown} is higher than the maximum allowed value (${max})`, CONNECTION, methodOf(MethodId.ConnectionTuneOk));
 
 /** 530: connection.open of a vhost that does not exist. */
 export const vhostNotFound = (vhost: string): ConnectionError =>
-  new ConnectionError(530, `vhost ${vhost} not found`, CONNECTION, MethodId.ConnectionOpen & 0xffff);
+  new ConnectionError(530, `vhost ${vhost} not found`, CONNECTION, methodOf(MethodId.ConnectionOpen));
 
 /** 530: connection.open of a vhost the user has no permissions on. */
 export const vhostAccessRefused = (vhost: string, user: string): ConnectionError =>
-  new ConnectionError(530, `access to vhost '${vhost}' refused for user '${user}'`, CONNECTION, MethodId.ConnectionOpen & 0xffff);
+  new ConnectionError(530, `access to vhost '${vhost}' refused for user '${user}'`, CONNECTION, methodOf(MethodId.ConnectionOpen));
 
 /** 540: a method argument RabbitMQ does not implement (`immediate=true`, `active=false`, ...). */
 export const notImplementedArg = (what: string, classId = 0, methodId = 0): ConnectionError =>

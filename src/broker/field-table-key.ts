@@ -26,5 +26,6 @@ function valueKey(v: unknown): string {
   if (Array.isArray(v)) return '[' + v.map(valueKey).join(',') + ']';
   if (isDecimal(v)) return 'D' + String(v.scale) + ':' + String(v.value);
   if (typeof v === 'object') return 'F' + fieldTableKey(v as FieldTable);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- every object form was keyed above: v is a number or bigint
   return String(v);
 }

@@ -84,7 +84,7 @@ function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Options {
     args: [],
   };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const flag = eq > 0 ? a.slice(0, eq) : a;
     const value = (): string => {
@@ -194,7 +194,7 @@ async function setPolicy(o: Options, io: Io): Promise<number> {
 
 async function clearPolicy(o: Options, io: Io): Promise<number> {
   if (o.args.length !== 1) throw new UsageError(o.args.length < 1 ? 'not enough arguments' : 'too many arguments');
-  const name = o.args[0]!;
+  const name = o.args[0];
   if (!o.quiet) io.out(`Clearing policy "${name}" on vhost "${o.vhost}" ...\n`);
   const r = await apiRequest(o.target, 'DELETE', policyPath(o.vhost, name));
   if (r.status === 204) return 0;

@@ -19,7 +19,7 @@ export function authenticate(admin: AdminContext, req: FastifyRequest): User {
   const header = req.headers.authorization;
   const m = header === undefined ? null : /^Basic\s+(\S+)\s*$/i.exec(header);
   if (m === null) throw new MissingCredentials();
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw loginFailed();
   return authenticateUser(admin, decoded.slice(0, colon), decoded.slice(colon + 1), req.socket.remoteAddress);

@@ -12,7 +12,7 @@ export interface FileDescriptorUsage {
 export function parseOpenFilesLimit(limits: string): number | undefined {
   const m = /^Max open files\s+(\S+)/m.exec(limits);
   if (m === null) return undefined;
-  const soft = m[1] as string;
+  const soft = m[1];
   return soft === 'unlimited' ? Infinity : Number(soft);
 }
 

@@ -130,9 +130,9 @@ export class Batch {
   notify(ok: boolean): void {
     const { waiters, tokens } = this;
     for (let i = 0; i < waiters.length; i++) {
-      const w = waiters[i] as DurabilityWaiter;
-      if (ok) w.durable(tokens[i] as number);
-      else w.failed(tokens[i] as number);
+      const w = waiters[i];
+      if (ok) w.durable(tokens[i]);
+      else w.failed(tokens[i]);
     }
   }
 }

@@ -22,10 +22,10 @@ export class BodyLoader {
 
   /** Reads the bodies (msgId, propsLength pairs); done(null) when the read failed. */
   load(msgIds: ArrayLike<number>, propsLengths: ArrayLike<number>, count: number, done: (messages: (Message | undefined)[] | null) => void): void {
-    const keys: Buffer[] = new Array(count);
-    for (let i = 0; i < count; i++) keys[i] = bodyKey(msgIds[i] as number, propsLengths[i] as number);
-    const ids = Array.from({ length: count }, (_, i) => msgIds[i] as number);
-    const props = Array.from({ length: count }, (_, i) => propsLengths[i] as number);
+    const keys = new Array<Buffer>(count);
+    for (let i = 0; i < count; i++) keys[i] = bodyKey(msgIds[i], propsLengths[i]);
+    const ids = Array.from({ length: count }, (_, i) => msgIds[i]);
+    const props = Array.from({ length: count }, (_, i) => propsLengths[i]);
     (this.readBodies as BodyReader)(keys).then(
       (values) => done(this.decode(values, keys, ids, props)),
       (err: unknown) => {
@@ -36,22 +36,22 @@ export class BodyLoader {
   }
 
   private decode(values: (Buffer | undefined)[], keys: Buffer[], ids: number[], props: number[]): (Message | undefined)[] {
-    const out: (Message | undefined)[] = new Array(values.length);
+    const out = new Array<Message | undefined>(values.length);
     for (let i = 0; i < values.length; i++) {
       const raw = values[i];
       if (raw === undefined) {
-        this.logger.error({ key: describeKey(keys[i] as Buffer) }, 'dropping a paged message whose body record is missing');
+        this.logger.error({ key: describeKey(keys[i]) }, 'dropping a paged message whose body record is missing');
         continue;
       }
       try {
-        const m = decodeStoredMessage(raw, props[i] as number);
-        const id = ids[i] as number;
+        const m = decodeStoredMessage(raw, props[i]);
+        const id = ids[i];
         m.storeId = id;
         m.storeState = STORE_WRITTEN;
         m.storeRefs = this.refs.loadedRefs(id);
         out[i] = m;
       } catch (e) {
-        this.logger.error({ key: describeKey(keys[i] as Buffer), reason: (e as Error).message }, 'skipping undecodable message body record');
+        this.logger.error({ key: describeKey(keys[i]), reason: (e as Error).message }, 'skipping undecodable message body record');
       }
     }
     return out;

@@ -21,7 +21,7 @@ function args(t: FieldTable): string {
 function readArgs(s: unknown): FieldTable {
   if (typeof s !== 'string') throw new Error('arguments missing');
   const buf = Buffer.from(s, 'base64');
-  return decodeTable(buf, 0).value as FieldTable;
+  return decodeTable(buf, 0).value;
 }
 
 function json(v: unknown): Buffer {

@@ -118,7 +118,7 @@ export function indexExpiresAt(v: Buffer): number {
 
 /** The flags of an index value. */
 export function indexFlags(v: Buffer): number {
-  return v[24] as number;
+  return v[24];
 }
 
 /** Delivery watermark key of a queue. */

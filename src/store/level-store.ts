@@ -4,7 +4,6 @@ import type { DurabilityWaiter, Definitions, MessageStore, Store, StoredBinding,
 import type { Queue } from '../broker/queue/queue.js';
 import { MemoryMonitor } from '../resources/memory-monitor.js';
 import type { NodeResources } from '../resources/node-resources.js';
-import type { BatchSink } from './batch.js';
 import {
   bindingKey,
   bindingRecord,
@@ -91,9 +90,9 @@ export class LevelStore implements Store, MessageStore {
       writeBufferSize: WRITE_BUFFER_SIZE,
       maxOpenFiles: MAX_OPEN_FILES,
       maxFileSize: MAX_FILE_SIZE,
-    } as never);
+    });
     this.gc = new GroupCommit(
-      () => this.db.batch() as unknown as BatchSink,
+      () => this.db.batch(),
       logger,
       // A paged body is read once: caching its blocks would only evict others.
       (keys) => this.db.getMany(keys, { fillCache: false }),

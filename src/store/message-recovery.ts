@@ -59,7 +59,7 @@ function contains(sorted: Float64Array, id: number): boolean {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < id) lo = mid + 1;
+    if (sorted[mid] < id) lo = mid + 1;
     else hi = mid;
   }
   return lo < sorted.length && sorted[lo] === id;
@@ -158,7 +158,7 @@ export async function recoverMessages(db: Db, byQid: Map<number, JournaledQueue>
   for (let i = 0; i < ids.length; ) {
     let j = i + 1;
     while (j < ids.length && ids[j] === ids[i]) j++;
-    if (j - i > 1) refs.shared.set(ids[i] as number, j - i);
+    if (j - i > 1) refs.shared.set(ids[i], j - i);
     i = j;
   }
   for (const [msgId, propsLength] of dropped) if (!contains(ids, msgId)) cleanup.push({ type: 'del', key: bodyKey(msgId, propsLength) });
@@ -190,17 +190,17 @@ async function restoreFull(db: Db, ix: FullQueueIndex, refs: BodyRefs, logger: L
   for (let i = 0; i < seqs.length; i += BODY_STEP) {
     const n = Math.min(BODY_STEP, seqs.length - i);
     const keys: Buffer[] = [];
-    for (let k = 0; k < n; k++) keys.push(bodyKey(msgIds[i + k] as number, propsLengths[i + k] as number));
+    for (let k = 0; k < n; k++) keys.push(bodyKey(msgIds[i + k], propsLengths[i + k]));
     const values = await db.getMany(keys);
     for (let k = 0; k < n; k++) {
       const raw = values[k];
-      const msgId = msgIds[i + k] as number;
+      const msgId = msgIds[i + k];
       let m: Message | undefined;
       if (raw !== undefined) {
         try {
-          m = decodeStoredMessage(raw, propsLengths[i + k] as number);
+          m = decodeStoredMessage(raw, propsLengths[i + k]);
         } catch (e) {
-          logger.error({ key: describeKey(keys[k] as Buffer), reason: (e as Error).message }, 'skipping undecodable message body record');
+          logger.error({ key: describeKey(keys[k]), reason: (e as Error).message }, 'skipping undecodable message body record');
         }
       }
       if (m === undefined) {
@@ -210,8 +210,8 @@ async function restoreFull(db: Db, ix: FullQueueIndex, refs: BodyRefs, logger: L
       m.storeId = msgId;
       m.storeState = STORE_WRITTEN;
       m.storeRefs = refs.loadedRefs(msgId);
-      const seq = seqs[i + k] as number;
-      queue.restore(seq, m, expiresAts[i + k] as number, seq <= watermark).storeState = STORE_WRITTEN;
+      const seq = seqs[i + k];
+      queue.restore(seq, m, expiresAts[i + k], seq <= watermark).storeState = STORE_WRITTEN;
     }
   }
   if (missing !== 0) {

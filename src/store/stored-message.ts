@@ -10,9 +10,9 @@ const scratch: PublishProps = { persistent: false, priority: 0, headers: undefin
  */
 export function decodeStoredMessage(raw: Buffer, propsLength: number): Message {
   if (raw.length < 2) throw new Error('record too short');
-  const xLen = raw[0] as number;
+  const xLen = raw[0];
   if (1 + xLen >= raw.length) throw new Error('exchange name overruns the record');
-  const rkLen = raw[1 + xLen] as number;
+  const rkLen = raw[1 + xLen];
   const keysLength = 2 + xLen + rkLen;
   if (keysLength + propsLength > raw.length || propsLength < 2) throw new Error('properties overrun the record');
   const exchange = raw.toString('utf8', 1, 1 + xLen);

@@ -73,7 +73,7 @@ describe('/api/consumers', () => {
         node: expect.any(String),
         number: 1,
         peer_host: '127.0.0.1',
-        peer_port: Number(connectionName.split(' ')[0]!.split(':')[1]),
+        peer_port: Number(connectionName.split(' ')[0].split(':')[1]),
         user: 'guest',
       },
       consumer_tag: 'first',

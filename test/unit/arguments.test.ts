@@ -388,7 +388,7 @@ describe('typeNameOf', () => {
     const body = Buffer.concat([Buffer.from([key.length]), key, Buffer.from('s'), Buffer.from([0x03, 0xe8])]);
     const len = Buffer.alloc(4);
     len.writeUInt32BE(body.length);
-    const decoded = decodeTable(Buffer.concat([len, body]), 0).value as FieldTable;
+    const decoded = decodeTable(Buffer.concat([len, body]), 0).value;
     expect(typeNameOf(decoded, 'x-message-ttl')).toBe('short');
   });
 });

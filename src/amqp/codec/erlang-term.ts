@@ -255,6 +255,7 @@ export function formatJsonTerm(v: unknown): string {
       .map((k) => `${formatJsonTerm(k)} => ${formatJsonTerm(o[k])}`)
       .join(',')}}`;
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects were printed above: what is left is a primitive
   return String(v);
 }
 
@@ -274,6 +275,7 @@ export function formatCtlTerm(v: unknown): string {
     const entries = Object.entries(v as Record<string, unknown>);
     return `[${entries.map(([k, x]) => `{${unicodeString(k)},${formatCtlTerm(x)}}`).join(',')}]`;
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects were printed above: what is left is a primitive
   return String(v);
 }
 
@@ -281,5 +283,5 @@ const UNICODE_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n'
 
 /** `~tp` of a string: characters as they are (the `t` modifier prints Unicode), a few escaped. */
 function unicodeString(s: string): string {
-  return `"${s.replace(/["\\\n\t\r]/g, (c) => UNICODE_ESCAPES[c] as string)}"`;
+  return `"${s.replace(/["\\\n\t\r]/g, (c) => UNICODE_ESCAPES[c])}"`;
 }

@@ -247,7 +247,7 @@ export function writeFieldValue(w: BufferWriter, v: FieldValue | undefined, reco
       return;
     case 'T': {
       const secs = v instanceof Date ? Math.floor(v.getTime() / 1000) : (v as number);
-      if (!(secs >= 0)) throw new RangeError(`timestamp before 1970 cannot be encoded: ${String(v)}`);
+      if (!(secs >= 0)) throw new RangeError(`timestamp before 1970 cannot be encoded: ${secs}`);
       w.u64(secs);
       return;
     }

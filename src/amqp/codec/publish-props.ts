@@ -38,23 +38,23 @@ export function readPublishProps(props: Buffer, start: number, length: number, o
   const flags = props.readUInt16BE(start);
   if ((flags & (HEADERS | DELIVERY_MODE | PRIORITY | EXPIRATION)) === 0) return out;
   let p = start + 2;
-  if (flags & CONTENT_TYPE) p += 1 + (props[p] as number);
-  if (flags & CONTENT_ENCODING) p += 1 + (props[p] as number);
+  if (flags & CONTENT_TYPE) p += 1 + props[p];
+  if (flags & CONTENT_ENCODING) p += 1 + props[p];
   if (flags & HEADERS) {
     const t = decodeTable(props, p);
     out.headers = t.value;
     p = t.end;
   }
   if (flags & DELIVERY_MODE) out.persistent = props[p++] === 2;
-  if (flags & PRIORITY) out.priority = props[p++] as number;
+  if (flags & PRIORITY) out.priority = props[p++];
   if (flags & EXPIRATION) {
-    if (flags & CORRELATION_ID) p += 1 + (props[p] as number);
-    if (flags & REPLY_TO) p += 1 + (props[p] as number);
-    const end = p + 1 + (props[p] as number);
+    if (flags & CORRELATION_ID) p += 1 + props[p];
+    if (flags & REPLY_TO) p += 1 + props[p];
+    const end = p + 1 + props[p];
     let n = 0;
     // "-0" passes the channel's check (RabbitMQ: value 0): skip a sign.
     for (let i = p + 1; i < end; i++) {
-      const d = (props[i] as number) - 48;
+      const d = props[i] - 48;
       if (d >= 0 && d <= 9) n = n * 10 + d;
     }
     out.expiration = n;

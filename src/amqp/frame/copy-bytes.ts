@@ -8,6 +8,6 @@ export function copyBytes(src: Buffer, from: number, dst: Buffer, to: number, n:
     src.copy(dst, to, from, from + n);
     return to + n;
   }
-  for (let i = 0; i < n; i++) dst[to + i] = src[from + i] as number;
+  for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
   return to + n;
 }

@@ -26,9 +26,9 @@ export class ConsumerList {
       return;
     }
     let i = cs.length;
-    while (i > 0 && (cs[i - 1] as Consumer).priority < c.priority) i--;
+    while (i > 0 && cs[i - 1].priority < c.priority) i--;
     cs.splice(i, 0, c);
-    if (cs.length > 1 && (cs[0] as Consumer).priority !== (cs[cs.length - 1] as Consumer).priority) this.mixedPriorities = true;
+    if (cs.length > 1 && cs[0].priority !== cs[cs.length - 1].priority) this.mixedPriorities = true;
   }
 
   /** Unregisters c; returns false when it was not registered. A removed active consumer hands over at once. */
@@ -40,7 +40,7 @@ export class ConsumerList {
     if (this.rr > i) this.rr--;
     if (cs.length === 0) this.mixedPriorities = false;
     // RabbitMQ 3.10.8 only hands over when the old consumer's channel closes (a bug, fixed later): we do it at once.
-    else if (this.single && i === 0) (cs[0] as Consumer).active = true;
+    else if (this.single && i === 0) cs[0].active = true;
     return true;
   }
 
@@ -60,7 +60,7 @@ export class ConsumerList {
     if (this.rr >= n) this.rr = 0;
     for (let k = 0; k < n; k++) {
       const i = this.rr + k < n ? this.rr + k : this.rr + k - n;
-      const c = cs[i] as Consumer;
+      const c = cs[i];
       if (c.hasCapacity()) {
         this.rr = i + 1;
         return c;
@@ -74,11 +74,11 @@ export class ConsumerList {
     const cs = this.all;
     let start = 0;
     while (start < cs.length) {
-      const p = (cs[start] as Consumer).priority;
+      const p = cs[start].priority;
       let end = start;
-      while (end < cs.length && (cs[end] as Consumer).priority === p) end++;
+      while (end < cs.length && cs[end].priority === p) end++;
       for (let i = start; i < end; i++) {
-        const c = cs[i] as Consumer;
+        const c = cs[i];
         if (c.hasCapacity()) {
           // Round robin within the priority group: move the served consumer to the end of its group.
           if (i !== end - 1) {

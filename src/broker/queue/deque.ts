@@ -70,7 +70,7 @@ export class Deque<T> {
 
   /** Removes every item and returns them in order. */
   drain(): T[] {
-    const out: T[] = new Array(this.count);
+    const out = new Array<T>(this.count);
     for (let i = 0; i < this.count; i++) {
       const idx = (this.head + i) & this.mask;
       out[i] = this.items[idx] as T;

@@ -73,12 +73,12 @@ export class PagedTail {
       c = this.chunks.at(++k) as Chunk;
     }
     const i = c.start + n;
-    out.seq = c.seq[i] as number;
-    out.msgId = c.msgId[i] as number;
-    out.propsLength = c.propsLength[i] as number;
-    out.size = c.size[i] as number;
-    out.expiresAt = c.expiresAt === null ? 0 : (c.expiresAt[i] as number);
-    out.flags = c.flags[i] as number;
+    out.seq = c.seq[i];
+    out.msgId = c.msgId[i];
+    out.propsLength = c.propsLength[i];
+    out.size = c.size[i];
+    out.expiresAt = c.expiresAt === null ? 0 : c.expiresAt[i];
+    out.flags = c.flags[i];
     return true;
   }
 

@@ -46,7 +46,7 @@ export class ConfirmTracker {
   /** The publish `seq` was refused (reject-publish): nack it at the next flush. */
   nack(seq: number): void {
     const n = this.nacks;
-    if (n.length === 0 || (n[n.length - 1] as number) < seq) n.push(seq);
+    if (n.length === 0 || n[n.length - 1] < seq) n.push(seq);
     else {
       n.push(seq);
       n.sort((a, b) => a - b);

@@ -15,7 +15,7 @@ export class ServerConsumer extends Consumer {
 /** basic.consume and basic.cancel: the channel's handlers. */
 export const consumerMethods: Pick<ChannelMethodHandlers<Channel>, 'BasicConsume' | 'BasicCancel'> = {
   BasicConsume(ch, a) {
-    if (a.queue === REPLY_TO) return consumeReplyTo(ch, a);
+    if (a.queue === REPLY_TO) { consumeReplyTo(ch, a); return; }
     const queue = ch.vhost.getQueue(ch.resolveQueue(a.queue), ch.conn);
     const tag = consumerTag(ch, a.consumerTag);
     if (queue.consumers.some((c) => c.exclusive) || (a.exclusive && queue.consumerCount > 0)) {

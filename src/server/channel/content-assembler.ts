@@ -42,11 +42,11 @@ export class ContentAssembler {
   start(a: BasicPublishArgs, payload: Buffer, start: number): void {
     // After the 2-byte ticket: exchange shortstr, routing-key shortstr (already validated by the decoder).
     const keysStart = start + 2;
-    const exLen = payload[keysStart] as number;
+    const exLen = payload[keysStart];
     // The method frame's buffer stays valid: socket chunks are never reused.
     this.keysSrc = payload;
     this.keysStart = keysStart;
-    this.keysLength = 2 + exLen + (payload[keysStart + 1 + exLen] as number);
+    this.keysLength = 2 + exLen + payload[keysStart + 1 + exLen];
     this.exchange = a.exchange;
     this.routingKey = a.routingKey;
     this.mandatory = a.mandatory;

@@ -19,15 +19,15 @@ export const deliveryMethods: Pick<
   'BasicAck' | 'BasicReject' | 'BasicNack' | 'BasicRecover' | 'BasicRecoverAsync'
 > = {
   BasicAck(ch, a) {
-    if (ch.tx !== null) return ch.tx.hold({ kind: 'ack', tag: a.deliveryTag, multiple: a.multiple });
+    if (ch.tx !== null) { ch.tx.hold({ kind: 'ack', tag: a.deliveryTag, multiple: a.multiple }); return; }
     ack(ch, a.deliveryTag, a.multiple);
   },
   BasicReject(ch, a) {
-    if (ch.tx !== null) return ch.tx.hold({ kind: 'reject', tag: a.deliveryTag, multiple: false, requeue: a.requeue });
+    if (ch.tx !== null) { ch.tx.hold({ kind: 'reject', tag: a.deliveryTag, multiple: false, requeue: a.requeue }); return; }
     reject(ch, a.deliveryTag, false, a.requeue);
   },
   BasicNack(ch, a) {
-    if (ch.tx !== null) return ch.tx.hold({ kind: 'reject', tag: a.deliveryTag, multiple: a.multiple, requeue: a.requeue });
+    if (ch.tx !== null) { ch.tx.hold({ kind: 'reject', tag: a.deliveryTag, multiple: a.multiple, requeue: a.requeue }); return; }
     reject(ch, a.deliveryTag, a.multiple, a.requeue);
   },
   BasicRecover(ch, a) {
@@ -54,6 +54,7 @@ export function deliver(ch: Channel, c: Consumer, entry: QueueEntry): void {
   }
   ch.stats.delivered++;
   const conn = ch.conn;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- a channel's consumers are all ServerConsumers (consumers.ts makes them)
   writeDeliver(conn.writer, ch.id, (c as ServerConsumer).tagBytes, tag, entry.redelivered, entry.message, conn.maxPayload);
 }
 

@@ -60,10 +60,10 @@ export class FrameHold {
     if (target.state === 'open') guarded(target, first, firstMethod);
     for (let i = 0; i < frames.length; i++) {
       if (this.frames !== null) {
-        for (let k = i; k < frames.length; k++) (this.frames as HeldFrame[]).push(frames[k] as HeldFrame);
+        for (let k = i; k < frames.length; k++) (this.frames as HeldFrame[]).push(frames[k]);
         return;
       }
-      const f = frames[i] as HeldFrame;
+      const f = frames[i];
       const p = f.payload;
       if (f.type === spec.FRAME_METHOD) guarded(target, () => target.handleMethod(f.id, p, 4, p.length), f.id);
       else if (f.type === spec.FRAME_HEADER) guarded(target, () => target.handleHeader(p, 0, p.length), 0);
