@@ -205,7 +205,7 @@ export function usage(): string {
   ];
   for (const o of Object.values(configSchema) as OptionSpec<unknown>[]) {
     if (!o.flag && !o.env) continue;
-    rows.push([o.flag ? `${o.flag} ${o.arg}` : '', o.env ?? '', `${o.help} (default ${o.defaultText ?? shownDefault(o.default)})`]);
+    rows.push([o.flag ? `${o.flag} ${o.arg}` : '', o.env ?? '', `${o.help} (default ${o.defaultText ?? shownDefault(o.default, o.arg)})`]);
   }
   rows.push(['--help', '', 'show this help']);
   const w0 = Math.max(...rows.map((r) => r[0].length));
@@ -226,7 +226,18 @@ export function usage(): string {
 }
 
 // A default as an operator would write it: lists in the env var's syntax.
-function shownDefault(value: unknown): string {
+/** A default as --help shows it: sizes and durations also in the unit a reader thinks in ("134217728 = 128 MiB"). */
+function shownDefault(value: unknown, arg: string | undefined): string {
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
+  if (typeof value !== 'number' || value <= 0) return String(value);
+  if (arg === 'BYTES') {
+    const MiB = 1024 * 1024;
+    if (value % MiB === 0) return `${value} = ${value / MiB} MiB`;
+    if (value % 1e6 === 0) return `${value} = ${value / 1e6} MB`;
+  }
+  if (arg === 'MS') {
+    if (value % 60000 === 0) return `${value} = ${value / 60000} min`;
+    if (value % 1000 === 0) return `${value} = ${value / 1000} s`;
+  }
   return String(value);
 }
