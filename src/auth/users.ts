@@ -1,31 +1,72 @@
-import { checkPassword, hashPassword } from './password.js';
+import { AccessTable } from './access-table.js';
+import { checkPassword, DEFAULT_HASHING_ALGORITHM, hashPassword, type HashingAlgorithm } from './password.js';
+import type { PermissionPatterns } from './permissions.js';
 
 /** configure/write/read regexes for one user in one vhost. */
-export interface Permission {
-  configure: string;
-  write: string;
-  read: string;
+export type Permission = PermissionPatterns;
+
+/** A user's limits (RabbitMQ's user limits); absent = no limit. */
+export interface UserLimits {
+  'max-connections'?: number;
+  'max-channels'?: number;
 }
 
 /** A broker user. */
 export interface User {
-  name: string;
-  /** base64(salt ++ sha256(salt ++ password)); "" = password login disabled. */
+  readonly name: string;
+  /** RabbitMQ's stored form: base64(salt ++ hash(salt ++ password)); "" = password login disabled. */
   passwordHash: string;
+  hashingAlgorithm: HashingAlgorithm;
   tags: string[];
-  /** Permissions by vhost name. */
-  permissions: Map<string, Permission>;
+  limits: UserLimits;
 }
 
-/** The users of the broker and their vhost permissions. */
+/** What UserStore tells about changes (persistence, closing a deleted user's connections). */
+export interface UserStoreListener {
+  userChanged?(user: User): void;
+  userDeleted?(name: string): void;
+  permissionsChanged?(user: string, vhost: string): void;
+}
+
+/**
+ * The node's users, their tags and limits, and (in `access`) their permissions and topic
+ * permissions per vhost. Permission changes apply in place to the VhostAccess objects that open
+ * connections hold, so a channel's PermissionCache sees them at its next check.
+ */
 export class UserStore {
   readonly users = new Map<string, User>();
+  /** Permissions and topic permissions by user and vhost. */
+  readonly access = new AccessTable();
+  private readonly listeners: UserStoreListener[] = [];
 
-  /** Adds or replaces a user with a plain-text password. */
+  /** Registers a listener for changes. */
+  onChange(l: UserStoreListener): void {
+    this.listeners.push(l);
+  }
+
+  /** The user, if any. */
+  get(name: string): User | undefined {
+    return this.users.get(name);
+  }
+
+  /** Adds or replaces a user with a plain-text password (hashed with the default algorithm). */
   add(name: string, password: string, tags: string[] = []): User {
-    const u: User = { name, passwordHash: hashPassword(password), tags, permissions: new Map() };
-    this.users.set(name, u);
-    return u;
+    return this.put({ name, passwordHash: hashPassword(password), hashingAlgorithm: DEFAULT_HASHING_ALGORITHM, tags, limits: {} });
+  }
+
+  /** Adds or replaces a user as given (definitions import, recovery, a pre-hashed password). */
+  put(user: User): User {
+    this.users.set(user.name, user);
+    for (const l of this.listeners) l.userChanged?.(user);
+    return user;
+  }
+
+  /** Deletes a user and every permission it has; false when there was none. */
+  delete(name: string): boolean {
+    if (!this.users.delete(name)) return false;
+    this.access.deleteUser(name);
+    for (const l of this.listeners) l.userDeleted?.(name);
+    return true;
   }
 
   /**
@@ -38,22 +79,33 @@ export class UserStore {
     this.setPermissions(name, vhost, { configure: '.*', write: '.*', read: '.*' });
   }
 
-  /** Grants permissions in a vhost. */
+  /** Grants permissions in a vhost (patterns are compiled, and checked, here). */
   setPermissions(user: string, vhost: string, p: Permission): void {
-    const u = this.users.get(user);
-    if (u === undefined) throw new Error(`no user '${user}'`);
-    u.permissions.set(vhost, p);
+    if (!this.users.has(user)) throw new Error(`no user '${user}'`);
+    this.access.setPermissions(user, vhost, p);
+    for (const l of this.listeners) l.permissionsChanged?.(user, vhost);
   }
 
-  /** The user when name and password match, else null. */
+  /** Removes a user's permissions in a vhost; false when it had none. */
+  clearPermissions(user: string, vhost: string): boolean {
+    const had = this.access.clearPermissions(user, vhost);
+    if (had) for (const l of this.listeners) l.permissionsChanged?.(user, vhost);
+    return had;
+  }
+
+  /**
+   * The user when name and password match, else null. RabbitMQ refuses a blank password before
+   * looking at the hash (a user made with an empty password cannot log in with one).
+   */
   authenticate(name: string, password: string): User | null {
+    if (password === '') return null;
     const u = this.users.get(name);
-    if (u === undefined || !checkPassword(password, u.passwordHash)) return null;
+    if (u === undefined || !checkPassword(password, u.passwordHash, u.hashingAlgorithm)) return null;
     return u;
   }
 
-  /** True when the user has any permission entry in the vhost (RabbitMQ: connection.open check). */
+  /** True when the user has a permission entry in the vhost (RabbitMQ: the connection.open check). */
   canAccessVhost(user: User, vhost: string): boolean {
-    return user.permissions.has(vhost);
+    return this.access.canOpen(user.name, vhost);
   }
 }
