@@ -51,47 +51,48 @@ describe('x-expires', () => {
 
   it('is not deleted while it has a consumer; the countdown starts when the last consumer goes', async () => {
     const ch = await env.conn.createChannel();
-    const q = await expiring(ch, 'exp-consumer', 200);
+    // 1 s expiry: the checks below keep 900 ms of margin for a loaded machine.
+    const q = await expiring(ch, 'exp-consumer', 1000);
     const { consumerTag } = await ch.consume(q, () => {}, { noAck: true });
-    // Fixed on purpose: the queue must outlive its 200 ms expiry while the consumer is there.
-    await fixedWait(400);
+    // Fixed on purpose: the queue must outlive its expiry while the consumer is there.
+    await fixedWait(1200);
     expect(await exists(q)).toBe(true);
     await ch.cancel(consumerTag);
     // Fixed on purpose: 100 ms after the cancel it is not due yet (the countdown starts at the cancel).
     await fixedWait(100);
     expect(await exists(q)).toBe(true);
-    await fixedWait(500);
-    expect(await existsAfterExpiry(q, 200)).toBe(false);
+    await fixedWait(1100);
+    expect(await existsAfterExpiry(q, 1000)).toBe(false);
     await ch.close();
   });
 
   it('basic.get renews it', async () => {
     const ch = await env.conn.createChannel();
-    const q = await expiring(ch, 'exp-get', 300);
-    // Fixed on purpose: the gets are spaced inside the 300 ms expiry and outlast it in total.
+    const q = await expiring(ch, 'exp-get', 800);
+    // Fixed on purpose: the gets are spaced well inside the 800 ms expiry and outlast it in total.
     for (let i = 0; i < 6; i++) {
-      await fixedWait(100);
+      await fixedWait(250);
       await ch.get(q, { noAck: true });
     }
-    // 600 ms after the declare: only the gets kept it.
+    // 1.5 s after the declare: only the gets kept it.
     expect(await exists(q)).toBe(true);
     await ch.close();
   });
 
   it('a redeclare, even passive, renews it', async () => {
     const ch = await env.conn.createChannel();
-    const q = await expiring(ch, 'exp-declare', 300);
-    // Fixed on purpose: the redeclares are spaced inside the 300 ms expiry and outlast it in total.
+    const q = await expiring(ch, 'exp-declare', 800);
+    // Fixed on purpose: the redeclares are spaced well inside the 800 ms expiry and outlast it in total.
     for (let i = 0; i < 3; i++) {
-      await fixedWait(150);
-      await ch.assertQueue(q, { durable: false, arguments: { 'x-expires': 300 } });
-      await fixedWait(150);
+      await fixedWait(250);
+      await ch.assertQueue(q, { durable: false, arguments: { 'x-expires': 800 } });
+      await fixedWait(250);
       await ch.checkQueue(q);
     }
     await fixedWait(100);
     expect(await exists(q)).toBe(true);
-    await fixedWait(500);
-    expect(await existsAfterExpiry(q, 300)).toBe(false);
+    await fixedWait(1000);
+    expect(await existsAfterExpiry(q, 800)).toBe(false);
     await ch.close();
   });
 
