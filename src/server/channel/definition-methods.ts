@@ -63,7 +63,9 @@ export const definitionMethods: Pick<
   },
   ExchangeUnbind(ch, a) {
     checkExchangeBinding(ch, a.destination, a.source, a.routingKey);
-    ch.vhost.unbindExchange(a.destination, a.source, a.routingKey, a.arguments ?? {});
+    // RabbitMQ 3.10.8: a missing destination or source is unbind-ok, not 404 (as queue.unbind).
+    const xs = ch.vhost.exchanges;
+    if (xs.has(a.destination) && xs.has(a.source)) ch.vhost.unbindExchange(a.destination, a.source, a.routingKey, a.arguments ?? {});
     if (!a.nowait) ch.send(M.ExchangeUnbindOk, {});
   },
   QueueDeclare(ch, a) {
