@@ -17,6 +17,8 @@ export interface AccessTarget {
   external: boolean;
   /** Warren's services (undefined against RabbitMQ). */
   services?: BrokerServices;
+  /** The AMQP listener (for the raw client). */
+  endpoint: { host: string; port: number };
   /** amqp://user:pass@host:port/vhost */
   url(user: string, password: string, vhost: string): string;
   addVhost(name: string): Promise<void>;
@@ -50,6 +52,7 @@ export async function startAccessTarget(): Promise<AccessTarget> {
     };
     return {
       external: true,
+      endpoint: { host: u.hostname, port: Number(u.port || 5672) },
       url: (user, pw, vhost) => `amqp://${enc(user)}:${enc(pw)}@${u.host}/${enc(vhost)}`,
       async addVhost(name) {
         await call('PUT', `/api/vhosts/${enc(name)}`);
@@ -77,6 +80,7 @@ export async function startAccessTarget(): Promise<AccessTarget> {
   return {
     external: false,
     services: s,
+    endpoint: { host: '127.0.0.1', port: s.amqp.port },
     url: (user, pw, vhost) => `amqp://${enc(user)}:${enc(pw)}@127.0.0.1:${s.amqp.port}/${enc(vhost)}`,
     addVhost: async (name) => {
       s.broker.addVhost(name);
