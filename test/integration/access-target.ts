@@ -35,7 +35,7 @@ export interface AccessTarget {
 const enc = encodeURIComponent;
 
 /** Starts Warren (or uses the external RabbitMQ); close() removes what was created. */
-export async function startAccessTarget(): Promise<AccessTarget> {
+export async function startAccessTarget(overrides: Partial<Config> = {}): Promise<AccessTarget> {
   const ext = process.env.WARREN_TEST_URL;
   const users: string[] = [];
   const vhosts: string[] = [];
@@ -75,7 +75,7 @@ export async function startAccessTarget(): Promise<AccessTarget> {
       },
     };
   }
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'silent' };
+  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'silent', ...overrides };
   const s = await startServices(config, createLogger('silent'), 'memory');
   return {
     external: false,

@@ -2,6 +2,7 @@
 // (add_user, set_permissions, then PlainCredentials): it works within its permissions and gets
 // RabbitMQ's 403 outside them. With WARREN_TEST_URL set it runs against that RabbitMQ
 // (users made through its management API, test/integration/access-target.ts).
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPika, runPika } from '../helpers/pika.js';
 import { startAccessTarget, type AccessTarget } from '../integration/access-target.js';
@@ -43,5 +44,33 @@ describe('pika with a new user', () => {
     expect(r.connection_open).toBe(true);
     expect(r.new_channel_works).toBe(true);
     expect(r.wrong_password).toMatch(/Authentication/);
+  });
+});
+
+/** This machine's first non-loopback IPv4 address. */
+function nonLoopbackAddress(): string {
+  for (const addrs of Object.values(os.networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  throw new Error('no non-loopback IPv4 address on this machine');
+}
+
+describe('pika from a non-loopback address (Warren only: rabbitmq-local.sh sets loopback_users = none)', () => {
+  it('the new user logs in from there, guest (loopback_users) is refused', async () => {
+    if (process.env.WARREN_TEST_URL) return;
+    const ip = nonLoopbackAddress();
+    const w = await startAccessTarget({ host: '0.0.0.0' });
+    try {
+      await w.addUser('alex', '123', ['administrator']);
+      await w.setPermissions('alex', '/', '.*', '.*', '.*');
+      const at = (user: string, pw: string): string => `amqp://${user}:${pw}@${ip}:${w.endpoint.port}/%2F`;
+      const alex = await runPika('login_check', at('alex', '123'));
+      expect(alex.ok).toBe(true);
+      expect(alex.queue).toMatch(/^amq\.gen-/);
+      const guest = await runPika('login_check', at('guest', 'guest'));
+      expect(guest).toEqual({ ok: false, error: expect.stringMatching(/Authentication|AccessDenied/) });
+    } finally {
+      await w.close();
+    }
   });
 });
