@@ -26,6 +26,10 @@ export type ResourceKind = 'queue' | 'exchange' | 'topic';
 export const accessRefused = (kind: ResourceKind, resource: string, vhost: string, user: string): ChannelError =>
   new ChannelError(403, `access to ${kind} '${resource}' in vhost '${vhost}' refused for user '${user}'`);
 
+/** 403: a topic permission refuses the routing (publish) or binding (bind) key on a topic exchange (3.10.8's text). */
+export const topicAccessRefused = (routingKey: string, exchange: string, vhost: string, user: string): ChannelError =>
+  new ChannelError(403, `access to topic '${routingKey}' in exchange '${exchange}' in vhost '${vhost}' refused for user '${user}'`);
+
 /** 403: declare, delete or bind on the default exchange. */
 export const defaultExchangeForbidden = (): ChannelError =>
   new ChannelError(403, 'operation not permitted on the default exchange');
@@ -167,6 +171,12 @@ export const deliveryAckTimeout = (channel: number, timeoutMs: number): ChannelE
 export const connectionForced = (reason: string): ConnectionError =>
   new ConnectionError(320, `broker forced connection closure with reason '${reason}'`);
 
+/** 320: the connection's user was deleted (rabbitmqctl delete_user, DELETE /api/users/{u}). */
+export const userDeletedClose = (user: string): ConnectionError => new ConnectionError(320, `user '${user}' is deleted`);
+
+/** 320: the connection's vhost was deleted (rabbitmqctl delete_vhost). */
+export const vhostDownClose = (vhost: string): ConnectionError => new ConnectionError(320, `vhost '${vhost}' is down`);
+
 /** 403 on the connection: a refused login (wrong password, unknown user, loopback-only user). */
 export const loginRefused = (mechanism: string): ConnectionError =>
   new ConnectionError(403, `Login was refused using authentication mechanism ${mechanism}. For details see the broker logfile.`);
@@ -227,6 +237,23 @@ export const consumerTagReused = (tag: string): ConnectionError =>
 /** 530: channel.open past the negotiated channel_max. */
 export const channelMaxReached = (open: number, max: number): ConnectionError =>
   new ConnectionError(530, `number of channels opened (${open}) has reached the negotiated channel_max (${max})`);
+
+/** 530: channel.open past the user's max-channels limit, counted over all its connections (closes the connection). */
+export const userChannelLimitReached = (user: string, limit: number): ConnectionError =>
+  new ConnectionError(530, `number of channels opened for user '${user}' has reached the maximum allowed user limit of (${limit})`);
+
+/** 530: connection.open past the vhost's max-connections limit. */
+export const vhostConnectionLimitReached = (vhost: string, user: string, limit: number): ConnectionError =>
+  new ConnectionError(
+    530,
+    `access to vhost '${vhost}' refused for user '${user}': connection limit (${limit}) is reached`,
+    CONNECTION,
+    methodOf(MethodId.ConnectionOpen),
+  );
+
+/** 530: connection.open past the user's max-connections limit. */
+export const userConnectionLimitReached = (user: string, limit: number): ConnectionError =>
+  new ConnectionError(530, `connection refused for user '${user}': user connection limit (${limit}) is reached`, CONNECTION, methodOf(MethodId.ConnectionOpen));
 
 /** 530: tune-ok with a frame_max above the broker's. */
 export const frameMaxTooHigh = (asked: number, max: number): ConnectionError =>

@@ -5,11 +5,20 @@ import type { Config } from '../config.js';
 import { ResourceAlarms } from '../resources/alarms.js';
 import type { Broker } from '../broker/broker.js';
 import type { UserStore } from '../auth/users.js';
+import { userDeletedClose, vhostDownClose } from '../broker/errors.js';
 import { Connection } from './connection/connection.js';
+import { ConnectionTracker } from './connection-tracker.js';
+
+/** What the broker offers for vhost deletion, when it does (read defensively: see the constructor). */
+interface VhostDeletionSource {
+  onVhostDeleted?(cb: (vhost: string) => void): void;
+}
 
 /** The AMQP listener: accepts sockets and runs a Connection for each; admin/ lists them through ConnectionRegistry. */
 export class AmqpServer implements ConnectionRegistry {
   readonly connections = new Set<Connection>();
+  /** The opened connections by vhost and by user (limits; closing a user's or a vhost's connections). */
+  readonly tracker = new ConnectionTracker<Connection>();
   /** The node's resource alarms: while one is raised, publishing connections are blocked. */
   readonly alarms: ResourceAlarms;
   private readonly config: Config;
@@ -28,6 +37,31 @@ export class AmqpServer implements ConnectionRegistry {
     this.alarms.onChange(() => {
       for (const c of this.connections) c.alarmsChanged();
     });
+    // RabbitMQ: deleting a user closes its connections with 320.
+    this.users.onChange({ userDeleted: (name) => this.closeUserConnections(name) });
+    // RabbitMQ: deleting a vhost closes its connections with 320. Broker.onVhostDeleted comes with
+    // vhost deletion (the persistence side); until then the hook is absent and nothing is registered.
+    (this.broker as VhostDeletionSource).onVhostDeleted?.((vhost) => this.closeVhostConnections(vhost));
+  }
+
+  /**
+   * Closes every open connection of the user with `320 CONNECTION_FORCED - user 'x' is deleted`
+   * (called by the UserStore's userDeleted); returns how many were closed.
+   */
+  closeUserConnections(user: string): number {
+    const conns = this.tracker.ofUser(user);
+    for (const c of conns) c.closeForced(userDeletedClose(user));
+    return conns.length;
+  }
+
+  /**
+   * Closes every open connection to the vhost with `320 CONNECTION_FORCED - vhost 'x' is down`
+   * (for vhost deletion: call it when the vhost is deleted); returns how many were closed.
+   */
+  closeVhostConnections(vhost: string): number {
+    const conns = this.tracker.ofVhost(vhost);
+    for (const c of conns) c.closeForced(vhostDownClose(vhost));
+    return conns.length;
   }
 
   /** Starts listening on config.host:config.port (0 = free port); resolves with the bound address. */
@@ -93,6 +127,7 @@ export class AmqpServer implements ConnectionRegistry {
       users: this.users,
       logger: this.logger,
       alarms: this.alarms,
+      tracker: this.tracker,
       onClosed: (c) => {
         this.connections.delete(c);
         if (this.connections.size === 0) for (const w of this.idleWaiters.splice(0)) w();

@@ -1,11 +1,15 @@
 import { writeGetOk } from '../../amqp/frame/content-writer.js';
 import { MethodId, type ChannelMethodHandlers } from '../../amqp/spec.generated.js';
+import { requireAccess } from './access-checks.js';
 import type { Channel } from './channel.js';
 
 /** basic.get: the channel's handler. */
 export const getMethods: Pick<ChannelMethodHandlers<Channel>, 'BasicGet'> = {
   BasicGet(ch, a) {
-    get(ch, ch.resolveQueue(a.queue), a.noAck);
+    const queue = ch.resolveQueue(a.queue);
+    // RabbitMQ: read on the queue before it is looked up.
+    requireAccess(ch, 'read', 'queue', queue);
+    get(ch, queue, a.noAck);
   },
 };
 

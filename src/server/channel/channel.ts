@@ -7,6 +7,8 @@ import type { Message } from '../../broker/message.js';
 import type { DurabilityWaiter } from '../../broker/persistence.js';
 import type { QueueEntry } from '../../broker/queue/queue-entry.js';
 import type { Vhost } from '../../broker/vhost.js';
+import type { VhostAccess } from '../../auth/access-table.js';
+import { PermissionCache } from '../../auth/permission-cache.js';
 import type { Connection } from '../connection/connection.js';
 import { getMethods } from './basic-get.js';
 import { channelMethods } from './channel-methods.js';
@@ -71,12 +73,16 @@ export class Channel implements ConsumerOwner, DurabilityWaiter, FrameTarget, Re
   replyConsumer: ReplyConsumer | null = null;
   /** The consumer (delivery acknowledgement) timeout. */
   readonly ackWatch: AckTimeoutWatch;
+  /** This channel's cache of the user's allowed decisions in the vhost (access-checks.ts asks it). */
+  readonly permissions: PermissionCache;
   /** The last delivery tag handed out. */
   private lastTag = 0;
 
   constructor(id: number, conn: Connection) {
     this.id = id;
     this.conn = conn;
+    // Channels open only on an open connection, which holds the user's access to its vhost.
+    this.permissions = new PermissionCache(conn.access as VhostAccess);
     this.publisher = new Publisher(this);
     this.ackWatch = new AckTimeoutWatch(this, conn.config.consumerTimeout);
   }

@@ -3,6 +3,7 @@ import { MethodId, type BasicConsumeArgs, type ChannelMethodHandlers } from '../
 import { Consumer } from '../../broker/consumer.js';
 import { REPLY_TO } from '../../broker/direct-reply-to.js';
 import { consumerTagReused, exclusiveConsumerInUse } from '../../broker/errors.js';
+import { requireAccess } from './access-checks.js';
 import type { Channel } from './channel.js';
 
 const M = MethodId;
@@ -16,7 +17,10 @@ export class ServerConsumer extends Consumer {
 export const consumerMethods: Pick<ChannelMethodHandlers<Channel>, 'BasicConsume' | 'BasicCancel'> = {
   BasicConsume(ch, a) {
     if (a.queue === REPLY_TO) { consumeReplyTo(ch, a); return; }
-    const queue = ch.vhost.getQueue(ch.resolveQueue(a.queue), ch.conn);
+    const name = ch.resolveQueue(a.queue);
+    // RabbitMQ: read on the queue before it is looked up.
+    requireAccess(ch, 'read', 'queue', name);
+    const queue = ch.vhost.getQueue(name, ch.conn);
     const tag = consumerTag(ch, a.consumerTag);
     if (queue.consumers.some((c) => c.exclusive) || (a.exclusive && queue.consumerCount > 0)) {
       throw exclusiveConsumerInUse(queue.name, queue.vhost);

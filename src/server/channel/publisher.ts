@@ -16,6 +16,8 @@ import { Message } from '../../broker/message.js';
 import { STORE_REFUSED, type MessageStore } from '../../broker/persistence.js';
 import type { Queue } from '../../broker/queue/queue.js';
 import { PublishOutcome, type CongestionSlot } from '../../broker/vhost.js';
+import { isImpersonator } from '../../auth/tags.js';
+import { requireAccess, requireTopicAccess } from './access-checks.js';
 import type { Channel } from './channel.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { ContentAssembler } from './content-assembler.js';
@@ -107,6 +109,21 @@ export class Publisher {
     const ch = this.ch;
     const p = this.content;
     const mbuf = p.take();
+    // RabbitMQ's order: write on the exchange, its existence, internal, topic write on the routing key,
+    // then the properties (user-id, expiration).
+    let exchange: Exchange;
+    try {
+      requireAccess(ch, 'write', 'exchange', p.exchange);
+      exchange = ch.vhost.exchangeForPublish(p.exchange);
+      requireTopicAccess(ch, 'write', exchange, p.routingKey);
+    } catch (e) {
+      // Raised on the content's last frame, it still names basic.publish.
+      if (e instanceof AmqpError) {
+        e.classId = spec.classOf(M.BasicPublish);
+        e.methodId = spec.methodOf(M.BasicPublish);
+      }
+      throw e;
+    }
     let props: PublishProps;
     const flags = p.propsLength >= 2 ? mbuf.readUInt16BE(p.keysLength) : 0;
     try {
@@ -128,17 +145,6 @@ export class Publisher {
       props.headers,
       props.expiration,
     );
-    let exchange: Exchange;
-    try {
-      exchange = ch.vhost.exchangeForPublish(p.exchange);
-    } catch (e) {
-      // Raised on the content's last frame, it still names basic.publish.
-      if (e instanceof AmqpError) {
-        e.classId = spec.classOf(M.BasicPublish);
-        e.methodId = spec.methodOf(M.BasicPublish);
-      }
-      throw e;
-    }
     if ((flags & REPLY_TO_FLAG) !== 0) message = withReplyAddress(message, ch.replyConsumer);
     ch.stats.published++;
     if (ch.tx !== null) {
@@ -167,8 +173,10 @@ export class Publisher {
   /** RabbitMQ validates user-id (must be the connection's user) and expiration (a non-negative integer string). */
   private checkProps(raw: Buffer): void {
     const props = decodeProperties(raw, 0, raw.length);
-    const user = this.ch.conn.user?.name ?? '';
-    if (props.userId !== undefined && props.userId !== user) throw userIdMismatch(props.userId, user);
+    const user = this.ch.conn.user;
+    const name = user?.name ?? '';
+    // RabbitMQ: only the impersonator tag allows another user-id (administrator is not enough).
+    if (props.userId !== undefined && props.userId !== name && !isImpersonator(user?.tags ?? [])) throw userIdMismatch(props.userId, name);
     const exp = props.expiration;
     if (exp !== undefined) {
       if (!/^-?\d+$/.test(exp)) throw expirationNotInteger(exp);

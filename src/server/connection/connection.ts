@@ -4,6 +4,7 @@ import { AmqpError } from '../../amqp/errors.js';
 import type { FieldTable } from '../../amqp/codec/field-table.js';
 import { FrameParser, formatFrameSnippet } from '../../amqp/frame/frame-parser.js';
 import * as spec from '../../amqp/spec.generated.js';
+import type { VhostAccess } from '../../auth/access-table.js';
 import type { User, UserStore } from '../../auth/users.js';
 import type { ResourceAlarms } from '../../resources/alarms.js';
 import type { Broker } from '../../broker/broker.js';
@@ -16,6 +17,8 @@ import {
   unexpectedConnectionMethod,
   unexpectedFrame,
   unimplementedConnectionMethod,
+  userChannelLimitReached,
+  type ConnectionError,
 } from '../../broker/errors.js';
 import type { MessageStore } from '../../broker/persistence.js';
 import type { Queue } from '../../broker/queue/queue.js';
@@ -24,7 +27,9 @@ import type { Config } from '../../config.js';
 import { Channel } from '../channel/channel.js';
 import { FlowControl } from './flow-control.js';
 import { Handshake } from './handshake.js';
+import type { ConnectionTracker } from '../connection-tracker.js';
 import { Heartbeat } from './heartbeat.js';
+import { userLimit } from './limits.js';
 import { OutputWriter } from './output-writer.js';
 import type { TuneResult } from './tune.js';
 
@@ -41,6 +46,8 @@ export interface ConnectionContext {
   logger: Logger;
   /** The node's resource alarms (publishers are blocked while one is raised). */
   alarms: ResourceAlarms;
+  /** The node's opened connections by vhost and user (connection and channel limits). */
+  tracker: ConnectionTracker<Connection>;
   /** Called once when the socket is gone. */
   onClosed(conn: Connection): void;
 }
@@ -69,6 +76,10 @@ export class Connection {
   state: ConnectionState = 'header';
   vhost: Vhost | null = null;
   user: User | null = null;
+  /** The user's permissions in the vhost (from connection.open; updated in place by the UserStore). */
+  access: VhostAccess | null = null;
+  /** The node's connection registry by vhost and user (limits, closing a deleted user's connections). */
+  readonly tracker: ConnectionTracker<Connection>;
   /** Capabilities the client announced (consumer_cancel_notify, authentication_failure_close, ...). */
   capabilities: Record<string, unknown> = {};
   clientProperties: FieldTable = {};
@@ -91,6 +102,11 @@ export class Connection {
     return this.channels.values();
   }
 
+  /** Number of open channels (the user's max-channels counts them over its connections). */
+  get channelCount(): number {
+    return this.channels.size;
+  }
+
   private readonly ctx: ConnectionContext;
   private log: Logger;
   private readonly parser: FrameParser;
@@ -108,6 +124,7 @@ export class Connection {
     this.socket = socket;
     this.ctx = ctx;
     this.config = ctx.config;
+    this.tracker = ctx.tracker;
     this.messageStore = ctx.broker.store.messages;
     this.peerHost = socket.remoteAddress ?? '';
     this.peerPort = socket.remotePort ?? 0;
@@ -240,6 +257,10 @@ export class Connection {
     if (id !== M.ChannelOpen) throw expectedChannelOpen(spec.classOf(id), spec.methodOf(id));
     // RabbitMQ limits how many channels are open, not their numbers.
     if (this.channels.size >= this.channelMax) throw channelMaxReached(this.channels.size, this.channelMax);
+    // RabbitMQ: then the user's max-channels, over all its connections (a 530 that closes this one).
+    const user = this.user as User;
+    const max = userLimit(this.ctx.users, user, 'max-channels');
+    if (max !== undefined && this.tracker.userChannels(user.name) >= max) throw userChannelLimitReached(user.name, max);
     const ch = new Channel(channel, this);
     this.channels.set(channel, ch);
     this.sendMethod(channel, M.ChannelOpenOk, {});
@@ -297,10 +318,12 @@ export class Connection {
     this.heartbeats.start(t.heartbeat);
   }
 
-  /** Handshake: connection.open succeeded on vhost; the connection is open. */
-  opened(vhost: Vhost): void {
+  /** Handshake: connection.open succeeded on vhost, with the user's access there; the connection is open. */
+  opened(vhost: Vhost, access: VhostAccess): void {
     const user = this.user as User;
     this.vhost = vhost;
+    this.access = access;
+    this.tracker.add(this, vhost.name, user.name);
     this.state = 'open';
     if (this.handshakeTimer !== null) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;
@@ -373,14 +396,21 @@ export class Connection {
 
   /** Server shutdown or an admin close: 320 CONNECTION_FORCED. */
   forceClose(reason: string): void {
+    this.closeForced(connectionForced(reason));
+  }
+
+  /** Closes with the given connection error (user deleted, vhost down); a connection still in its handshake is dropped. */
+  closeForced(e: ConnectionError): void {
     if (this.state !== 'open' && this.state !== 'open-wait' && this.state !== 'tune') {
       this.socket.destroy();
       return;
     }
-    this.closeWithError(connectionForced(reason));
+    this.closeWithError(e);
   }
 
   private teardownChannels(): void {
+    // Closing or closed: no longer counted against the vhost's and user's limits.
+    if (this.vhost !== null && this.user !== null) this.tracker.remove(this, this.vhost.name, this.user.name);
     for (const ch of this.channels.values()) ch.teardown();
     this.channels.clear();
     this.confirmChannels.clear();

@@ -6,7 +6,9 @@ import type { User, UserStore } from '../../auth/users.js';
 import type { Broker } from '../../broker/broker.js';
 import { expectedHandshakeMethod, loginRefused, unknownAuthMechanism, vhostAccessRefused, vhostNotFound } from '../../broker/errors.js';
 import type { Vhost } from '../../broker/vhost.js';
+import type { ConnectionTracker } from '../connection-tracker.js';
 import type { Connection } from './connection.js';
+import { checkConnectionLimits } from './limits.js';
 import { isSupportedMechanism, MECHANISMS, parseSaslResponse } from './sasl.js';
 import { serverProperties } from './server-properties.js';
 import { negotiateTune } from './tune.js';
@@ -76,10 +78,15 @@ export function login(a: spec.ConnectionStartOkArgs, users: UserStore, loopbackU
   return { user };
 }
 
-/** connection.open: the vhost, when it exists and the user has permissions in it (530 otherwise, as RabbitMQ). */
-export function openVhost(broker: Broker, users: UserStore, user: User, name: string): Vhost {
+/**
+ * connection.open: the vhost, when it exists, its and the user's connection
+ * limits are not reached (when a tracker is given) and the user has
+ * permissions in it; 530 otherwise, in RabbitMQ's order.
+ */
+export function openVhost(broker: Broker, users: UserStore, user: User, name: string, tracker?: ConnectionTracker): Vhost {
   const vhost = broker.getVhost(name);
   if (vhost === undefined) throw vhostNotFound(name);
+  if (tracker !== undefined) checkConnectionLimits(tracker, users, user, vhost);
   if (!users.canAccessVhost(user, vhost.name)) throw vhostAccessRefused(vhost.name, user.name);
   return vhost;
 }
@@ -179,6 +186,8 @@ export class Handshake {
   private open(a: spec.ConnectionOpenArgs): void {
     const conn = this.conn;
     const user = conn.user as User;
-    conn.opened(openVhost(this.broker, this.users, user, a.virtualHost));
+    const vhost = openVhost(this.broker, this.users, user, a.virtualHost, conn.tracker);
+    // Kept for the connection's life: permission changes apply to it in place (access-table.ts).
+    conn.opened(vhost, this.users.access.access(user.name, vhost.name));
   }
 }
