@@ -13,18 +13,22 @@ export function formatCell(v: Cell): string {
 
 /** rabbitmqctl's JSON list: "[", then one object a line with leading commas, then "]". */
 export function formatJsonList(items: readonly Record<string, unknown>[]): string {
-  if (items.length === 0) return '[\n]\n';
+  if (items.length === 0) return '[]\n';
   return `[\n${items.map((i) => JSON.stringify(i)).join('\n,')}\n]\n`;
 }
 
-/** Prints rows as the command's table (or JSON list with --formatter json); nothing at all for no rows in a table. */
+/** Prints rows as the command's table (or JSON list with --formatter json); an empty line for no rows. */
 export function printRows(c: Context, columns: readonly string[], objects: readonly object[]): void {
   const rows = objects as readonly Record<string, Cell>[];
   if (c.json) {
     c.io.out(formatJsonList(rows.map((r) => Object.fromEntries(columns.map((k) => [k, r[k] ?? ''])))));
     return;
   }
-  if (rows.length === 0) return;
+  // rabbitmqctl 3.10.8 prints one empty line for an empty table (no header row).
+  if (rows.length === 0) {
+    c.io.out('\n');
+    return;
+  }
   const lines = rows.map((r) => columns.map((k) => formatCell(r[k])).join('\t'));
   if (c.headers) lines.unshift(columns.join('\t'));
   c.io.out(lines.join('\n') + '\n');

@@ -65,7 +65,8 @@ async function clearVhostLimits(c: Context): Promise<number> {
   c.banner(`Clearing vhost "${c.vhost}" limits ...`);
   const base = apiPath('/api/vhost-limits', c.vhost);
   const current = await getLimits(c, base);
-  if (current === undefined) return noVhost(c, c.vhost);
+  // rabbitmqctl 3.10.8 clears the vhost-limits runtime parameter: a missing vhost, or one without limits, has none.
+  if (current === undefined || Object.keys(current).length === 0) return printError(c, 'Parameter does not exist');
   return replaceLimits(c, base, current, {});
 }
 

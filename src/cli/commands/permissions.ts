@@ -128,7 +128,7 @@ async function listUserTopicPermissions(c: Context): Promise<number> {
   // rabbitmqctl 3.10.8 prints these rows without a header row.
   const rows = r.body as TopicPermissionJson[];
   if (c.json) printRows(c, ['vhost', 'exchange', 'write', 'read'], rows);
-  else if (rows.length !== 0) c.io.out(rows.map((p) => [p.vhost, p.exchange, p.write, p.read].join('\t')).join('\n') + '\n');
+  else c.io.out(rows.map((p) => [p.vhost, p.exchange, p.write, p.read].join('\t')).join('\n') + '\n');
   return ExitCode.OK;
 }
 

@@ -83,7 +83,10 @@ async function authenticateUser(c: Context): Promise<number> {
   c.banner(`Authenticating user "${user}" ...`);
   const password = secret ?? (await c.io.readLine?.()) ?? '';
   const refused = (): number => printError(c, `Error: failed to authenticate user "${user}"\nuser '${user}' - invalid credentials`, ExitCode.DATAERR);
-  if (password === '') return refused();
+  if (password === '') {
+    const why = `user '${user}' attempted to log in with a blank password, which is prohibited by the internal authN backend. To use TLS/x509 certificate-based authentication, see the rabbitmq_auth_mechanism_ssl plugin and configure the client to use the EXTERNAL authentication mechanism. Alternatively change the password for the user to be non-blank.`;
+    return printError(c, `Error: failed to authenticate user "${user}"\n${why}`, ExitCode.DATAERR);
+  }
   // /api/whoami with the user's own credentials: "Login failed" is a refusal; a 401 for
   // missing management tags (or a 200) means the password was right.
   const r = await apiRequest({ ...c.target, username: user, password }, 'GET', '/api/whoami');

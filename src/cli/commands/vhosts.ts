@@ -2,7 +2,7 @@
 import { columnsOf, expectArgs } from '../args.js';
 import { apiPath, type Command, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { failure, noVhost, ok } from '../failure.js';
+import { failure, noVhost, ok, vhostExists } from '../failure.js';
 import { printRows, type Cell } from '../output.js';
 
 /** rabbitmqctl 3.10's list_vhosts info keys. */
@@ -53,9 +53,14 @@ async function addVhost(c: Context): Promise<number> {
   const queueType = c.option('default-queue-type');
   if (description !== undefined) body.description = description;
   if (tags !== undefined) body.tags = tags;
-  if (queueType !== undefined) body.default_queue_type = queueType;
+  // 3.10's API reads the key without underscores (it prints it as default_queue_type).
+  if (queueType !== undefined) body.defaultqueuetype = queueType;
+  const existed = await vhostExists(c, vhost);
   const r = await c.request('PUT', apiPath('/api/vhosts', vhost), body);
-  return ok(r) ? ExitCode.OK : failure(c, r, vhost);
+  if (!ok(r)) return failure(c, r, vhost);
+  // The API gives the creating user full permissions on a new vhost; rabbitmqctl add_vhost does not.
+  if (!existed) await c.request('DELETE', apiPath('/api/permissions', vhost, c.target.username));
+  return ExitCode.OK;
 }
 
 async function deleteVhost(c: Context): Promise<number> {
