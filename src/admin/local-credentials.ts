@@ -14,6 +14,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_HASHING_ALGORITHM } from '../auth/password.js';
+import type { User } from '../auth/users.js';
 
 /** The file's name inside the data directory. */
 export const LOCAL_CREDENTIALS_FILE = 'warrenctl.credentials';
@@ -35,9 +37,17 @@ export function localApiUrl(host: string, port: number): string {
   return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }
 
-/** Writes a new secret into `<dataDir>/warrenctl.credentials` (mode 0600, replacing the old file); returns the secret. */
-export async function writeLocalCredentials(dataDir: string, apiUrl: string): Promise<string> {
-  const secret = randomBytes(32).toString('base64url');
+/** A new random secret: 32 bytes, base64url (43 characters). */
+export function newLocalSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Writes `<dataDir>/warrenctl.credentials` (mode 0600, replacing the old file) with the API URL
+ * and the secret (a new one unless given: index.ts makes it first, so the HTTP app can be handed
+ * it before the listener's port is known); returns the secret.
+ */
+export async function writeLocalCredentials(dataDir: string, apiUrl: string, secret: string = newLocalSecret()): Promise<string> {
   const file = path.join(dataDir, LOCAL_CREDENTIALS_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
   await rm(tmp, { force: true });
@@ -82,4 +92,12 @@ export function isLocalCredential(secret: string | undefined, username: string, 
   const a = Buffer.from(secret);
   const b = Buffer.from(password);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The management user the local credentials act as: an administrator named rmq-cli that is in
+ * no user store (so it has no permissions of its own, is in no list, and cannot log in over AMQP).
+ */
+export function localAdministrator(): User {
+  return { name: LOCAL_CREDENTIALS_USER, passwordHash: '', hashingAlgorithm: DEFAULT_HASHING_ALGORITHM, tags: ['administrator'], limits: {} };
 }
