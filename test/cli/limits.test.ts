@@ -1,6 +1,6 @@
 // warrenctl's vhost and user limit commands against a running broker (Warren, or RabbitMQ's API with
 // WARREN_TEST_URL), as rabbitmqctl 3.10.8 prints them. Needs /api/vhost-limits, /api/user-limits,
-// /api/users, /api/vhosts, /api/whoami.
+// /api/users, /api/vhosts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniq } from '../helpers/amqp-tracker.js';
 import { useCtlTarget } from './ctl-target.js';
@@ -49,7 +49,7 @@ describe('warrenctl limits', () => {
     expect((await ctl('set_vhost_limits')).code).toBe(64);
   });
 
-  it('user limits: set, list (--user, the caller by default), clear one, clear all', async () => {
+  it('user limits: set, list (--user, guest by default), clear one, clear all', async () => {
     expect(await ctl('set_user_limits', u, '{"max-channels": 2, "max-connections": 3}')).toEqual({
       code: 0,
       stdout: `Setting user limits to "{"max-channels": 2, "max-connections": 3}" for user "${u}" ...\n`,

@@ -129,13 +129,8 @@ async function listUserLimits(c: Context): Promise<number> {
     c.banner('Listing limits for all users ...', true);
     return listAll(c, '/api/user-limits', 'user');
   }
-  // Without --user, rabbitmqctl lists the limits of the user it acts as (guest by default).
-  let user = c.option('user');
-  if (user === undefined) {
-    const me = await c.request('GET', '/api/whoami');
-    if (!ok(me)) return failure(c, me);
-    user = (me.body as { name: string }).name;
-  }
+  // rabbitmqctl's default --user is "guest" (ListUserLimitsCommand's merge_defaults).
+  const user = c.option('user') ?? 'guest';
   c.banner(`Listing limits for user "${user}" ...`, true);
   const limits = await getLimits(c, apiPath('/api/user-limits', user));
   if (limits === undefined) return noSuchUser(c, user);
