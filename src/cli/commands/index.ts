@@ -1,0 +1,24 @@
+/** Every warrenctl command by its rabbitmqctl name, grouped by family. */
+import type { Command } from '../context.js';
+import { CONSUMER_COMMANDS } from './consumers.js';
+import { LIMIT_COMMANDS } from './limits.js';
+import { PERMISSION_COMMANDS } from './permissions.js';
+import { POLICY_COMMANDS } from './policies.js';
+import { USER_COMMANDS } from './users.js';
+import { VHOST_COMMANDS } from './vhosts.js';
+
+/** The families in --help order. */
+export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> = [
+  ['Users', USER_COMMANDS],
+  ['Virtual hosts', VHOST_COMMANDS],
+  ['Permissions', PERMISSION_COMMANDS],
+  ['Limits', LIMIT_COMMANDS],
+  ['Policies', POLICY_COMMANDS],
+  ['Consumers', CONSUMER_COMMANDS],
+];
+
+/** The command of this name, if any. */
+export function findCommand(name: string): Command | undefined {
+  for (const [, family] of COMMAND_FAMILIES) if (Object.hasOwn(family, name)) return family[name];
+  return undefined;
+}
