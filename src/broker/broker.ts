@@ -86,7 +86,7 @@ export class Broker {
       if (v !== undefined) v.limits = { ...r.limits };
     }
     // RabbitMQ creates default_vhost on first start only: a deleted `/` stays deleted.
-    if (defs.vhosts.length === 0) this.addVhost(c.defaultVhost);
+    if (defs.vhosts.length === 0) this.addVhost(c.defaultVhost, { description: 'Default virtual host' });
     this.logger.info(
       { vhosts: this.vhosts.size, queues: defs.queues.length, messages: recoveredMessages, ms: Math.round(performance.now() - started) },
       'recovered definitions and messages',

@@ -246,7 +246,7 @@ export class Vhost {
     if (d.passive) throw noQueue(name, this.name);
     validateQueueArguments(name, this.name, d.arguments);
     const maxQueues = this.limits['max-queues'];
-    if (maxQueues !== undefined && this.queues.size >= maxQueues) throw queueLimitReached(name, this.name, maxQueues);
+    if (maxQueues !== undefined && maxQueues >= 0 && this.queues.size >= maxQueues) throw queueLimitReached(name, this.name, maxQueues);
     const q = new Queue(name, this.name, {
       durable,
       autoDelete: d.autoDelete,
