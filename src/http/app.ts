@@ -8,6 +8,7 @@ import type { AdminContext } from '../admin/admin-context.js';
 import { NODE_NAME } from '../admin/node-name.js';
 import type { Config } from '../config.js';
 import { consumerRoutes } from './routes/consumers.js';
+import { definitionRoutes } from './routes/definitions.js';
 import { healthRoutes } from './routes/health.js';
 import { limitRoutes } from './routes/limits.js';
 import { permissionRoutes } from './routes/permissions.js';
@@ -53,6 +54,7 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   void app.register(vhostRoutes, { admin: opts.admin });
   void app.register(permissionRoutes, { admin: opts.admin });
   void app.register(limitRoutes, { admin: opts.admin });
+  void app.register(definitionRoutes, { admin: opts.admin });
 
   app.get('/', async (_req, reply) => {
     const html = await readFile(INDEX_HTML).catch(() => null);
