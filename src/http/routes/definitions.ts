@@ -20,7 +20,7 @@ export async function definitionRoutes(app: FastifyInstance, opts: DefinitionRou
   app.get<Query>('/api/definitions', async (req, reply) => {
     const d = exportDefinitions(admin, authenticate(admin, req));
     const download = req.query.download;
-    if (download !== undefined && download !== '') reply.header('content-disposition', `attachment; filename="${download.replace(/["\\\r\n]/g, '_')}"`);
+    if (download !== undefined && download !== '') reply.header('content-disposition', `attachment; filename=${download.replace(/["\\\r\n;]/g, '_')}`);
     return {
       ...d,
       queues: d.queues.map((q) => ({ ...q, arguments: amqpTableJson(q.arguments) })),
