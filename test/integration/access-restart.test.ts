@@ -95,3 +95,38 @@ describe('restart', () => {
     }
   });
 });
+
+describe('first start', () => {
+  it('default_user_tags and default_permissions.* shape the default user', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-access-'));
+    dirs.push(dataDir);
+    const config: Config = {
+      ...defaultConfig(),
+      host: '127.0.0.1',
+      port: 0,
+      managementHost: '127.0.0.1',
+      managementPort: 0,
+      logLevel: 'silent',
+      dataDir,
+      defaultUser: 'boss',
+      defaultPass: 'pw',
+      defaultVhost: 'main',
+      defaultUserTags: ['administrator', 'ops'],
+      defaultPermissionConfigure: '^cfg',
+      defaultPermissionWrite: '.*',
+      defaultPermissionRead: '',
+    };
+    const s = await startServices(config, createLogger('silent'));
+    try {
+      const base = `http://127.0.0.1:${s.management.port}`;
+      const boss = basic('boss', 'pw');
+      expect((await call(base, 'GET', '/api/whoami', undefined, boss)).json).toEqual({ name: 'boss', tags: ['administrator', 'ops'] });
+      expect((await call(base, 'GET', '/api/permissions', undefined, boss)).json).toEqual([{ user: 'boss', vhost: 'main', configure: '^cfg', write: '.*', read: '' }]);
+      expect(((await call(base, 'GET', '/api/vhosts', undefined, boss)).json as { name: string; description: string }[]).map((v) => [v.name, v.description])).toEqual([
+        ['main', 'Default virtual host'],
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+});
