@@ -80,6 +80,25 @@ export function deleteUser(ctx: AdminContext, actor: User, name: string): void {
   if (!ctx.users.delete(name)) throw notFound();
 }
 
+/** Users without a permission entry in any vhost (GET /api/users/without-permissions; administrators only). */
+export function listUsersWithoutPermissions(ctx: AdminContext, actor: User): User[] {
+  const withPermissions = new Set(ctx.users.access.permissions().map((p) => p.user));
+  return listUsers(ctx, actor).filter((u) => !withPermissions.has(u.name));
+}
+
+/** POST /api/users/bulk-delete: deletes the named users that exist (administrators only); 400 without a `users` list. */
+export function bulkDeleteUsers(ctx: AdminContext, actor: User, body: Record<string, unknown>): void {
+  requireAdministrator(actor);
+  const names = body.users;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw badRequest('[{key_missing,users}]');
+  for (const n of names) ctx.users.delete(n);
+}
+
+/** GET /api/auth/hash_password/{password} (RabbitMQ 3.11+): a hash of the password with the default algorithm, for `password_hash`. */
+export function hashPasswordFor(password: string): { ok: string } {
+  return { ok: hashPassword(password) };
+}
+
 /** GET /api/whoami: the acting user's name and tags (any management user). */
 export function whoami(actor: User): { name: string; tags: string[] } {
   return { name: actor.name, tags: [...actor.tags] };

@@ -86,6 +86,25 @@ describe('/api/users', () => {
   });
 });
 
+describe.skipIf(external)('Warren-only user endpoints (3.10.8 lacks hash_password)', () => {
+  it('without-permissions, bulk-delete, hash_password', async () => {
+    await api('PUT', '/api/users/h7tbd1', { password: 'pw', tags: '' });
+    await api('PUT', '/api/users/h7tbd2', { password: 'pw', tags: '' });
+    await api('PUT', '/api/permissions/%2F/h7tbd2', { configure: '', write: '', read: '' });
+    const without = ((await api('GET', '/api/users/without-permissions')).json as { name: string }[]).map((u) => u.name);
+    expect(without).toContain('h7tbd1');
+    expect(without).not.toContain('h7tbd2');
+    expect(without).not.toContain('guest');
+    expect((await api('POST', '/api/users/bulk-delete', { users: ['h7tbd1', 'h7tbd2', 'nosuch'] })).status).toBe(204);
+    expect((await api('GET', '/api/users/h7tbd1')).status).toBe(404);
+    expect((await api('GET', '/api/users/h7tbd2')).status).toBe(404);
+    const h = (await api('GET', '/api/auth/hash_password/s3cret')).json as { ok: string };
+    expect((await api('PUT', '/api/users/h7thash', { password_hash: h.ok, tags: 'management' })).status).toBe(201);
+    expect((await api('GET', '/api/whoami', undefined, basic('h7thash', 's3cret'))).status).toBe(200);
+    await api('DELETE', '/api/users/h7thash');
+  });
+});
+
 describe('/api/vhosts', () => {
   it('the default vhost has RabbitMQ\'s description and shape', async () => {
     const r = await api('GET', '/api/vhosts/%2F');

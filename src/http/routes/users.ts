@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AdminContext } from '../../admin/admin-context.js';
 import type { User } from '../../admin/authorization.js';
 import { listPermissions, listTopicPermissions } from '../../admin/permissions.js';
-import { deleteUser, getUser, listUsers, putUser, whoami } from '../../admin/users.js';
+import { bulkDeleteUsers, deleteUser, getUser, hashPasswordFor, listUsers, listUsersWithoutPermissions, putUser, whoami } from '../../admin/users.js';
 import { authenticate } from '../auth.js';
 import { acceptRawBodies, jsonObject } from '../json-body.js';
 import { sendError } from '../send-error.js';
@@ -31,6 +31,16 @@ export async function userRoutes(app: FastifyInstance, opts: UserRouteOptions): 
 
   app.get('/api/whoami', async (req) => whoami(authenticate(admin, req)));
   app.get('/api/users', async (req) => listUsers(admin, authenticate(admin, req)).map(userJson));
+  app.get('/api/users/without-permissions', async (req) => listUsersWithoutPermissions(admin, authenticate(admin, req)).map(userJson));
+  app.post<{ Body: string | undefined }>('/api/users/bulk-delete', async (req, reply) => {
+    bulkDeleteUsers(admin, authenticate(admin, req), jsonObject(req.body));
+    return reply.code(204).send();
+  });
+  // The password is in the path (RabbitMQ's API); HTTP logs no request lines, so it reaches no log.
+  app.get<{ Params: { password: string } }>('/api/auth/hash_password/:password', async (req) => {
+    authenticate(admin, req);
+    return hashPasswordFor(req.params.password);
+  });
   app.get<UserParams>('/api/users/:user', async (req) => userJson(getUser(admin, authenticate(admin, req), req.params.user)));
   app.put<UserParams>('/api/users/:user', async (req, reply) => {
     const actor = authenticate(admin, req);
