@@ -9,6 +9,7 @@ import type { FieldTable } from '../amqp/codec/field-value.js';
 import { isExchange } from '../broker/exchange/exchange.js';
 import type { AdminContext } from './admin-context.js';
 import { requireAdministrator, type User } from './authorization.js';
+import { notFound } from './errors.js';
 
 const require = createRequire(import.meta.url);
 const pkg = require('../../package.json') as { version: string };
@@ -98,4 +99,31 @@ export function exportDefinitions(ctx: AdminContext, actor: User): DefinitionsEx
     }
   }
   return out;
+}
+
+/** One vhost's definitions as GET /api/definitions/{vhost} gives them (3.10.8: no `vhost` on queues, exchanges, bindings). */
+export interface VhostDefinitionsExport {
+  rabbit_version: string;
+  parameters: unknown[];
+  policies: DefinitionsExport['policies'];
+  queues: Omit<DefinitionsExport['queues'][number], 'vhost'>[];
+  exchanges: Omit<DefinitionsExport['exchanges'][number], 'vhost'>[];
+  bindings: Omit<DefinitionsExport['bindings'][number], 'vhost'>[];
+}
+
+/** One vhost's definitions (administrators only); 404 for a missing vhost. */
+export function exportVhostDefinitions(ctx: AdminContext, actor: User, vhost: string): VhostDefinitionsExport {
+  requireAdministrator(actor);
+  if (ctx.broker.getVhost(vhost) === undefined) throw notFound();
+  const all = exportDefinitions(ctx, actor);
+  const mine = <T extends { vhost: string }>(rows: T[]): Omit<T, 'vhost'>[] =>
+    rows.filter((r) => r.vhost === vhost).map(({ vhost: _v, ...rest }) => rest);
+  return {
+    rabbit_version: all.rabbit_version,
+    parameters: [],
+    policies: all.policies.filter((p) => p.vhost === vhost),
+    queues: mine(all.queues),
+    exchanges: mine(all.exchanges),
+    bindings: mine(all.bindings),
+  };
 }

@@ -54,5 +54,13 @@ describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('GET /api/definitions
     );
     expect(d.bindings).toHaveLength(2);
     expect((await call(t.base, 'GET', '/api/definitions', undefined, basic('dx', 'pw'))).json).toEqual({ error: 'not_authorised', reason: 'Not administrator user' });
+
+    // Per vhost, as 3.10.8: no `vhost` on queues, exchanges and bindings (policies keep it).
+    const v = (await call(t.base, 'GET', '/api/definitions/dv')).json as Record<string, unknown[]>;
+    expect(Object.keys(v)).toEqual(['rabbit_version', 'parameters', 'policies', 'queues', 'exchanges', 'bindings']);
+    expect(v.queues).toEqual([{ name: 'q1', durable: true, auto_delete: false, arguments: { 'x-max-length': 5 } }]);
+    expect(v.policies).toEqual([{ vhost: 'dv', name: 'p1', pattern: '^q', 'apply-to': 'all', definition: { 'message-ttl': 5 }, priority: 0 }]);
+    expect(v.bindings).toContainEqual({ source: 'x1', destination: 'q1', destination_type: 'queue', routing_key: 'a.#', arguments: {} });
+    expect((await call(t.base, 'GET', '/api/definitions/nosuch')).status).toBe(404);
   });
 });
