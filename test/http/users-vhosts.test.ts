@@ -200,6 +200,7 @@ describe('/api/vhost-limits and /api/user-limits', () => {
     expect((await api('PUT', '/api/vhost-limits/h7tlimv/max-queues', {})).json).toEqual({ error: 'bad_request', reason: '[{key_missing,value}]' });
     expect((await api('PUT', '/api/vhost-limits/nov/max-queues', { value: 1 })).json).toEqual({ error: 'not_found', reason: 'vhost_not_found' });
     expect((await api('GET', '/api/vhost-limits/nov')).json).toEqual(NOT_FOUND);
+    expect((await api('GET', '/api/vhost-limits/h7tlimv/max-queues')).status).toBe(405);
 
     await api('PUT', '/api/users/h7tulim', { password: 'pw', tags: '' });
     expect((await api('PUT', '/api/user-limits/h7tulim/max-channels', { value: 3 })).status).toBe(204);

@@ -30,6 +30,9 @@ export async function limitRoutes(app: FastifyInstance, opts: LimitRouteOptions)
     setVhostLimit(admin, actor, req.params.vhost, req.params.name, jsonObject(req.body));
     return reply.code(204).send();
   });
+  // RabbitMQ has no GET for one limit: 405, without a body.
+  app.get('/api/vhost-limits/:vhost/:name', async (_req, reply) => reply.code(405).header('allow', 'PUT, DELETE').send());
+  app.get('/api/user-limits/:user/:name', async (_req, reply) => reply.code(405).header('allow', 'PUT, DELETE').send());
   app.delete<VhostParams>('/api/vhost-limits/:vhost/:name', async (req, reply) => {
     clearVhostLimit(admin, authenticate(admin, req), req.params.vhost, req.params.name);
     return reply.code(204).send();
