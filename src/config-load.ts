@@ -80,6 +80,8 @@ export function parseConfigText(text: string, fileName: string): Partial<Config>
   // `loopback_users.<user>` is set, the list is exactly the users set to true.
   let loopbackNone = false;
   const loopback = new Map<string, boolean>();
+  // `default_user_tags.<tag> = true|false`: the tags set to true, in file order.
+  const userTags = new Map<string, boolean>();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const at = `${fileName}:${i + 1}`;
@@ -99,11 +101,17 @@ export function parseConfigText(text: string, fileName: string): Partial<Config>
       loopback.set(key.slice('loopback_users.'.length), raw === 'true');
       continue;
     }
+    if (key.startsWith('default_user_tags.') && key.length > 'default_user_tags.'.length) {
+      if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${at}: invalid value '${raw}' for '${key}': expected true or false`);
+      userTags.set(key.slice('default_user_tags.'.length), raw === 'true');
+      continue;
+    }
     const o = byKey.get(key);
     if (!o) throw new ConfigError(`${at}: unknown key '${key}'`);
     if (raw === '') throw new ConfigError(`${at}: missing value for '${key}'`);
     Object.assign(out, apply(o, raw, at, key));
   }
+  if (userTags.size > 0) out.defaultUserTags = [...userTags].filter(([, on]) => on).map(([tag]) => tag);
   if (loopbackNone) out.loopbackUsers = [];
   else if (loopback.size > 0) out.loopbackUsers = [...loopback].filter(([, on]) => on).map(([user]) => user);
   return out;

@@ -123,6 +123,40 @@ export const configSchema = {
     help: 'virtual host created on first start',
     parse: nonEmpty,
   }),
+  /** The default user's tags (RabbitMQ: `default_user_tags.<tag> = true`, several lines aggregate). */
+  defaultUserTags: option<string[]>({
+    default: ['administrator'],
+    // The file form aggregates lines, so parseConfigText reads it itself; `parse` serves the env var.
+    keys: ['default_user_tags.<tag>'],
+    env: 'WARREN_DEFAULT_USER_TAGS',
+    arg: 'TAG[,TAG]',
+    help: "tags of the user created on first start",
+    parse: (raw) => raw.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+  }),
+  /** The default user's configure permission in the default vhost (RabbitMQ: default_permissions.configure). */
+  defaultPermissionConfigure: option({
+    default: '.*',
+    keys: ['default_permissions.configure'],
+    arg: 'REGEX',
+    help: 'configure permission of the user created on first start',
+    parse: (raw) => raw,
+  }),
+  /** The default user's write permission (default_permissions.write). */
+  defaultPermissionWrite: option({
+    default: '.*',
+    keys: ['default_permissions.write'],
+    arg: 'REGEX',
+    help: 'write permission of the user created on first start',
+    parse: (raw) => raw,
+  }),
+  /** The default user's read permission (default_permissions.read). */
+  defaultPermissionRead: option({
+    default: '.*',
+    keys: ['default_permissions.read'],
+    arg: 'REGEX',
+    help: 'read permission of the user created on first start',
+    parse: (raw) => raw,
+  }),
   /** Users that may only log in from loopback (RabbitMQ: loopback_users.guest = true). */
   loopbackUsers: option<string[]>({
     default: ['guest'],

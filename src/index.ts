@@ -21,6 +21,7 @@ import type { DiskMonitor } from './resources/disk-monitor.js';
 import { NodeResources } from './resources/node-resources.js';
 import { LevelStore } from './store/level-store.js';
 import { MemoryStore } from './store/memory-store.js';
+import { persistUsers, recoverUsers } from './user-persistence.js';
 
 export type { Config } from './config.js';
 export { defaultConfig } from './config.js';
@@ -102,8 +103,16 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
   const broker = new Broker({ config, logger, store });
   const undo: Array<() => Promise<void>> = [() => broker.close()];
   try {
-    await broker.start();
-    users.ensureDefaultUser(config.defaultUser, config.defaultPass, config.defaultVhost);
+    const defs = await broker.start();
+    const hadUsers = recoverUsers(users, defs, (what, err) => logger.error({ ...what, err }, 'skipping a stored user or permission that cannot be restored'));
+    persistUsers(users, store);
+    // RabbitMQ creates default_user on first start only (a store without users): a deleted guest stays deleted.
+    if (!hadUsers) {
+      const permissions = { configure: config.defaultPermissionConfigure, write: config.defaultPermissionWrite, read: config.defaultPermissionRead };
+      users.ensureDefaultUser(config.defaultUser, config.defaultPass, config.defaultVhost, config.defaultUserTags, permissions);
+    }
+    // Deleting a vhost drops every user's permissions there (the server closes its connections through the same hook).
+    broker.onVhostDeleted((vhost) => users.deleteVhost(vhost));
   } catch (e) {
     await broker.close().catch(() => undefined);
     throw e;

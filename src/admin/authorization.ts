@@ -6,7 +6,7 @@
 import { isLoopback } from '../auth/loopback.js';
 import type { User } from '../auth/users.js';
 import type { AdminContext } from './admin-context.js';
-import { AdminError, loginFailed } from './errors.js';
+import { AdminError, loginFailed, notAdministrator } from './errors.js';
 
 export type { User } from '../auth/users.js';
 
@@ -31,6 +31,11 @@ export function authenticateUser(ctx: AdminContext, name: string, password: stri
 
 function isAdministrator(user: User): boolean {
   return user.tags.includes('administrator');
+}
+
+/** RabbitMQ's is_authorized_admin: users, vhosts, permissions and limits are changed by administrators only (others: 401). */
+export function requireAdministrator(user: User): void {
+  if (!isAdministrator(user)) throw notAdministrator();
 }
 
 /** Administrators and monitoring users see every vhost's objects and every user's connections. */

@@ -4,12 +4,18 @@
  * definitions import) reports the same thing.
  */
 export class AdminError extends Error {
+  /**
+   * @param status the HTTP status, @param error RabbitMQ's `error`, @param reason its `reason`:
+   * a text or, for some 400s, an Erlang term as JSON (`["no_such_user","u"]`), @param escape
+   * false for texts RabbitMQ sends without HTML-escaping (limit validation)
+   */
   constructor(
     readonly status: number,
     readonly error: string,
-    readonly reason: string,
+    readonly reason: string | readonly unknown[],
+    readonly escape = true,
   ) {
-    super(reason);
+    super(typeof reason === 'string' ? reason : JSON.stringify(reason));
   }
 }
 
@@ -19,8 +25,13 @@ export function notFound(): AdminError {
 }
 
 /** RabbitMQ's 400 `bad_request`. */
-export function badRequest(reason: string): AdminError {
-  return new AdminError(400, 'bad_request', reason);
+export function badRequest(reason: string | readonly unknown[], escape = true): AdminError {
+  return new AdminError(400, 'bad_request', reason, escape);
+}
+
+/** RabbitMQ's 401 for a user without the administrator tag on an administrator-only resource. */
+export function notAdministrator(): AdminError {
+  return new AdminError(401, 'not_authorised', 'Not administrator user');
 }
 
 /** RabbitMQ's 401 for credentials that do not name a user with that password. */

@@ -1,6 +1,6 @@
 import { AccessTable } from './access-table.js';
 import { checkPassword, DEFAULT_HASHING_ALGORITHM, hashPassword, type HashingAlgorithm } from './password.js';
-import type { PermissionPatterns } from './permissions.js';
+import type { PermissionPatterns, TopicPermissionPatterns } from './permissions.js';
 
 /** configure/write/read regexes for one user in one vhost. */
 export type Permission = PermissionPatterns;
@@ -26,6 +26,8 @@ export interface UserStoreListener {
   userChanged?(user: User): void;
   userDeleted?(name: string): void;
   permissionsChanged?(user: string, vhost: string): void;
+  /** A user's topic permissions in a vhost changed (set, cleared, or dropped with the user or vhost). */
+  topicPermissionsChanged?(user: string, vhost: string): void;
 }
 
 /**
@@ -70,13 +72,49 @@ export class UserStore {
   }
 
   /**
-   * Creates the configured default user unless it exists (RabbitMQ: default_user gets the
-   * administrator tag and full permissions in default_vhost).
+   * Creates the configured default user unless it exists (RabbitMQ: default_user gets
+   * default_user_tags, administrator unless configured, and default_permissions, `.*` each,
+   * in default_vhost). The caller decides when: on first start only.
    */
-  ensureDefaultUser(name: string, password: string, vhost: string): void {
+  ensureDefaultUser(name: string, password: string, vhost: string, tags: string[] = ['administrator'], permissions: Permission = { configure: '.*', write: '.*', read: '.*' }): void {
     if (this.users.has(name)) return;
-    this.add(name, password, ['administrator']);
-    this.setPermissions(name, vhost, { configure: '.*', write: '.*', read: '.*' });
+    this.add(name, password, tags);
+    this.setPermissions(name, vhost, permissions);
+  }
+
+  /** Changes a user in place (live connections hold the same object) and tells the listeners; false when there is no such user. */
+  update(name: string, change: Partial<Omit<User, 'name'>>): boolean {
+    const u = this.users.get(name);
+    if (u === undefined) return false;
+    if (change.passwordHash !== undefined) u.passwordHash = change.passwordHash;
+    if (change.hashingAlgorithm !== undefined) u.hashingAlgorithm = change.hashingAlgorithm;
+    if (change.tags !== undefined) u.tags = [...change.tags];
+    if (change.limits !== undefined) u.limits = { ...change.limits };
+    for (const l of this.listeners) l.userChanged?.(u);
+    return true;
+  }
+
+  /** Sets a topic permission (patterns compiled, and checked, here). */
+  setTopicPermission(user: string, vhost: string, exchange: string, p: TopicPermissionPatterns): void {
+    if (!this.users.has(user)) throw new Error(`no user '${user}'`);
+    this.access.setTopicPermission(user, vhost, exchange, p);
+    for (const l of this.listeners) l.topicPermissionsChanged?.(user, vhost);
+  }
+
+  /** Clears a user's topic permission on one exchange, or all in the vhost; false when there was none. */
+  clearTopicPermission(user: string, vhost: string, exchange?: string): boolean {
+    const had = this.access.clearTopicPermission(user, vhost, exchange);
+    if (had) for (const l of this.listeners) l.topicPermissionsChanged?.(user, vhost);
+    return had;
+  }
+
+  /** delete_vhost: every user's permissions and topic permissions there are revoked and dropped. */
+  deleteVhost(vhost: string): void {
+    const affected = this.access.permissions({ vhost }).map((r) => r.user);
+    const topics = new Set(this.access.topicPermissions({ vhost }).map((r) => r.user));
+    this.access.deleteVhost(vhost);
+    for (const user of affected) for (const l of this.listeners) l.permissionsChanged?.(user, vhost);
+    for (const user of topics) for (const l of this.listeners) l.topicPermissionsChanged?.(user, vhost);
   }
 
   /** Grants permissions in a vhost (patterns are compiled, and checked, here). */

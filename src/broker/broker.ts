@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Store } from './persistence.js';
+import type { Definitions, Store, VhostLimits, VhostMetadata } from './persistence.js';
 import { isExchange, type Destination } from './exchange/exchange.js';
 import { parsePolicy } from './policy.js';
 import { DirectReplyTo } from './direct-reply-to.js';
@@ -21,6 +21,7 @@ export class Broker {
   readonly directReplyTo = new DirectReplyTo();
   /** True while start() rebuilds from the store: nothing is written back. */
   private recovering = false;
+  private readonly vhostDeletedListeners: ((vhost: string) => void)[] = [];
 
   constructor(opts: { config: Config; logger: Logger; store: Store }) {
     this.config = opts.config;
@@ -30,17 +31,18 @@ export class Broker {
 
   /**
    * Opens the store, rebuilds durable definitions and then the durable queues'
-   * messages, creates the default vhost. Recovery writes nothing back:
-   * the store listeners are attached only once it is done.
+   * messages, creates the default vhost on first start (a store without vhosts). Recovery
+   * writes nothing back: the store listeners are attached only once it is done. Returns what
+   * was loaded, so the composition root can recover users and permissions from it.
    */
-  async start(): Promise<void> {
+  async start(): Promise<Definitions> {
     const started = performance.now();
     await this.store.open();
     const defs = await this.store.loadDefinitions();
     const c = this.config;
     this.recovering = true;
     try {
-      for (const name of defs.vhosts) this.addVhost(name);
+      for (const r of defs.vhostRecords) this.addVhost(r.name).metadata = { ...r.metadata, tags: [...r.metadata.tags] };
       // Policies first, so recovered queues and exchanges get theirs as they are declared.
       for (const p of defs.policies) {
         this.recoverOne({ vhost: p.vhost, policy: p.name }, () =>
@@ -78,11 +80,18 @@ export class Broker {
       for (const v of this.vhosts.values()) for (const q of v.queues.values()) recoveredMessages += q.messageCount;
     }
     for (const v of this.vhosts.values()) v.listener = storeListener(this.store, v.name);
-    this.addVhost(c.defaultVhost);
+    // Limits last: recovered queues are never refused by max-queues.
+    for (const r of defs.vhostRecords) {
+      const v = this.vhosts.get(r.name);
+      if (v !== undefined) v.limits = { ...r.limits };
+    }
+    // RabbitMQ creates default_vhost on first start only: a deleted `/` stays deleted.
+    if (defs.vhosts.length === 0) this.addVhost(c.defaultVhost, { description: 'Default virtual host' });
     this.logger.info(
       { vhosts: this.vhosts.size, queues: defs.queues.length, messages: recoveredMessages, ms: Math.round(performance.now() - started) },
       'recovered definitions and messages',
     );
+    return defs;
   }
 
   private recoverOne(what: Record<string, string>, fn: () => void): void {
@@ -93,19 +102,70 @@ export class Broker {
     }
   }
 
-  /** Adds a vhost (idempotent). */
-  addVhost(name: string): Vhost {
+  /** Adds a vhost (idempotent: an existing one is returned unchanged); metadata applies to a new one only. */
+  addVhost(name: string, metadata?: Partial<VhostMetadata>): Vhost {
     let v = this.vhosts.get(name);
     if (v === undefined) {
       v = new Vhost(name, this.directReplyTo);
       v.onError = (err) => this.logger.error({ err, vhost: name }, 'internal error in deferred delivery');
+      if (metadata !== undefined) v.metadata = mergeMetadata(v.metadata, metadata);
       this.vhosts.set(name, v);
       if (!this.recovering) {
-        this.store.putVhost(name);
+        this.persistVhost(v);
         v.listener = storeListener(this.store, name);
       }
     }
     return v;
+  }
+
+  /** Changes an existing vhost's metadata (fields left undefined keep their value); false when there is no such vhost. */
+  updateVhost(name: string, metadata: Partial<VhostMetadata>): boolean {
+    const v = this.vhosts.get(name);
+    if (v === undefined) return false;
+    v.metadata = mergeMetadata(v.metadata, metadata);
+    this.persistVhost(v);
+    return true;
+  }
+
+  /** Replaces a vhost's limits (applies at once: max-queues to the next declare); false when there is no such vhost. */
+  setVhostLimits(name: string, limits: VhostLimits): boolean {
+    const v = this.vhosts.get(name);
+    if (v === undefined) return false;
+    v.limits = { ...limits };
+    this.persistVhost(v);
+    return true;
+  }
+
+  /**
+   * delete_vhost: deletes its queues (with their stored messages; consumers cancelled), exchanges,
+   * bindings and policies, and the vhost record, then calls the onVhostDeleted listeners (the
+   * server closes the vhost's connections with 320, the user store drops its permissions).
+   * False when there is no such vhost.
+   */
+  deleteVhost(name: string): boolean {
+    const v = this.vhosts.get(name);
+    if (v === undefined) return false;
+    v.destroy();
+    this.vhosts.delete(name);
+    v.listener = {};
+    this.store.deleteVhost(name);
+    for (const l of this.vhostDeletedListeners) {
+      try {
+        l(name);
+      } catch (err) {
+        this.logger.error({ err, vhost: name }, 'vhost deletion listener failed');
+      }
+    }
+    return true;
+  }
+
+  /** Registers a listener called (synchronously) after a vhost was deleted, with its name. */
+  onVhostDeleted(cb: (vhost: string) => void): void {
+    this.vhostDeletedListeners.push(cb);
+  }
+
+  private persistVhost(v: Vhost): void {
+    this.store.putVhost(v.name, { metadata: { ...v.metadata, tags: [...v.metadata.tags] }, limits: { ...v.limits } });
   }
 
   /** Looks up a vhost. */
@@ -117,6 +177,13 @@ export class Broker {
   async close(): Promise<void> {
     await this.store.close();
   }
+}
+
+function mergeMetadata(current: VhostMetadata, m: Partial<VhostMetadata>): VhostMetadata {
+  const out: VhostMetadata = { description: m.description ?? current.description, tags: [...(m.tags ?? current.tags)] };
+  const dqt = 'defaultQueueType' in m ? m.defaultQueueType : current.defaultQueueType;
+  if (dqt !== undefined) out.defaultQueueType = dqt;
+  return out;
 }
 
 /** Writes durable definition changes of one vhost to the store. */

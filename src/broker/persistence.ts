@@ -50,9 +50,63 @@ export interface StoredPolicy {
   definition: Record<string, unknown>;
 }
 
+/** A vhost's metadata (3.13's `metadata`: description, tags, default queue type). */
+export interface VhostMetadata {
+  description: string;
+  tags: string[];
+  /** `classic`, `quorum`, `stream`; undefined = not set (rabbitmqctl prints `undefined`). */
+  defaultQueueType?: string;
+}
+
+/** A vhost's limits (RabbitMQ's vhost-limits); absent = no limit. */
+export interface VhostLimits {
+  'max-connections'?: number;
+  'max-queues'?: number;
+}
+
+/** A vhost as stored: its name, metadata and limits. */
+export interface StoredVhost {
+  name: string;
+  metadata: VhostMetadata;
+  limits: VhostLimits;
+}
+
+/** A user as stored (the auth layer's User as plain data; broker/ knows nothing of users beyond this shape). */
+export interface StoredUser {
+  name: string;
+  /** RabbitMQ's base64 form; "" = password login disabled. */
+  passwordHash: string;
+  hashingAlgorithm: string;
+  tags: string[];
+  limits: Record<string, number>;
+}
+
+/** One user's permissions in one vhost as stored. */
+export interface StoredPermission {
+  user: string;
+  vhost: string;
+  configure: string;
+  write: string;
+  read: string;
+}
+
+/** One user's topic permission on one exchange of one vhost as stored. */
+export interface StoredTopicPermission {
+  user: string;
+  vhost: string;
+  exchange: string;
+  write: string;
+  read: string;
+}
+
 /** Everything recovery rebuilds the broker from. */
 export interface Definitions {
   vhosts: string[];
+  /** The vhosts with their metadata and limits (same order as `vhosts`). */
+  vhostRecords: StoredVhost[];
+  users: StoredUser[];
+  permissions: StoredPermission[];
+  topicPermissions: StoredTopicPermission[];
   exchanges: StoredExchange[];
   queues: StoredQueue[];
   bindings: StoredBinding[];
@@ -68,8 +122,20 @@ export interface Store {
   open(): Promise<void>;
   close(): Promise<void>;
   loadDefinitions(): Promise<Definitions>;
-  putVhost(name: string): void;
+  /** Adds or replaces a vhost record (without settings: empty metadata, no limits). */
+  putVhost(name: string, settings?: Omit<StoredVhost, 'name'>): void;
+  /** Deletes a vhost record (its objects are deleted by their own calls). */
   deleteVhost(name: string): void;
+  /** Adds or replaces a user. */
+  putUser(u: StoredUser): void;
+  /** Deletes a user record (its permissions are deleted by their own calls). */
+  deleteUser(name: string): void;
+  /** Adds or replaces a user's permissions in a vhost. */
+  putPermission(p: StoredPermission): void;
+  deletePermission(user: string, vhost: string): void;
+  /** Adds or replaces a topic permission (user, vhost, exchange). */
+  putTopicPermission(p: StoredTopicPermission): void;
+  deleteTopicPermission(user: string, vhost: string, exchange: string): void;
   putExchange(x: StoredExchange): void;
   deleteExchange(vhost: string, name: string): void;
   putQueue(q: StoredQueue): void;

@@ -14,6 +14,8 @@ import {
   unknownExchangeType,
 } from './errors.js';
 import type { FieldTable } from '../amqp/codec/field-value.js';
+import { queueLimitReached } from './limit-errors.js';
+import type { VhostLimits, VhostMetadata } from './persistence.js';
 import { checkExchangeEquivalence, checkQueueEquivalence, validateExchangeArguments, validateQueueArguments } from './arguments.js';
 import { Exchange, isExchange, type Destination } from './exchange/exchange.js';
 import { createRouter, isKnownExchangeType } from './exchange/exchange-types.js';
@@ -104,6 +106,13 @@ export class Vhost {
   onError: (err: unknown) => void = () => {};
   /** Receives durable definition changes (the broker points it at the store). */
   listener: DefinitionListener = {};
+  /** Description, tags and default queue type (Broker.updateVhost changes and stores them). */
+  metadata: VhostMetadata = { description: '', tags: [] };
+  /**
+   * max-connections (the server checks it at connection.open) and max-queues (checked by
+   * declareQueue); Broker.setVhostLimits replaces the object and stores it.
+   */
+  limits: VhostLimits = {};
 
   /** Republishes dead-lettered messages of this vhost's queues. */
   readonly deadLetters: DeadLetterPublisher;
@@ -236,6 +245,8 @@ export class Vhost {
     }
     if (d.passive) throw noQueue(name, this.name);
     validateQueueArguments(name, this.name, d.arguments);
+    const maxQueues = this.limits['max-queues'];
+    if (maxQueues !== undefined && maxQueues >= 0 && this.queues.size >= maxQueues) throw queueLimitReached(name, this.name, maxQueues);
     const q = new Queue(name, this.name, {
       durable,
       autoDelete: d.autoDelete,
@@ -321,6 +332,22 @@ export class Vhost {
   /** A consumer went away (cancel, channel or connection close): auto-delete queues go with their last consumer. */
   consumerRemoved(c: Consumer): void {
     if (c.queue.removeConsumer(c)) this.removeQueue(c.queue);
+  }
+
+  /**
+   * Deletes everything in the vhost (delete_vhost): its queues with their messages (consumers are
+   * cancelled), its exchanges with their bindings, its policies; durable ones through the listener.
+   */
+  destroy(): void {
+    for (const q of [...this.queues.values()]) this.removeQueue(q);
+    for (const x of [...this.exchanges.values()]) {
+      if (x === this.defaultExchange || STANDARD_EXCHANGES.some(([n]) => n === x.name)) continue;
+      if (this.exchanges.get(x.name) === x) this.removeExchange(x);
+    }
+    for (const name of [...this.policies.keys()]) {
+      this.policies.delete(name);
+      this.listener.policyCleared?.(name);
+    }
   }
 
   // ---- policies ----------------------------------------------------------------------------

@@ -8,8 +8,13 @@ import type { AdminContext } from '../admin/admin-context.js';
 import { NODE_NAME } from '../admin/node-name.js';
 import type { Config } from '../config.js';
 import { consumerRoutes } from './routes/consumers.js';
+import { definitionRoutes } from './routes/definitions.js';
 import { healthRoutes } from './routes/health.js';
+import { limitRoutes } from './routes/limits.js';
+import { permissionRoutes } from './routes/permissions.js';
 import { policyRoutes } from './routes/policies.js';
+import { userRoutes } from './routes/users.js';
+import { vhostRoutes } from './routes/vhosts.js';
 
 /** What the HTTP app is built from. */
 export interface HttpAppOptions {
@@ -45,6 +50,11 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   });
   void app.register(policyRoutes, { admin: opts.admin });
   void app.register(consumerRoutes, { admin: opts.admin });
+  void app.register(userRoutes, { admin: opts.admin });
+  void app.register(vhostRoutes, { admin: opts.admin });
+  void app.register(permissionRoutes, { admin: opts.admin });
+  void app.register(limitRoutes, { admin: opts.admin });
+  void app.register(definitionRoutes, { admin: opts.admin });
 
   app.get('/', async (_req, reply) => {
     const html = await readFile(INDEX_HTML).catch(() => null);

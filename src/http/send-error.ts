@@ -18,7 +18,7 @@ export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   }
   if (err instanceof AdminError) {
     if (err.reason === 'Login failed') reply.header('www-authenticate', 'Basic realm="RabbitMQ Management"');
-    const reason = err.status === 400 ? htmlEscape(err.reason) : err.reason;
+    const reason = err.status === 400 && err.escape && typeof err.reason === 'string' ? htmlEscape(err.reason) : err.reason;
     return reply.code(err.status).send({ error: err.error, reason });
   }
   throw err;

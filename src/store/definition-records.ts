@@ -1,7 +1,16 @@
 import { decodeTable, encodeTable } from '../amqp/codec/field-table.js';
 import type { FieldTable } from '../amqp/codec/field-value.js';
-import type { StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from '../broker/persistence.js';
-import { BINDING, EXCHANGE, POLICY, QUEUE, nameKey, vhostKey } from './keys.js';
+import type {
+  StoredBinding,
+  StoredExchange,
+  StoredPermission,
+  StoredPolicy,
+  StoredQueue,
+  StoredTopicPermission,
+  StoredUser,
+  StoredVhost,
+} from '../broker/persistence.js';
+import { BINDING, EXCHANGE, PERMISSION, POLICY, QUEUE, TOPIC_PERMISSION, nameKey, userKey, vhostKey } from './keys.js';
 
 /**
  * Definition records: JSON values, with arguments kept as the AMQP field-table
@@ -52,13 +61,68 @@ function num(o: Record<string, unknown>, k: string): number {
   return v;
 }
 
-/** Vhost record. */
-export function vhostRecord(name: string): [Buffer, Buffer] {
-  return [vhostKey(name), json({ name })];
+/** Vhost record; records written before metadata existed hold only the name. */
+export function vhostRecord(name: string, settings?: Omit<StoredVhost, 'name'>): [Buffer, Buffer] {
+  return [vhostKey(name), json(settings === undefined ? { name } : { name, metadata: settings.metadata, limits: settings.limits })];
 }
-/** Decodes a vhost record. */
+/** Decodes a vhost record's name. */
 export function readVhost(value: Buffer): string {
   return str(parse(value), 'name');
+}
+/** Decodes a vhost record with its metadata and limits (defaults for a name-only record). */
+export function readVhostRecord(value: Buffer): StoredVhost {
+  const o = parse(value);
+  const m = (typeof o.metadata === 'object' && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
+  const tags = Array.isArray(m.tags) ? m.tags.filter((t): t is string => typeof t === 'string') : [];
+  const metadata = { description: typeof m.description === 'string' ? m.description : '', tags, ...(typeof m.defaultQueueType === 'string' ? { defaultQueueType: m.defaultQueueType } : {}) };
+  return { name: str(o, 'name'), metadata, limits: numbers(o.limits) };
+}
+
+function numbers(v: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (typeof v !== 'object' || v === null) return out;
+  for (const [k, n] of Object.entries(v)) if (typeof n === 'number' && Number.isFinite(n)) out[k] = n;
+  return out;
+}
+
+/** User record. */
+export function userRecord(u: StoredUser): [Buffer, Buffer] {
+  return [userKey(u.name), json(u)];
+}
+/** Decodes a user record. */
+export function readUser(value: Buffer): StoredUser {
+  const o = parse(value);
+  const tags = o.tags;
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) throw new Error('field tags missing');
+  return { name: str(o, 'name'), passwordHash: str(o, 'passwordHash'), hashingAlgorithm: str(o, 'hashingAlgorithm'), tags, limits: numbers(o.limits) };
+}
+
+/** Permission key: (vhost, user). */
+export function permissionKey(user: string, vhost: string): Buffer {
+  return nameKey(PERMISSION, vhost, user);
+}
+/** Permission record. */
+export function permissionRecord(p: StoredPermission): [Buffer, Buffer] {
+  return [permissionKey(p.user, p.vhost), json(p)];
+}
+/** Decodes a permission record. */
+export function readPermission(value: Buffer): StoredPermission {
+  const o = parse(value);
+  return { user: str(o, 'user'), vhost: str(o, 'vhost'), configure: str(o, 'configure'), write: str(o, 'write'), read: str(o, 'read') };
+}
+
+/** Topic permission key: (vhost, [user, exchange]). */
+export function topicPermissionKey(user: string, vhost: string, exchange: string): Buffer {
+  return nameKey(TOPIC_PERMISSION, vhost, JSON.stringify([user, exchange]));
+}
+/** Topic permission record. */
+export function topicPermissionRecord(p: StoredTopicPermission): [Buffer, Buffer] {
+  return [topicPermissionKey(p.user, p.vhost, p.exchange), json(p)];
+}
+/** Decodes a topic permission record. */
+export function readTopicPermission(value: Buffer): StoredTopicPermission {
+  const o = parse(value);
+  return { user: str(o, 'user'), vhost: str(o, 'vhost'), exchange: str(o, 'exchange'), write: str(o, 'write'), read: str(o, 'read') };
 }
 
 /** Exchange key. */

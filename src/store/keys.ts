@@ -7,6 +7,9 @@
  *   0x03 u16 len vhost, name                 -> queue JSON (with its numeric id, qid)
  *   0x04 u16 len vhost, u32 n, n bytes id    -> binding JSON (id = source, destination, key, arguments)
  *   0x05 u16 len vhost, name                 -> policy JSON
+ *   0x06 user                                -> user JSON (hash, algorithm, tags, limits)
+ *   0x07 u16 len vhost, user                 -> permission JSON
+ *   0x08 u16 len vhost, JSON [user, exchange] -> topic permission JSON
  *   0x10 u64 msgId, u32 propsLength          -> message body: the wire form Message.raw, as published
  *   0x11 u32 qid, u64 seq                    -> index record: u64 msgId, u32 propsLength, u32 body size,
  *                                               u64 absolute expiry (ms since the epoch, 0: none), u8 flags (1 = transient)
@@ -34,6 +37,12 @@ export const QUEUE = 0x03;
 export const BINDING = 0x04;
 /** Key tag of policy records. */
 export const POLICY = 0x05;
+/** Key tag of user records. */
+export const USER = 0x06;
+/** Key tag of permission records. */
+export const PERMISSION = 0x07;
+/** Key tag of topic permission records. */
+export const TOPIC_PERMISSION = 0x08;
 /** Key tag of message body records. */
 export const BODY = 0x10;
 /** Key tag of queue index records. */
@@ -59,6 +68,11 @@ export function nameKey(tag: number, vhost: string, rest: string): Buffer {
 /** [VHOST][vhost utf8]. */
 export function vhostKey(vhost: string): Buffer {
   return Buffer.concat([Buffer.of(VHOST), Buffer.from(vhost, 'utf8')]);
+}
+
+/** [USER][user utf8]. */
+export function userKey(user: string): Buffer {
+  return Buffer.concat([Buffer.of(USER), Buffer.from(user, 'utf8')]);
 }
 
 /** The smallest key of a tag's range and the first key after it. */

@@ -1,6 +1,19 @@
 import { Level } from 'level';
 import type { Logger } from 'pino';
-import type { DurabilityWaiter, Definitions, MessageStore, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from '../broker/persistence.js';
+import type {
+  DurabilityWaiter,
+  Definitions,
+  MessageStore,
+  Store,
+  StoredBinding,
+  StoredExchange,
+  StoredPermission,
+  StoredPolicy,
+  StoredQueue,
+  StoredTopicPermission,
+  StoredUser,
+  StoredVhost,
+} from '../broker/persistence.js';
 import type { Queue } from '../broker/queue/queue.js';
 import { MemoryMonitor } from '../resources/memory-monitor.js';
 import type { NodeResources } from '../resources/node-resources.js';
@@ -17,12 +30,20 @@ import {
   readExchange,
   readPolicy,
   readQueue,
-  readVhost,
+  permissionKey,
+  permissionRecord,
+  readPermission,
+  readTopicPermission,
+  readUser,
+  readVhostRecord,
+  topicPermissionKey,
+  topicPermissionRecord,
+  userRecord,
   vhostRecord,
   type QueueRecord,
 } from './definition-records.js';
 import { GroupCommit } from './group-commit.js';
-import { BINDING, EXCHANGE, POLICY, QUEUE, VHOST, describeKey, tagRange, vhostKey, watermarkKey } from './keys.js';
+import { BINDING, EXCHANGE, PERMISSION, POLICY, QUEUE, TOPIC_PERMISSION, USER, VHOST, describeKey, tagRange, userKey, vhostKey, watermarkKey } from './keys.js';
 import { recoverMessages, type JournaledQueue } from './message-recovery.js';
 import { DEFAULT_PAGING, type PagingOptions } from './paging-options.js';
 import { LevelQueueJournal } from './queue-journal.js';
@@ -138,8 +159,15 @@ export class LevelStore implements Store, MessageStore {
   // ---- definitions -------------------------------------------------------------------------
 
   async loadDefinitions(): Promise<Definitions> {
-    const defs: Definitions = { vhosts: [], exchanges: [], queues: [], bindings: [], policies: [] };
-    await this.scan(VHOST, (v) => defs.vhosts.push(readVhost(v)));
+    const defs: Definitions = { vhosts: [], vhostRecords: [], users: [], permissions: [], topicPermissions: [], exchanges: [], queues: [], bindings: [], policies: [] };
+    await this.scan(VHOST, (v) => {
+      const r = readVhostRecord(v);
+      defs.vhosts.push(r.name);
+      defs.vhostRecords.push(r);
+    });
+    await this.scan(USER, (v) => defs.users.push(readUser(v)));
+    await this.scan(PERMISSION, (v) => defs.permissions.push(readPermission(v)));
+    await this.scan(TOPIC_PERMISSION, (v) => defs.topicPermissions.push(readTopicPermission(v)));
     await this.scan(EXCHANGE, (v) => defs.exchanges.push(readExchange(v)));
     await this.scan(QUEUE, (v) => {
       const q = readQueue(v);
@@ -164,9 +192,30 @@ export class LevelStore implements Store, MessageStore {
     }
   }
 
-  putVhost(name: string): void {
-    const [k, v] = vhostRecord(name);
+  putVhost(name: string, settings?: Omit<StoredVhost, 'name'>): void {
+    const [k, v] = vhostRecord(name, settings);
     this.gc.put(k, v);
+  }
+  putUser(u: StoredUser): void {
+    const [k, v] = userRecord(u);
+    this.gc.put(k, v);
+  }
+  deleteUser(name: string): void {
+    this.gc.del(userKey(name));
+  }
+  putPermission(p: StoredPermission): void {
+    const [k, v] = permissionRecord(p);
+    this.gc.put(k, v);
+  }
+  deletePermission(user: string, vhost: string): void {
+    this.gc.del(permissionKey(user, vhost));
+  }
+  putTopicPermission(p: StoredTopicPermission): void {
+    const [k, v] = topicPermissionRecord(p);
+    this.gc.put(k, v);
+  }
+  deleteTopicPermission(user: string, vhost: string, exchange: string): void {
+    this.gc.del(topicPermissionKey(user, vhost, exchange));
   }
   deleteVhost(name: string): void {
     this.gc.del(vhostKey(name));

@@ -1,9 +1,23 @@
 import { fieldTableKey } from '../broker/field-table-key.js';
-import type { Definitions, Store, StoredBinding, StoredExchange, StoredPolicy, StoredQueue } from '../broker/persistence.js';
+import type {
+  Definitions,
+  Store,
+  StoredBinding,
+  StoredExchange,
+  StoredPermission,
+  StoredPolicy,
+  StoredQueue,
+  StoredTopicPermission,
+  StoredUser,
+  StoredVhost,
+} from '../broker/persistence.js';
 
 /** Definitions kept in memory: lost at exit, like a broker without a data directory. */
 export class MemoryStore implements Store {
-  private readonly vhosts = new Set<string>();
+  private readonly vhosts = new Map<string, StoredVhost>();
+  private readonly users = new Map<string, StoredUser>();
+  private readonly permissions = new Map<string, StoredPermission>();
+  private readonly topicPermissions = new Map<string, StoredTopicPermission>();
   private readonly exchanges = new Map<string, StoredExchange>();
   private readonly queues = new Map<string, StoredQueue>();
   private readonly bindings = new Map<string, StoredBinding>();
@@ -14,7 +28,11 @@ export class MemoryStore implements Store {
 
   async loadDefinitions(): Promise<Definitions> {
     return {
-      vhosts: [...this.vhosts],
+      vhosts: [...this.vhosts.keys()],
+      vhostRecords: [...this.vhosts.values()],
+      users: [...this.users.values()],
+      permissions: [...this.permissions.values()],
+      topicPermissions: [...this.topicPermissions.values()],
       exchanges: [...this.exchanges.values()],
       queues: [...this.queues.values()],
       bindings: [...this.bindings.values()],
@@ -22,8 +40,26 @@ export class MemoryStore implements Store {
     };
   }
 
-  putVhost(name: string): void {
-    this.vhosts.add(name);
+  putVhost(name: string, settings?: Omit<StoredVhost, 'name'>): void {
+    this.vhosts.set(name, { name, metadata: settings?.metadata ?? { description: '', tags: [] }, limits: settings?.limits ?? {} });
+  }
+  putUser(u: StoredUser): void {
+    this.users.set(u.name, u);
+  }
+  deleteUser(name: string): void {
+    this.users.delete(name);
+  }
+  putPermission(p: StoredPermission): void {
+    this.permissions.set(p.vhost + '\u0000' + p.user, p);
+  }
+  deletePermission(user: string, vhost: string): void {
+    this.permissions.delete(vhost + '\u0000' + user);
+  }
+  putTopicPermission(p: StoredTopicPermission): void {
+    this.topicPermissions.set([p.vhost, p.user, p.exchange].join('\u0000'), p);
+  }
+  deleteTopicPermission(user: string, vhost: string, exchange: string): void {
+    this.topicPermissions.delete([vhost, user, exchange].join('\u0000'));
   }
   deleteVhost(name: string): void {
     this.vhosts.delete(name);

@@ -67,6 +67,11 @@ data_dir = /var/lib/warren   # trailing comment
 default_user = admin
 default_pass = s3cret
 default_vhost = prod
+default_user_tags.monitoring = true
+default_user_tags.custom = true
+default_permissions.configure = ^app-
+default_permissions.write = ^w
+default_permissions.read = .*
 loopback_users.admin = true
 heartbeat = 30
 frame_max = 8192
@@ -92,6 +97,10 @@ paging.head_bytes = 1MB
       defaultUser: 'admin',
       defaultPass: 's3cret',
       defaultVhost: 'prod',
+      defaultUserTags: ['monitoring', 'custom'],
+      defaultPermissionConfigure: '^app-',
+      defaultPermissionWrite: '^w',
+      defaultPermissionRead: '.*',
       loopbackUsers: ['admin'],
       heartbeat: 30,
       frameMax: 8192,
@@ -227,6 +236,7 @@ describe('environment and flags', () => {
         WARREN_DEFAULT_USER: 'u',
         WARREN_DEFAULT_PASS: 'p#ss word',
         WARREN_DEFAULT_VHOST: 'v',
+        WARREN_DEFAULT_USER_TAGS: 'management, x',
         WARREN_LOOPBACK_USERS: 'a,b',
         WARREN_HEARTBEAT: '3',
         WARREN_FRAME_MAX: '1MB',
@@ -252,6 +262,10 @@ describe('environment and flags', () => {
       defaultUser: 'u',
       defaultPass: 'p#ss word',
       defaultVhost: 'v',
+      defaultUserTags: ['management', 'x'],
+      defaultPermissionConfigure: '.*',
+      defaultPermissionWrite: '.*',
+      defaultPermissionRead: '.*',
       loopbackUsers: ['a', 'b'],
       heartbeat: 3,
       frameMax: 1048576,

@@ -1,0 +1,45 @@
+/** GET /api/definitions in RabbitMQ's export format (rabbit_mgmt_wm_definitions); `?download=f` sets content-disposition. */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AdminContext } from '../../admin/admin-context.js';
+import { exportDefinitions, exportVhostDefinitions } from '../../admin/definitions.js';
+import { amqpTableJson } from '../amqp-table-json.js';
+import { authenticate } from '../auth.js';
+import { sendError } from '../send-error.js';
+
+/** What the definitions routes need. */
+export interface DefinitionRouteOptions {
+  admin: AdminContext;
+}
+
+type Query = { Querystring: { download?: string } };
+type VhostQuery = Query & { Params: { vhost: string } };
+
+function attachment(reply: FastifyReply, download: string | undefined): void {
+  if (download !== undefined && download !== '') reply.header('content-disposition', `attachment; filename=${download.replace(/["\\\r\n;]/g, '_')}`);
+}
+
+/** Registers GET /api/definitions and /api/definitions/{vhost}. */
+export async function definitionRoutes(app: FastifyInstance, opts: DefinitionRouteOptions): Promise<void> {
+  const { admin } = opts;
+  app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
+  app.get<Query>('/api/definitions', async (req, reply) => {
+    const d = exportDefinitions(admin, authenticate(admin, req));
+    attachment(reply, req.query.download);
+    return {
+      ...d,
+      queues: d.queues.map((q) => ({ ...q, arguments: amqpTableJson(q.arguments) })),
+      exchanges: d.exchanges.map((x) => ({ ...x, arguments: amqpTableJson(x.arguments) })),
+      bindings: d.bindings.map((b) => ({ ...b, arguments: amqpTableJson(b.arguments) })),
+    };
+  });
+  app.get<VhostQuery>('/api/definitions/:vhost', async (req, reply) => {
+    const d = exportVhostDefinitions(admin, authenticate(admin, req), req.params.vhost);
+    attachment(reply, req.query.download);
+    return {
+      ...d,
+      queues: d.queues.map((q) => ({ ...q, arguments: amqpTableJson(q.arguments) })),
+      exchanges: d.exchanges.map((x) => ({ ...x, arguments: amqpTableJson(x.arguments) })),
+      bindings: d.bindings.map((b) => ({ ...b, arguments: amqpTableJson(b.arguments) })),
+    };
+  });
+}
