@@ -14,6 +14,7 @@ import { Broker } from './broker/broker.js';
 import { defaultConfig, pagingThresholdBytes, type Config } from './config.js';
 import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
+import { localApiUrl, newLocalSecret, removeLocalCredentials, writeLocalCredentials } from './admin/local-credentials.js';
 import { createLogger } from './log.js';
 import { AmqpServer } from './server/amqp-server.js';
 import type { ResourceAlarms } from './resources/alarms.js';
@@ -126,13 +127,17 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
 
     const running: Config = { ...config, port: amqp.port };
-    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms };
+    const localSecret = newLocalSecret();
+    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms, localSecret };
     const http = buildHttpApp({ admin, config: running, logger });
     undo.unshift(() => http.close());
     await http.listen({ host: config.managementHost, port: config.managementPort });
     const bound = http.server.address() as AddressInfo;
     const management = { host: config.managementHost, port: bound.port };
     running.managementPort = management.port;
+    // warrenctl on this machine logs in with this file (the secret itself is never logged).
+    await writeLocalCredentials(config.dataDir, localApiUrl(management.host, management.port), localSecret);
+    undo.unshift(() => removeLocalCredentials(config.dataDir));
     logger.info({ address: formatAddress(management) }, 'management listener started');
 
     return {
@@ -150,6 +155,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
         resources.stop();
         await server.close(reason);
         await http.close();
+        await removeLocalCredentials(config.dataDir);
         await broker.close();
       },
     };

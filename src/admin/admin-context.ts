@@ -22,4 +22,6 @@ export interface AdminContext {
   /** loopback_users: the management API applies it as AMQP does. */
   readonly loopbackUsers: readonly string[];
   readonly alarms: AlarmStatus;
+  /** The secret of `<dataDir>/warrenctl.credentials` (admin/local-credentials.ts); undefined: none written. */
+  readonly localSecret?: string;
 }

@@ -20,6 +20,8 @@ export interface VhostInput {
   description?: unknown;
   tags?: unknown;
   default_queue_type?: unknown;
+  /** RabbitMQ 3.10's name for it (its API reads the key without underscores; rabbitmqctl sends it). */
+  defaultqueuetype?: unknown;
 }
 
 /** The queue types a vhost's default may name (RabbitMQ 3.11+). */
@@ -66,7 +68,8 @@ export function deleteVhost(ctx: AdminContext, actor: User, name: string): void 
 
 /** Validates a body's metadata fields (shared with definitions import). */
 export function parseMetadata(input: VhostInput): VhostMetadata {
-  const { description = '', tags = [], default_queue_type: dqt } = input;
+  const { description = '', tags = [] } = input;
+  const dqt = input.default_queue_type ?? input.defaultqueuetype;
   if (typeof description !== 'string') throw badRequest('description must be a string');
   let list: string[];
   if (typeof tags === 'string') list = tags === '' ? [] : tags.split(',').map((t) => t.trim());

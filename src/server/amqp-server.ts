@@ -9,11 +9,6 @@ import { userDeletedClose, vhostDownClose } from '../broker/errors.js';
 import { Connection } from './connection/connection.js';
 import { ConnectionTracker } from './connection-tracker.js';
 
-/** What the broker offers for vhost deletion, when it does (read defensively: see the constructor). */
-interface VhostDeletionSource {
-  onVhostDeleted?(cb: (vhost: string) => void): void;
-}
-
 /** The AMQP listener: accepts sockets and runs a Connection for each; admin/ lists them through ConnectionRegistry. */
 export class AmqpServer implements ConnectionRegistry {
   readonly connections = new Set<Connection>();
@@ -39,9 +34,8 @@ export class AmqpServer implements ConnectionRegistry {
     });
     // RabbitMQ: deleting a user closes its connections with 320.
     this.users.onChange({ userDeleted: (name) => this.closeUserConnections(name) });
-    // RabbitMQ: deleting a vhost closes its connections with 320. Broker.onVhostDeleted comes with
-    // vhost deletion (the persistence side); until then the hook is absent and nothing is registered.
-    (this.broker as VhostDeletionSource).onVhostDeleted?.((vhost) => this.closeVhostConnections(vhost));
+    // RabbitMQ: deleting a vhost closes its connections with 320.
+    this.broker.onVhostDeleted((vhost) => this.closeVhostConnections(vhost));
   }
 
   /**

@@ -3,11 +3,6 @@ import { userConnectionLimitReached, vhostConnectionLimitReached } from '../../b
 import type { Vhost } from '../../broker/vhost.js';
 import type { ConnectionTracker } from '../connection-tracker.js';
 
-/** A vhost's limits as the persistence side may attach them (`vhost.limits`); absent = none. */
-interface VhostLimitsShape {
-  limits?: { 'max-connections'?: unknown; 'max-queues'?: unknown };
-}
-
 /**
  * A limit as RabbitMQ reads it: a non-negative integer limits, anything else
  * (absent, negative) means no limit.
@@ -16,12 +11,9 @@ function limitValue(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
 }
 
-/**
- * The vhost's `max-connections`, read defensively: Vhost may not carry
- * `limits` yet (the persistence side adds it), in which case there is none.
- */
+/** The vhost's `max-connections` (set_vhost_limits), or undefined. */
 export function vhostMaxConnections(vhost: Vhost): number | undefined {
-  return limitValue((vhost as VhostLimitsShape).limits?.['max-connections']);
+  return limitValue(vhost.limits['max-connections']);
 }
 
 /** The user's current limit (the stored user, so set_user_limits applies at once), or undefined. */
