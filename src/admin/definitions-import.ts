@@ -5,8 +5,10 @@
  * kept as they are. The whole document is checked first (admin/definitions-check.ts), so a bad
  * one changes nothing. The importing user gets full permissions on each vhost the import creates.
  */
+import { readFile } from 'node:fs/promises';
 import type { AdminContext } from './admin-context.js';
 import { requireAdministrator, type User } from './authorization.js';
+import type { VhostMetadata } from '../broker/persistence.js';
 import { checkDefinitions, parseDefinitionsJson, type ImportPlan } from './definitions-check.js';
 import { notFound } from './errors.js';
 import { setPermission, setTopicPermission } from './permissions.js';
@@ -37,9 +39,33 @@ export function importDefinitionsText(ctx: AdminContext, actor: User, text: stri
   importDefinitions(ctx, actor, parseDefinitionsJson(text));
 }
 
+/** The actor of a boot-time import: an administrator that is no user, so nobody is granted anything. */
+const NODE: User = Object.freeze({ name: '', passwordHash: '', hashingAlgorithm: 'rabbit_password_hashing_sha256', tags: ['administrator'], limits: {} });
+
+/**
+ * load_definitions: imports the file at boot, before the listeners open (RabbitMQ's internal user:
+ * no permissions granted on created vhosts). Throws an Error naming the file for one that cannot be
+ * read or is refused (the node does not start, as RabbitMQ's).
+ */
+export async function loadDefinitionsFile(ctx: AdminContext, file: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new Error(`load_definitions: cannot read ${file}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    applyPlan(ctx, NODE, checkDefinitions(ctx, parseDefinitionsJson(text)));
+  } catch (e) {
+    throw new Error(`load_definitions: ${file} refused: ${(e as Error).message}`, { cause: e });
+  }
+}
+
 function applyPlan(ctx: AdminContext, actor: User, plan: ImportPlan): void {
   for (const v of plan.vhosts) {
-    if (ctx.broker.getVhost(v.name) === undefined) {
+    if (ctx.broker.getVhost(v.name) === undefined && actor === NODE) {
+      ctx.broker.addVhost(v.name, v.metadata ?? ({} satisfies Partial<VhostMetadata>));
+    } else if (ctx.broker.getVhost(v.name) === undefined) {
       const m = v.metadata;
       putVhost(ctx, actor, v.name, m === undefined ? {} : { description: m.description, tags: m.tags, default_queue_type: m.defaultQueueType });
     } else if (v.metadata !== undefined) {

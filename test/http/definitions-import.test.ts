@@ -1,7 +1,8 @@
 // POST /api/definitions[/{vhost}]: RabbitMQ's format merged in; a bad file is refused (400, RabbitMQ's
 // body, the first problem) before anything changes; a file exported by RabbitMQ 3.10.8 imports
 // unchanged and its users log in with their original passwords.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, startManagementTarget, type ManagementTarget } from '../helpers/management.js';
@@ -119,5 +120,38 @@ describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('POST /api/definition
     expect((await call(a.base, 'POST', '/api/definitions/none', doc)).status).toBe(404);
     await call(a.base, 'PUT', '/api/users/mon', { password: 'mon-pw', tags: 'monitoring' });
     expect((await call(a.base, 'POST', '/api/definitions', {}, basic('mon', 'mon-pw'))).json).toEqual({ error: 'not_authorised', reason: 'Not administrator user' });
+  });
+});
+
+describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('load_definitions', () => {
+  it('imports the file at boot, before the listeners open; nobody is granted the vhosts it creates', async () => {
+    const file = new URL('../fixtures/rabbitmq-3.10.8-definitions.json', import.meta.url).pathname;
+    const t = await startManagementTarget({ loadDefinitions: file });
+    try {
+      // dave has no permissions in /: authenticated, then refused the vhost (not "Login was refused").
+      const dave = await amqp.connect(amqpUrl(t, 'dave', 'dave-sha512', '/')).then(
+        async (c) => c.close().then(() => 'connected'),
+        (e: unknown) => (e instanceof Error ? e.message : 'failed'),
+      );
+      expect(dave).not.toMatch(/Login was refused/);
+      const alice = await amqp.connect(amqpUrl(t, 'alice', 'alice-secret', 'fixture'));
+      await alice.close();
+      const perms = (await call(t.base, 'GET', '/api/vhosts/fixture/permissions', undefined, basic('alice', 'alice-secret'))).json as { user: string }[];
+      expect(perms.map((p) => p.user).sort()).toEqual(['alice', 'bob']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses to start with a bad file', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/warren-load-`);
+    const file = `${dir}/bad.json`;
+    writeFileSync(file, JSON.stringify({ permissions: [{ user: 'guest', vhost: 'nope', configure: '', write: '', read: '' }] }));
+    try {
+      await expect(startManagementTarget({ loadDefinitions: file })).rejects.toThrow(/load_definitions: .* refused/);
+      await expect(startManagementTarget({ loadDefinitions: `${dir}/missing.json` })).rejects.toThrow(/load_definitions: cannot read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
