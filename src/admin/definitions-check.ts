@@ -129,6 +129,7 @@ export function checkDefinitions(ctx: AdminContext, doc: Row, vhost?: string): I
     queues.add(key(v, name));
     plan.queues.push({ vhost: v, name, durable: bool(r, 'durable', true), autoDelete: bool(r, 'auto_delete', false), arguments: args });
   }
+  checkQueueLimits(ctx, plan);
   for (const r of rows(doc, 'bindings')) {
     const v = vhostOf(r);
     const source = str(r, 'source');
@@ -149,6 +150,21 @@ export function checkDefinitions(ctx: AdminContext, doc: Row, vhost?: string): I
     plan.bindings.push({ vhost: v, source, destination, destinationType, routingKey: str(r, 'routing_key'), arguments: args });
   }
   return plan;
+}
+
+// max-queues (the file's own limits included) would stop the import half way: refused up front instead.
+function checkQueueLimits(ctx: AdminContext, plan: ImportPlan): void {
+  const added = new Map<string, number>();
+  for (const q of plan.queues) {
+    if (ctx.broker.getVhost(q.vhost)?.queues.has(q.name) === true) continue;
+    added.set(q.vhost, (added.get(q.vhost) ?? 0) + 1);
+  }
+  for (const [v, n] of added) {
+    const fileLimits = plan.vhostLimits.findLast((l) => l.vhost === v)?.limits ?? plan.vhosts.findLast((x) => x.name === v)?.limits;
+    const max = (fileLimits ?? ctx.broker.getVhost(v)?.limits)?.['max-queues'];
+    const existing = ctx.broker.getVhost(v)?.queues.size ?? 0;
+    if (max !== undefined && max >= 0 && existing + n > max) throw badRequest(['queue_limit_exceeded', v, max]);
+  }
 }
 
 function user(r: Row, rabbitVersion: string | undefined): ImportPlan['users'][number] {

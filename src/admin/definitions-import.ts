@@ -3,7 +3,8 @@
  * RabbitMQ definitions document into the node as RabbitMQ does (rabbit_definitions): users,
  * vhosts, permissions and policies are created or updated; existing queues and exchanges are
  * kept as they are. The whole document is checked first (admin/definitions-check.ts), so a bad
- * one changes nothing. The importing user gets full permissions on each vhost the import creates.
+ * one changes nothing. The importing user gets full permissions on each vhost the import creates
+ * (a stored user only: warrenctl's local login and load_definitions grant nobody).
  */
 import { readFile } from 'node:fs/promises';
 import type { AdminContext } from './admin-context.js';
@@ -63,7 +64,8 @@ export async function loadDefinitionsFile(ctx: AdminContext, file: string): Prom
 
 function applyPlan(ctx: AdminContext, actor: User, plan: ImportPlan): void {
   for (const v of plan.vhosts) {
-    if (ctx.broker.getVhost(v.name) === undefined && actor === NODE) {
+    // A boot import or warrenctl's local login (no stored user) grants nobody, as rabbitmqctl's internal user.
+    if (ctx.broker.getVhost(v.name) === undefined && (actor === NODE || ctx.users.get(actor.name) === undefined)) {
       ctx.broker.addVhost(v.name, v.metadata ?? ({} satisfies Partial<VhostMetadata>));
     } else if (ctx.broker.getVhost(v.name) === undefined) {
       const m = v.metadata;

@@ -106,6 +106,8 @@ describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('POST /api/definition
     await bad({ ...ok, bindings: [{ source: 'missing', vhost: 'fresh', destination: 'fq', destination_type: 'queue', routing_key: '', arguments: {} }] }, ['no_such_exchange', 'fresh', 'missing']);
     await bad({ ...ok, users: [{ name: 'h', password_hash: 'abc', tags: [] }] }, ['not_base64', 'abc']);
     await bad({ ...ok, users: [{ name: 'h', password_hash: '', hashing_algorithm: 'rabbit_password_hashing_bogus', tags: [] }] }, ['unknown_hashing_algorithm', 'rabbit_password_hashing_bogus']);
+    const two = [{ name: 'q-a', vhost: 'fresh' }, { name: 'q-b', vhost: 'fresh' }];
+    await bad({ ...ok, vhosts: [{ name: 'fresh', limits: { 'max-queues': 2 } }], queues: [...ok.queues, ...two] }, ['queue_limit_exceeded', 'fresh', 2]);
     expect((await call(a.base, 'GET', '/api/definitions')).json).toEqual(before);
     expect((await call(a.base, 'GET', '/api/users/newbie')).status).toBe(404);
   });
