@@ -84,6 +84,14 @@ describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('POST /api/definition
     expect(tp).toEqual([{ user: 'bob', vhost: 'fixture', exchange: 'amq.topic', write: '^{username}\\.', read: '^{vhost}\\.' }]);
   });
 
+  it('accepts a file larger than 1 MiB (RabbitMQ: 20 MiB)', async () => {
+    const policies = Array.from({ length: 6000 }, (_, i) => ({ vhost: '/', name: `big-${i}`, pattern: `^big-${i}-${'x'.repeat(150)}$`, 'apply-to': 'queues', definition: { 'message-ttl': 1000 }, priority: 0 }));
+    const body = JSON.stringify({ policies });
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    expect((await call(b.base, 'POST', '/api/definitions', body)).status).toBe(204);
+    expect(((await call(b.base, 'GET', '/api/policies/%2F')).json as unknown[]).length).toBeGreaterThanOrEqual(6000);
+  });
+
   it('gives the importing user full permissions on the vhosts it creates', async () => {
     const r = await call(a.base, 'POST', '/api/definitions', { vhosts: [{ name: 'made-by-import' }] });
     expect(r.status).toBe(204);

@@ -20,6 +20,9 @@ type Query = { Querystring: { download?: string } };
 type VhostQuery = Query & { Params: { vhost: string } };
 type Post = { Params: { vhost: string }; Body: string | undefined };
 
+// RabbitMQ's management.http_max_body_size default (20 MiB); Fastify's own default (1 MiB) is too small for a node's definitions.
+const MAX_DEFINITIONS_BYTES = 20 * 1024 * 1024;
+
 function attachment(reply: FastifyReply, download: string | undefined): void {
   if (download !== undefined && download !== '') reply.header('content-disposition', `attachment; filename=${download.replace(/["\\\r\n;]/g, '_')}`);
 }
@@ -49,11 +52,11 @@ export async function definitionRoutes(app: FastifyInstance, opts: DefinitionRou
       bindings: d.bindings.map((b) => ({ ...b, arguments: amqpTableJson(b.arguments) })),
     };
   });
-  app.post<Post>('/api/definitions', async (req, reply) => {
+  app.post<Post>('/api/definitions', { bodyLimit: MAX_DEFINITIONS_BYTES }, async (req, reply) => {
     importDefinitionsText(admin, authenticate(admin, req), req.body ?? '');
     return reply.code(204).send();
   });
-  app.post<Post>('/api/definitions/:vhost', async (req, reply) => {
+  app.post<Post>('/api/definitions/:vhost', { bodyLimit: MAX_DEFINITIONS_BYTES }, async (req, reply) => {
     const actor = authenticate(admin, req);
     importVhostDefinitions(admin, actor, req.params.vhost, parseDefinitionsJson(req.body ?? ''));
     return reply.code(204).send();
