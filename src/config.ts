@@ -92,6 +92,17 @@ export const configSchema = {
     help: 'directory for the message store and definitions',
     parse: nonEmpty,
   }),
+  /** A RabbitMQ definitions file imported at every boot, before the listeners open ("" = none). */
+  loadDefinitions: option({
+    default: '',
+    keys: ['load_definitions'],
+    env: 'WARREN_LOAD_DEFINITIONS',
+    flag: '--load-definitions',
+    arg: 'FILE',
+    help: 'definitions file (RabbitMQ JSON) imported at boot',
+    defaultText: 'none',
+    parse: nonEmpty,
+  }),
   /** User created at start with the administrator tag and full permissions in the default vhost. */
   defaultUser: option({
     default: 'guest',

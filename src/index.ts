@@ -14,6 +14,7 @@ import { Broker } from './broker/broker.js';
 import { defaultConfig, pagingThresholdBytes, type Config } from './config.js';
 import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
+import { loadDefinitionsFile } from './admin/definitions-import.js';
 import { localApiUrl, newLocalSecret, removeLocalCredentials, writeLocalCredentials } from './admin/local-credentials.js';
 import { createLogger } from './log.js';
 import { AmqpServer } from './server/amqp-server.js';
@@ -120,6 +121,13 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
   }
   try {
     const server = new AmqpServer({ config, broker, users, logger, alarms });
+    const localSecret = newLocalSecret();
+    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms, localSecret };
+    // load_definitions: imported before any client can connect; a bad file stops the start.
+    if (config.loadDefinitions !== '') {
+      await loadDefinitionsFile(admin, config.loadDefinitions);
+      logger.info({ file: config.loadDefinitions }, 'definitions imported');
+    }
     const amqp = await server.listen();
     undo.unshift(() => server.close());
     resources.start();
@@ -127,8 +135,6 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
 
     const running: Config = { ...config, port: amqp.port };
-    const localSecret = newLocalSecret();
-    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms, localSecret };
     const http = buildHttpApp({ admin, config: running, logger });
     undo.unshift(() => http.close());
     await http.listen({ host: config.managementHost, port: config.managementPort });

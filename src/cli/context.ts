@@ -8,6 +8,8 @@ export interface Io {
   err: (s: string) => void;
   /** The first line of standard input (a password not given as an argument); absent in tests. */
   readLine?: () => Promise<string>;
+  /** All of standard input (import_definitions -); absent in tests. */
+  readAll?: () => Promise<string>;
 }
 
 /** One command invocation. */

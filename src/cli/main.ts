@@ -18,8 +18,16 @@ function readLine(): Promise<string> {
   });
 }
 
+/** All of stdin, as text (import_definitions -). */
+async function readAll(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 process.exitCode = await runWarrenctl(process.argv.slice(2), process.env, {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   readLine,
+  readAll,
 });

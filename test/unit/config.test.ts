@@ -64,6 +64,7 @@ listeners.tcp.default = 127.0.0.2:5673
 management.tcp.port = 15673
 management.tcp.ip = 127.0.0.3
 data_dir = /var/lib/warren   # trailing comment
+load_definitions = /etc/warren/defs.json
 default_user = admin
 default_pass = s3cret
 default_vhost = prod
@@ -94,6 +95,7 @@ paging.head_bytes = 1MB
       managementPort: 15673,
       managementHost: '127.0.0.3',
       dataDir: '/var/lib/warren',
+      loadDefinitions: '/etc/warren/defs.json',
       defaultUser: 'admin',
       defaultPass: 's3cret',
       defaultVhost: 'prod',
@@ -233,6 +235,7 @@ describe('environment and flags', () => {
         WARREN_MANAGEMENT_HOST: '::1',
         WARREN_MANAGEMENT_PORT: '2',
         WARREN_DATA_DIR: '/d',
+        WARREN_LOAD_DEFINITIONS: '/defs.json',
         WARREN_DEFAULT_USER: 'u',
         WARREN_DEFAULT_PASS: 'p#ss word',
         WARREN_DEFAULT_VHOST: 'v',
@@ -259,6 +262,7 @@ describe('environment and flags', () => {
       managementHost: '::1',
       managementPort: 2,
       dataDir: '/d',
+      loadDefinitions: '/defs.json',
       defaultUser: 'u',
       defaultPass: 'p#ss word',
       defaultVhost: 'v',

@@ -1,6 +1,7 @@
 /** Every warrenctl command by its rabbitmqctl name, grouped by family. */
 import type { Command } from '../context.js';
 import { CONSUMER_COMMANDS } from './consumers.js';
+import { DEFINITION_COMMANDS } from './definitions.js';
 import { LIMIT_COMMANDS } from './limits.js';
 import { PERMISSION_COMMANDS } from './permissions.js';
 import { POLICY_COMMANDS } from './policies.js';
@@ -15,6 +16,7 @@ export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> 
   ['Limits', LIMIT_COMMANDS],
   ['Policies', POLICY_COMMANDS],
   ['Consumers', CONSUMER_COMMANDS],
+  ['Definitions', DEFINITION_COMMANDS],
 ];
 
 /** The command of this name, if any. */
