@@ -25,6 +25,7 @@ const VALUE_OPTIONS: Record<string, string[]> = {
   username: [],
   password: [],
   'data-dir': [],
+  timeout: ['-t'],
 };
 
 /** The switches (no value). */

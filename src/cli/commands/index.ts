@@ -3,6 +3,7 @@ import type { Command } from '../context.js';
 import { CONSUMER_COMMANDS } from './consumers.js';
 import { DEFINITION_COMMANDS } from './definitions.js';
 import { LIMIT_COMMANDS } from './limits.js';
+import { NODE_COMMANDS } from './node.js';
 import { PERMISSION_COMMANDS } from './permissions.js';
 import { POLICY_COMMANDS } from './policies.js';
 import { USER_COMMANDS } from './users.js';
@@ -17,6 +18,7 @@ export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> 
   ['Policies', POLICY_COMMANDS],
   ['Consumers', CONSUMER_COMMANDS],
   ['Definitions', DEFINITION_COMMANDS],
+  ['Node', NODE_COMMANDS],
 ];
 
 /** The command of this name, if any. */
