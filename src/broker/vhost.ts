@@ -89,6 +89,12 @@ const STANDARD_EXCHANGES: [string, string][] = [
   ['amq.headers', 'headers'],
   ['amq.match', 'headers'],
 ];
+const STANDARD_EXCHANGE_NAMES: ReadonlySet<string> = new Set(STANDARD_EXCHANGES.map(([n]) => n));
+
+/** True for the exchanges every vhost is created with (amq.direct ...): RabbitMQ refuses to delete them. */
+export function isStandardExchange(name: string): boolean {
+  return STANDARD_EXCHANGE_NAMES.has(name);
+}
 
 /**
  * A virtual host: its exchanges, queues and bindings, and the routing of
@@ -181,7 +187,7 @@ export class Vhost {
   /** exchange.delete; deleting a missing exchange succeeds (RabbitMQ: idempotent). */
   deleteExchange(name: string, ifUnused: boolean): void {
     if (name === '') throw defaultExchangeForbidden();
-    if (name.startsWith('amq.') && STANDARD_EXCHANGES.some(([n]) => n === name)) throw systemExchangeDeletion(name, this.name);
+    if (isStandardExchange(name)) throw systemExchangeDeletion(name, this.name);
     const x = this.exchanges.get(name);
     if (x === undefined) return;
     // RabbitMQ: if-unused looks at bindings with this exchange as source only.
@@ -341,7 +347,7 @@ export class Vhost {
   destroy(): void {
     for (const q of [...this.queues.values()]) this.removeQueue(q);
     for (const x of [...this.exchanges.values()]) {
-      if (x === this.defaultExchange || STANDARD_EXCHANGES.some(([n]) => n === x.name)) continue;
+      if (x === this.defaultExchange || isStandardExchange(x.name)) continue;
       if (this.exchanges.get(x.name) === x) this.removeExchange(x);
     }
     for (const name of [...this.policies.keys()]) {

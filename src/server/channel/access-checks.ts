@@ -15,14 +15,6 @@ import type { Channel } from './channel.js';
 /** RabbitMQ checks the default exchange ("") under this name (rabbit_channel:check_resource_access). */
 export const DEFAULT_EXCHANGE_RESOURCE = 'amq.default';
 
-/** The exchanges every vhost has: exchange.delete of one is refused before any permission is checked. */
-const SYSTEM_EXCHANGES: ReadonlySet<string> = new Set(['amq.direct', 'amq.fanout', 'amq.topic', 'amq.headers', 'amq.match']);
-
-/** True for the standard amq.* exchanges (their deletion is refused by the vhost first). */
-export function isSystemExchange(name: string): boolean {
-  return SYSTEM_EXCHANGES.has(name);
-}
-
 /** Throws 403 unless the channel's user has `perm` on the queue or exchange `name` ("" exchange: amq.default). */
 export function requireAccess(ch: Channel, perm: PermissionKind, kind: ResourceKind, name: string): void {
   const resource = kind === 'exchange' && name === '' ? DEFAULT_EXCHANGE_RESOURCE : name;

@@ -2,8 +2,8 @@ import type { FieldTable } from '../../amqp/codec/field-table.js';
 import { MethodId, type ChannelMethodHandlers } from '../../amqp/spec.generated.js';
 import { REPLY_TO } from '../../broker/direct-reply-to.js';
 import { isKnownExchangeType } from '../../broker/exchange/exchange-types.js';
-import { generateQueueName } from '../../broker/vhost.js';
-import { exchangeArgument, isSystemExchange, requireAccess, requireTopicAccess } from './access-checks.js';
+import { generateQueueName, isStandardExchange } from '../../broker/vhost.js';
+import { exchangeArgument, requireAccess, requireTopicAccess } from './access-checks.js';
 import type { Channel } from './channel.js';
 
 const M = MethodId;
@@ -52,7 +52,7 @@ export const definitionMethods: Pick<
   },
   ExchangeDelete(ch, a) {
     // RabbitMQ: "" and the system exchanges are refused (by the vhost) before configure is checked.
-    if (a.exchange !== '' && !isSystemExchange(a.exchange)) requireAccess(ch, 'configure', 'exchange', a.exchange);
+    if (a.exchange !== '' && !isStandardExchange(a.exchange)) requireAccess(ch, 'configure', 'exchange', a.exchange);
     ch.vhost.deleteExchange(a.exchange, a.ifUnused);
     if (!a.nowait) ch.send(M.ExchangeDeleteOk, {});
   },
