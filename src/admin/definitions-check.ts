@@ -5,7 +5,7 @@
  */
 import type { FieldTable } from '../amqp/codec/field-value.js';
 import { importHashingAlgorithm, isValidPasswordHash, type HashingAlgorithm } from '../auth/password.js';
-import { InvalidPatternError, validatePatterns } from '../auth/permissions.js';
+import { validatePatterns } from '../auth/permissions.js';
 import { InvalidTagsError, parseTagsField } from '../auth/tags.js';
 import { validateExchangeArguments, validateQueueArguments } from '../broker/arguments.js';
 import { AmqpError } from '../broker/errors.js';
@@ -16,6 +16,7 @@ import { parsePolicy, PolicyValidationError, type Policy } from '../broker/polic
 import type { AdminContext } from './admin-context.js';
 import { badRequest } from './errors.js';
 import { USER_LIMITS, VHOST_LIMITS } from './limits.js';
+import { compiled } from './permissions.js';
 import { parseMetadata } from './vhosts.js';
 
 type Row = Record<string, unknown>;
@@ -81,12 +82,12 @@ export function checkDefinitions(ctx: AdminContext, doc: Row, vhost?: string): I
     };
     for (const r of rows(doc, 'permissions')) {
       const p = { user: userOf(r), vhost: vhostOf(r), configure: str(r, 'configure'), write: str(r, 'write'), read: str(r, 'read') };
-      patterns(() => validatePatterns(p));
+      compiled(() => validatePatterns(p));
       plan.permissions.push(p);
     }
     for (const r of rows(doc, 'topic_permissions')) {
       const p = { user: userOf(r), vhost: vhostOf(r), exchange: str(r, 'exchange'), write: str(r, 'write'), read: str(r, 'read') };
-      patterns(() => validatePatterns({ write: p.write, read: p.read }));
+      compiled(() => validatePatterns({ write: p.write, read: p.read }));
       plan.topicPermissions.push(p);
     }
   }
@@ -226,15 +227,6 @@ function pick(r: Row, keys: string[]): Row {
   const out: Row = {};
   for (const k of keys) if (r[k] !== undefined) out[k] = r[k];
   return out;
-}
-
-function patterns(fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InvalidPatternError) throw badRequest(['invalid_regexp', e.pattern, e.reason]);
-    throw e;
-  }
 }
 
 function amqp(fn: () => void): void {
