@@ -39,7 +39,7 @@ describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('RabbitMQ-exported qu
     expect((await call(t.base, 'POST', '/api/definitions/shop2', VHOST)).status).toBe(204);
     const out = (await call(t.base, 'GET', '/api/definitions/shop2')).json as Record<string, unknown[]>;
     // As RabbitMQ: the policies of a vhost export name their vhost, and come back naming the one imported into.
-    const expected = { ...VHOST, policies: VHOST.policies.map((p) => ({ ...(p as object), vhost: 'shop2' })) };
+    const expected: Record<string, unknown[]> = { ...VHOST, policies: VHOST.policies.map((p) => ({ ...(p as object), vhost: 'shop2' })) };
     for (const k of KINDS) expect(sorted(out[k]), k).toEqual(sorted(expected[k]));
   });
 
