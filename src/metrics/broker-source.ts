@@ -6,6 +6,7 @@
 import os from 'node:os';
 import type { ConnectionRegistry } from '../admin/connection-registry.js';
 import type { Broker } from '../broker/broker.js';
+import type { Queue } from '../broker/queue/queue.js';
 import type { ResourceAlarms } from '../resources/alarms.js';
 import type { DiskMonitor } from '../resources/disk-monitor.js';
 import { readFileDescriptors } from '../resources/file-descriptors.js';
@@ -36,9 +37,13 @@ export interface BrokerSourceDeps {
   counters?: MessageCounters;
 }
 
-/** RabbitMQ's consumer capacity of an idle or unblocked queue: 1 with consumers, 0 without. */
-function consumerCapacity(consumers: number): number {
-  return consumers > 0 ? 1 : 0;
+/**
+ * consumer_capacity at this moment: 1 when a consumer could take a message now, 0 when every
+ * consumer is held back (prefetch, flow) or there is none. RabbitMQ reports the fraction of time
+ * over its last sampling interval; Warren's is that fraction taken over an instant.
+ */
+function consumerCapacity(q: Queue): number {
+  return q.consumers.some((c) => c.active && c.hasCapacity()) ? 1 : 0;
 }
 
 /** A MetricsSource reading the running broker. */
@@ -80,7 +85,7 @@ export function brokerMetricsSource(deps: BrokerSourceDeps): MetricsSource {
             ready: q.messageCount,
             unacked: q.unackedCount,
             consumers,
-            consumerCapacity: consumerCapacity(consumers),
+            consumerCapacity: consumerCapacity(q),
             readyBytes: q.messageBytes,
             readyRam: q.messageCount - paged,
             pagedOut: paged,

@@ -63,31 +63,25 @@ export function runtimeRegistry(): Registry {
 }
 
 /**
- * rabbitmq_prometheus's scrape telemetry: per registry, the duration and size of its scrapes
- * (summaries served by that registry), and the encoded size of every registry's scrapes
- * (served by the default registry).
+ * rabbitmq_prometheus's scrape telemetry: every registry declares the three summaries; a
+ * registry's own scrapes are observed in its duration and size summaries, and the encoded size
+ * of every registry's scrapes in the default registry's (RabbitMQ's telemetry registry).
  */
 export class ScrapeTelemetry {
-  private readonly registries = new Map<RegistryName, { registry: Registry; duration: Summary; size: Summary }>();
-  private readonly encoded: Summary;
+  private readonly registries = new Map<RegistryName, { registry: Registry; duration: Summary; size: Summary; encoded: Summary }>();
 
   constructor() {
     for (const name of ['default', 'per-object', 'detailed'] as const) {
       const registry = new Registry();
       const labelNames = ['registry', 'content_type'];
+      const summary = (n: string, help: string, labels: string[]): Summary => new Summary({ name: n, help, labelNames: labels, percentiles: [], registers: [registry] });
       this.registries.set(name, {
         registry,
-        duration: new Summary({ name: 'telemetry_scrape_duration_seconds', help: 'Scrape duration', labelNames, percentiles: [], registers: [registry] }),
-        size: new Summary({ name: 'telemetry_scrape_size_bytes', help: 'Scrape size, not encoded', labelNames, percentiles: [], registers: [registry] }),
+        duration: summary('telemetry_scrape_duration_seconds', 'Scrape duration', labelNames),
+        size: summary('telemetry_scrape_size_bytes', 'Scrape size, not encoded', labelNames),
+        encoded: summary('telemetry_scrape_encoded_size_bytes', 'Scrape size, encoded', [...labelNames, 'encoding']),
       });
     }
-    this.encoded = new Summary({
-      name: 'telemetry_scrape_encoded_size_bytes',
-      help: 'Scrape size, encoded',
-      labelNames: ['registry', 'content_type', 'encoding'],
-      percentiles: [],
-      registers: [this.of('default').registry],
-    });
   }
 
   /** The summaries a registry's scrape shows, as text. */
@@ -105,10 +99,10 @@ export class ScrapeTelemetry {
 
   /** Records the size of a scrape as sent. */
   encodedSize(name: RegistryName, encoding: string, bytes: number): void {
-    this.encoded.observe({ registry: name, content_type: CONTENT_TYPE, encoding }, bytes);
+    this.of('default').encoded.observe({ registry: name, content_type: CONTENT_TYPE, encoding }, bytes);
   }
 
-  private of(name: RegistryName): { registry: Registry; duration: Summary; size: Summary } {
+  private of(name: RegistryName): { registry: Registry; duration: Summary; size: Summary; encoded: Summary } {
     const r = this.registries.get(name);
     if (r === undefined) throw new Error(`unknown registry ${name}`);
     return r;
