@@ -38,7 +38,13 @@ export async function setUpScenario(url: string, prefix: string): Promise<Scenar
   const consumer = await conn.createChannel();
   await consumer.prefetch(2);
   let delivered = 0;
-  await consumer.consume(busy, () => void delivered++, { noAck: false });
+  await consumer.consume(
+    busy,
+    () => {
+      delivered++;
+    },
+    { noAck: false },
+  );
   await waitFor(() => delivered === 2, 'two deliveries to the prefetch-2 consumer');
   // One basic.get that comes back empty (a queue of its own, so the counts above stay put).
   const getter = await conn.createChannel();
