@@ -367,7 +367,8 @@ export class Vhost {
 
   /**
    * Deletes everything in the vhost (delete_vhost): its queues with their messages (consumers are
-   * cancelled), its exchanges with their bindings, its policies; durable ones through the listener.
+   * cancelled), its exchanges with their bindings, its policies, operator policies and runtime
+   * parameters; durable ones through the listener.
    */
   destroy(): void {
     for (const q of [...this.queues.values()]) this.removeQueue(q);
