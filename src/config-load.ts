@@ -28,6 +28,8 @@ export interface ConfigOption {
   readonly secret?: boolean;
   /** Turns the raw text into Config fields; throws InvalidValue on a bad value. */
   readonly parse: (raw: string) => Partial<Config>;
+  /** The Config field it sets (undefined for compound keys). */
+  readonly field?: string;
 }
 
 /** Every setting, derived from `configSchema` and `compoundKeys`: what the file, env and flag readers look up. */
@@ -38,6 +40,7 @@ export const configOptions: readonly ConfigOption[] = [
     env: o.env,
     flag: o.flag,
     secret: o.secret,
+    field,
     parse: (raw: string) => ({ [field]: o.parse(raw) }),
   })),
 ];
@@ -52,8 +55,15 @@ export const defaultConfigFile = fileURLToPath(new URL('../config/warren.conf', 
 const byKey = new Map<string, ConfigOption>();
 const byEnv = new Map<string, ConfigOption>();
 const byFlag = new Map<string, ConfigOption>();
+// Keys written `<prefix>.<n>` in configSchema: RabbitMQ's numbered lists (`ssl_options.versions.1 = tlsv1.2`,
+// `listeners.tcp.other = 5673`), whose lines the file reader collects in file order and parses joined by commas.
+const LIST_SUFFIX = '.<n>';
+const byListPrefix = new Map<string, ConfigOption>();
 for (const o of configOptions) {
-  for (const k of o.keys) byKey.set(k, o);
+  for (const k of o.keys) {
+    if (k.endsWith(LIST_SUFFIX)) byListPrefix.set(k.slice(0, -LIST_SUFFIX.length + 1), o);
+    else byKey.set(k, o);
+  }
   if (o.env) byEnv.set(o.env, o);
   if (o.flag) byFlag.set(o.flag, o);
 }
@@ -82,6 +92,8 @@ export function parseConfigText(text: string, fileName: string): Partial<Config>
   const loopback = new Map<string, boolean>();
   // `default_user_tags.<tag> = true|false`: the tags set to true, in file order.
   const userTags = new Map<string, boolean>();
+  // Numbered lists: per option, its entries by name (a repeated name: the later line wins).
+  const lists = new Map<ConfigOption, Map<string, string>>();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const at = `${fileName}:${i + 1}`;
@@ -107,9 +119,24 @@ export function parseConfigText(text: string, fileName: string): Partial<Config>
       continue;
     }
     const o = byKey.get(key);
+    const dot = key.lastIndexOf('.');
+    const listOption = o === undefined && dot > 0 ? byListPrefix.get(key.slice(0, dot + 1)) : undefined;
+    if (listOption !== undefined) {
+      if (raw === '') throw new ConfigError(`${at}: missing value for '${key}'`);
+      apply(listOption, raw, at, key); // each entry checked on its own line
+      const entries = lists.get(listOption) ?? new Map<string, string>();
+      entries.set(key.slice(dot + 1), raw);
+      lists.set(listOption, entries);
+      continue;
+    }
     if (!o) throw new ConfigError(`${at}: unknown key '${key}'`);
     if (raw === '') throw new ConfigError(`${at}: missing value for '${key}'`);
     Object.assign(out, apply(o, raw, at, key));
+  }
+  for (const [o, entries] of lists) {
+    // RabbitMQ: `listeners.tcp = none` wins over any `listeners.tcp.<name>`.
+    if (o.field !== undefined && (out as Record<string, unknown>)[o.field] === 'none') continue;
+    Object.assign(out, apply(o, [...entries.values()].join(','), fileName));
   }
   if (userTags.size > 0) out.defaultUserTags = [...userTags].filter(([, on]) => on).map(([tag]) => tag);
   if (loopbackNone) out.loopbackUsers = [];

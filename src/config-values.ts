@@ -115,3 +115,52 @@ export function userList(raw: string): string[] {
   if (users.some((u) => u === '')) throw new InvalidValue("expected 'none' or a comma-separated list of user names");
   return users;
 }
+
+/** One listener: an address (absent = every address, dual-stack) and a port. */
+export interface ListenEntry {
+  host?: string;
+  port: number;
+}
+
+/** Listeners besides the default one (`listeners.tcp.<name>`), or 'none' (`listeners.tcp = none`: no listener of that kind at all). */
+export type ListenerList = 'none' | ListenEntry[];
+
+/** `none`, or a comma-separated list of listenAddress values (`5673,127.0.0.1:5674,[::1]:5675`). */
+export function listenerList(raw: string): ListenerList {
+  if (raw === 'none') return 'none';
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new InvalidValue("expected 'none' or a comma-separated list of ports or ip:port");
+  return parts.map(listenAddress);
+}
+
+// Erlang's ssl version names (ssl_options.versions.N), newest first.
+const TLS_VERSIONS = ['tlsv1.3', 'tlsv1.2', 'tlsv1.1', 'tlsv1'] as const;
+/** An Erlang TLS version name. */
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+/** ssl_options.versions: a comma-separated list of tlsv1.3, tlsv1.2, tlsv1.1, tlsv1. */
+export function tlsVersions(raw: string): TlsVersion[] {
+  const parts = raw.split(',').map((p) => p.trim().toLowerCase());
+  for (const p of parts) if (!(TLS_VERSIONS as readonly string[]).includes(p)) throw new InvalidValue(`expected TLS versions among ${TLS_VERSIONS.join(', ')}`);
+  return [...new Set(parts)] as TlsVersion[];
+}
+
+/** ssl_options.ciphers: a comma-separated list of OpenSSL cipher suite names. */
+export function cipherList(raw: string): string[] {
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^[A-Za-z0-9_+-]+$/.test(p))) throw new InvalidValue('expected cipher suite names (OpenSSL or IANA names)');
+  return parts;
+}
+
+/** A comma-separated list of names (auth_mechanisms). */
+export function nameList(raw: string): string[] {
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new InvalidValue('expected a comma-separated list of names');
+  return parts;
+}
+
+/** A listener port that may be off: a port, or `none` (stored as -1). */
+export function optionalPort(raw: string): number {
+  if (raw === 'none') return -1;
+  return port(raw);
+}

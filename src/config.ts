@@ -6,7 +6,28 @@
  * setting once with its INI key, environment variable and CLI option. The `Config` type,
  * `defaultConfig()`, the readers in config-load.ts and `--help` are all derived from it.
  */
-import { bytesize, fraction, host, informationUnit, integer, InvalidValue, listenAddress, logLevel, nonEmpty, port, uint16, UINT32, userList } from './config-values.js';
+import {
+  bytesize,
+  cipherList,
+  fraction,
+  host,
+  informationUnit,
+  integer,
+  InvalidValue,
+  listenAddress,
+  listenerList,
+  logLevel,
+  nameList,
+  nonEmpty,
+  optionalPort,
+  port,
+  tlsVersions,
+  uint16,
+  UINT32,
+  userList,
+  type ListenerList,
+  type TlsVersion,
+} from './config-values.js';
 
 /** How one Config field is set: its default and the three places that can change it. */
 export interface OptionSpec<T> {
@@ -58,6 +79,108 @@ function regex(raw: string): string {
   return raw;
 }
 
+/** ssl_cert_login_from's values. */
+export type CertLoginFrom = 'distinguished_name' | 'common_name' | 'subject_alternative_name';
+/** ssl_cert_login_san_type's values. */
+export type SanType = 'dns' | 'ip' | 'email' | 'uri';
+/** ssl_options.verify's values (Erlang's ssl). */
+export type TlsVerify = 'verify_none' | 'verify_peer';
+
+const UINT16_MAX = 65535;
+
+// One of a fixed set of words.
+function oneOf<T extends string>(raw: string, values: readonly T[]): T {
+  if (!(values as readonly string[]).includes(raw)) throw new InvalidValue(`expected one of ${values.join(', ')}`);
+  return raw as T;
+}
+
+/** The SASL mechanisms Warren implements. */
+export const AUTH_MECHANISMS = ['PLAIN', 'AMQPLAIN', 'EXTERNAL'] as const;
+
+function authMechanismList(raw: string): string[] {
+  const names = nameList(raw);
+  for (const n of names) oneOf(n, AUTH_MECHANISMS);
+  return [...new Set(names)];
+}
+
+/** The TLS settings of one listener kind, as Config fields `<p>Certfile`, `<p>Keyfile`, ... */
+type TlsSchema<P extends string> = { [K in `${P}Cacertfile` | `${P}Certfile` | `${P}Keyfile` | `${P}Password`]: OptionSpec<string> } & {
+  [K in `${P}Verify`]: OptionSpec<TlsVerify>;
+} & { [K in `${P}FailIfNoPeerCert` | `${P}HonorCipherOrder`]: OptionSpec<boolean> } & { [K in `${P}Versions`]: OptionSpec<TlsVersion[]> } & {
+  [K in `${P}Ciphers`]: OptionSpec<string[]>;
+} & { [K in `${P}Depth`]: OptionSpec<number> };
+
+/**
+ * RabbitMQ's TLS keys under one prefix (`ssl_options`, `management.ssl`, `prometheus.ssl`): the same
+ * ten settings for each listener kind. Safer than RabbitMQ 3.10.8 by default: TLS 1.2 and 1.3 only.
+ */
+function tlsOptions<P extends string>(p: P, key: string, env: string, flag: string | undefined, what: string): TlsSchema<P> {
+  const f = (name: string): string | undefined => (flag === undefined ? undefined : flag + name);
+  const file = (name: string, help: string): OptionSpec<string> =>
+    option({ default: '', keys: [`${key}.${name}`], env: env + name.toUpperCase(), flag: f(name), arg: 'FILE', help: `${help} of ${what} (PEM)`, defaultText: 'none', parse: nonEmpty });
+  return {
+    [`${p}Cacertfile`]: file('cacertfile', 'CA certificates that verify clients'),
+    [`${p}Certfile`]: file('certfile', 'certificate (and chain)'),
+    [`${p}Keyfile`]: file('keyfile', 'private key'),
+    [`${p}Password`]: option({ default: '', keys: [`${key}.password`], env: `${env}PASSWORD`, arg: 'PASSWORD', help: `password of the private key of ${what}`, defaultText: 'none', secret: true, parse: nonEmpty }),
+    [`${p}Verify`]: option<TlsVerify>({
+      default: 'verify_none',
+      keys: [`${key}.verify`],
+      env: `${env}VERIFY`,
+      flag: f('verify'),
+      arg: 'verify_peer|verify_none',
+      help: `whether ${what} ask clients for a certificate and verify it`,
+      parse: (raw) => oneOf(raw, ['verify_none', 'verify_peer'] as const),
+    }),
+    [`${p}FailIfNoPeerCert`]: option({
+      default: false,
+      keys: [`${key}.fail_if_no_peer_cert`],
+      env: `${env}FAIL_IF_NO_PEER_CERT`,
+      flag: f('fail-if-no-peer-cert'),
+      arg: 'true|false',
+      help: `with verify_peer: ${what} refuse clients without a certificate`,
+      parse: boolean,
+    }),
+    [`${p}Versions`]: option<TlsVersion[]>({
+      default: ['tlsv1.3', 'tlsv1.2'],
+      keys: [`${key}.versions.<n>`],
+      env: `${env}VERSIONS`,
+      flag: f('versions'),
+      arg: 'VERSION[,VERSION]',
+      help: `TLS versions of ${what}: tlsv1.3, tlsv1.2, tlsv1.1, tlsv1`,
+      parse: tlsVersions,
+    }),
+    [`${p}Ciphers`]: option<string[]>({
+      default: [],
+      keys: [`${key}.ciphers.<n>`],
+      env: `${env}CIPHERS`,
+      flag: f('ciphers'),
+      arg: 'SUITE[,SUITE]',
+      help: `cipher suites of ${what}, in preference order (NULL, export, anonymous and RC4 suites are never enabled)`,
+      defaultText: "Node's default suites",
+      parse: cipherList,
+    }),
+    [`${p}Depth`]: option({
+      default: 10,
+      keys: [`${key}.depth`],
+      env: `${env}DEPTH`,
+      flag: f('depth'),
+      arg: 'N',
+      help: `most intermediate CA certificates ${what} accept in a client's chain`,
+      parse: (raw) => integer(raw, 0, 255),
+    }),
+    [`${p}HonorCipherOrder`]: option({
+      default: false,
+      keys: [`${key}.honor_cipher_order`],
+      env: `${env}HONOR_CIPHER_ORDER`,
+      flag: f('honor-cipher-order'),
+      arg: 'true|false',
+      help: `${what} pick the cipher suite in their own order, not the client's`,
+      parse: boolean,
+    }),
+  } as TlsSchema<P>;
+}
+
 // RabbitMQ 3.13 rejects max_message_size above 512 MiB (rabbit.schema validator).
 const MAX_MESSAGE_SIZE_LIMIT = 536870912;
 // AMQP 0-9-1 spec: frame-min-size is 4096; every peer must accept frames that big.
@@ -67,12 +190,13 @@ const FRAME_MIN_SIZE = 4096;
 export const configSchema = {
   /** AMQP listener address (listeners.tcp.default may set it too: see `compoundKeys`). */
   host: option({
-    default: '0.0.0.0',
+    // RabbitMQ: all IPv4 and IPv6 addresses (`::` dual-stack; 0.0.0.0 where the host has no IPv6).
+    default: '::',
     keys: [],
     env: 'WARREN_HOST',
     flag: '--host',
     arg: 'IP',
-    help: 'address the AMQP listener binds to',
+    help: 'address the AMQP listener binds to (:: = every IPv4 and IPv6 address)',
     parse: host,
   }),
   /** AMQP port; 0 picks a free port. */
@@ -85,9 +209,100 @@ export const configSchema = {
     help: 'AMQP port; 0 picks a free port',
     parse: port,
   }),
+  /** listeners.tcp.<name>: AMQP listeners besides the default one; `listeners.tcp = none`: no plain AMQP at all. */
+  tcpListeners: option<ListenerList>({
+    default: [],
+    // The file forms aggregate lines (config-load.ts): `listeners.tcp.<name> = [ip:]port`, `listeners.tcp = none`.
+    keys: ['listeners.tcp', 'listeners.tcp.<n>'],
+    env: 'WARREN_TCP_LISTENERS',
+    flag: '--tcp-listeners',
+    arg: 'none|[IP:]PORT[,...]',
+    help: "more AMQP listeners ('none': no plain AMQP listener, not even --host/--port)",
+    defaultText: 'none besides --host/--port',
+    parse: listenerList,
+  }),
+  /** AMQPS listener address (listeners.ssl.default may set it: see `compoundKeys`). */
+  sslHost: option({
+    default: '::',
+    keys: [],
+    env: 'WARREN_SSL_HOST',
+    flag: '--ssl-host',
+    arg: 'IP',
+    help: 'address the AMQPS (TLS) listener binds to',
+    parse: host,
+  }),
+  /** AMQPS port (RabbitMQ: listeners.ssl.default = 5671); -1 = no TLS listener. */
+  sslPort: option({
+    default: -1,
+    keys: [],
+    env: 'WARREN_SSL_PORT',
+    flag: '--ssl-port',
+    arg: 'PORT',
+    help: "AMQPS (TLS) port, 'none' for no TLS listener; 0 picks a free port",
+    defaultText: 'none',
+    parse: optionalPort,
+  }),
+  /** listeners.ssl.<name>: AMQPS listeners besides the default one. */
+  sslListeners: option<ListenerList>({
+    default: [],
+    keys: ['listeners.ssl', 'listeners.ssl.<n>'],
+    env: 'WARREN_SSL_LISTENERS',
+    flag: '--ssl-listeners',
+    arg: 'none|[IP:]PORT[,...]',
+    help: "more AMQPS listeners ('none': no TLS listener at all)",
+    defaultText: 'none',
+    parse: listenerList,
+  }),
+  ...tlsOptions('ssl', 'ssl_options', 'WARREN_SSL_', '--ssl-', 'the AMQPS listeners'),
+  /** ssl_handshake_timeout: a client that has not finished the TLS handshake by then is dropped, ms (RabbitMQ: 5000). */
+  sslHandshakeTimeout: option({
+    default: 5000,
+    keys: ['ssl_handshake_timeout'],
+    env: 'WARREN_SSL_HANDSHAKE_TIMEOUT',
+    flag: '--ssl-handshake-timeout',
+    arg: 'MS',
+    help: 'time allowed for the TLS handshake',
+    parse: (raw) => integer(raw, 1, Number.MAX_SAFE_INTEGER),
+  }),
+  /** auth_mechanisms.<n>: the SASL mechanisms offered, in order (EXTERNAL: on TLS connections only). */
+  authMechanisms: option<string[]>({
+    default: ['PLAIN', 'AMQPLAIN'],
+    keys: ['auth_mechanisms.<n>'],
+    env: 'WARREN_AUTH_MECHANISMS',
+    flag: '--auth-mechanisms',
+    arg: 'MECH[,MECH]',
+    help: 'SASL mechanisms offered: PLAIN, AMQPLAIN, EXTERNAL (client certificate, TLS only)',
+    parse: authMechanismList,
+  }),
+  /** ssl_cert_login_from: which part of the client certificate EXTERNAL takes as the user name. */
+  sslCertLoginFrom: option<CertLoginFrom>({
+    default: 'distinguished_name',
+    keys: ['ssl_cert_login_from'],
+    env: 'WARREN_SSL_CERT_LOGIN_FROM',
+    flag: '--ssl-cert-login-from',
+    arg: 'FIELD',
+    help: 'EXTERNAL user name: distinguished_name, common_name or subject_alternative_name',
+    parse: (raw) => oneOf(raw, ['distinguished_name', 'common_name', 'subject_alternative_name'] as const),
+  }),
+  /** ssl_cert_login_san_type: the subject alternative name type EXTERNAL reads (RabbitMQ: dns). */
+  sslCertLoginSanType: option<SanType>({
+    default: 'dns',
+    keys: ['ssl_cert_login_san_type'],
+    arg: 'TYPE',
+    help: 'subject alternative name type for EXTERNAL: dns, ip, email, uri',
+    parse: (raw) => oneOf(raw, ['dns', 'ip', 'email', 'uri'] as const),
+  }),
+  /** ssl_cert_login_san_index: which of the names of that type (0 = the first). */
+  sslCertLoginSanIndex: option({
+    default: 0,
+    keys: ['ssl_cert_login_san_index'],
+    arg: 'N',
+    help: 'index of the subject alternative name for EXTERNAL',
+    parse: (raw) => integer(raw, 0, UINT16_MAX),
+  }),
   /** Management HTTP address. */
   managementHost: option({
-    default: '0.0.0.0',
+    default: '::',
     keys: ['management.tcp.ip'],
     env: 'WARREN_MANAGEMENT_HOST',
     flag: '--management-host',
@@ -105,9 +320,29 @@ export const configSchema = {
     help: 'management HTTP port; 0 picks a free port',
     parse: port,
   }),
+  /** management.ssl.ip: the HTTPS management listener's address. */
+  managementSslHost: option({
+    default: '::',
+    keys: ['management.ssl.ip'],
+    env: 'WARREN_MANAGEMENT_SSL_HOST',
+    arg: 'IP',
+    help: 'address the HTTPS management listener binds to',
+    parse: host,
+  }),
+  /** management.ssl.port: the management API over HTTPS (-1 = none; RabbitMQ's usual port is 15671). */
+  managementSslPort: option({
+    default: -1,
+    keys: ['management.ssl.port'],
+    env: 'WARREN_MANAGEMENT_SSL_PORT',
+    arg: 'PORT',
+    help: "management HTTPS port, 'none' for no HTTPS listener",
+    defaultText: 'none',
+    parse: optionalPort,
+  }),
+  ...tlsOptions('managementSsl', 'management.ssl', 'WARREN_MANAGEMENT_SSL_', undefined, 'the HTTPS management listener'),
   /** Prometheus metrics HTTP address (rabbitmq_prometheus's listener). */
   prometheusHost: option({
-    default: '0.0.0.0',
+    default: '::',
     keys: ['prometheus.tcp.ip'],
     env: 'WARREN_PROMETHEUS_HOST',
     flag: '--prometheus-host',
@@ -125,6 +360,26 @@ export const configSchema = {
     help: 'Prometheus metrics port; 0 picks a free port',
     parse: port,
   }),
+  /** prometheus.ssl.ip: the HTTPS metrics listener's address. */
+  prometheusSslHost: option({
+    default: '::',
+    keys: ['prometheus.ssl.ip'],
+    env: 'WARREN_PROMETHEUS_SSL_HOST',
+    arg: 'IP',
+    help: 'address the HTTPS Prometheus listener binds to',
+    parse: host,
+  }),
+  /** prometheus.ssl.port: the metrics over HTTPS (-1 = none; RabbitMQ's usual port is 15691). */
+  prometheusSslPort: option({
+    default: -1,
+    keys: ['prometheus.ssl.port'],
+    env: 'WARREN_PROMETHEUS_SSL_PORT',
+    arg: 'PORT',
+    help: "Prometheus HTTPS port, 'none' for no HTTPS listener",
+    defaultText: 'none',
+    parse: optionalPort,
+  }),
+  ...tlsOptions('prometheusSsl', 'prometheus.ssl', 'WARREN_PROMETHEUS_SSL_', undefined, 'the HTTPS Prometheus listener'),
   /** Where the metrics are served: `<path>`, `<path>/per-object`, `<path>/detailed`. */
   prometheusPath: option({
     default: '/metrics',
@@ -401,8 +656,17 @@ export interface CompoundKey {
   readonly parse: (raw: string) => Partial<Config>;
 }
 
-/** The compound keys: listeners.tcp.default is a port, or an address and a port. */
-export const compoundKeys: readonly CompoundKey[] = [{ key: 'listeners.tcp.default', parse: listenAddress }];
+/** The compound keys: listeners.tcp.default and listeners.ssl.default are a port, or an address and a port. */
+export const compoundKeys: readonly CompoundKey[] = [
+  { key: 'listeners.tcp.default', parse: listenAddress },
+  {
+    key: 'listeners.ssl.default',
+    parse: (raw) => {
+      const a = listenAddress(raw);
+      return a.host === undefined ? { sslPort: a.port } : { sslHost: a.host, sslPort: a.port };
+    },
+  },
+];
 
 /** RabbitMQ 3.13's defaults, from `configSchema` (a fresh object each call: callers may change it). */
 export function defaultConfig(): Config {

@@ -21,7 +21,12 @@ import { createLogger } from './log.js';
 import { brokerMetricsSource, memoryHighWatermark } from './metrics/broker-source.js';
 import { clusterPermanentId } from './metrics/identity.js';
 import { MetricsServer } from './metrics/metrics-server.js';
-import { AmqpServer } from './server/amqp-server.js';
+import { AmqpServer, type BoundListener } from './server/amqp-server.js';
+import { resolveAnyAddress } from './server/listeners.js';
+import { CertificateStore, peerRefusal, serverOptions, tlsSettings, TlsConfigError, type ReloadOutcome, type TlsScope } from './server/tls.js';
+import { badRequest } from './admin/errors.js';
+import type { TlsListenerFiles } from './admin/certificates.js';
+import type { Server as TlsServerType, TLSSocket } from 'node:tls';
 import type { ResourceAlarms } from './resources/alarms.js';
 import type { DiskMonitor } from './resources/disk-monitor.js';
 import { NodeResources } from './resources/node-resources.js';
@@ -32,6 +37,7 @@ import { persistUsers, recoverUsers } from './user-persistence.js';
 export type { Config } from './config.js';
 export { defaultConfig } from './config.js';
 export { ConfigError, loadConfig, type LoadConfigOptions } from './config-load.js';
+export { TlsConfigError } from './server/tls.js';
 export { createLogger } from './log.js';
 
 /** Where a broker keeps definitions and persistent messages. */
@@ -57,6 +63,16 @@ export interface BrokerHandle {
   managementPort: number;
   /** Prometheus metrics HTTP port. */
   prometheusPort: number;
+  /** The first AMQPS port (undefined: no TLS listener). */
+  sslPort?: number;
+  /** The HTTPS management port (undefined: none). */
+  managementSslPort?: number;
+  /** The HTTPS Prometheus port (undefined: none). */
+  prometheusSslPort?: number;
+  /** Every AMQP and AMQPS listener. */
+  listeners: BoundListener[];
+  /** Reads every TLS listener's files again (as SIGHUP does); throws TlsConfigError for a bad one. */
+  reloadCertificates(): ReloadOutcome;
   /** amqp://guest:guest@127.0.0.1:<port> (with the default user). */
   url: string;
   /** Closes connections (320), the HTTP server and the store. */
@@ -78,10 +94,23 @@ export interface BrokerServices {
   users: UserStore;
   server: AmqpServer;
   http: FastifyInstance;
+  /** The first AMQP listener (plain before TLS); `server.listeners` has them all. */
   amqp: ListenAddress;
+  /** The first AMQPS listener, if any. */
+  amqps?: ListenAddress;
   management: ListenAddress;
+  /** The HTTPS management listener (management.ssl.port), if any. */
+  managementTls?: ListenAddress;
   /** The Prometheus metrics listener (`/metrics`, `/metrics/per-object`, `/metrics/detailed`). */
   prometheus: ListenAddress;
+  /** The HTTPS Prometheus listener (prometheus.ssl.port), if any. */
+  prometheusTls?: ListenAddress;
+  /** The TLS material of every TLS listener (reload, the certificate-expiration check). */
+  certificates: CertificateStore;
+  /** Reads every TLS listener's certificate, key and CA again: new connections get them, open ones keep theirs. */
+  reloadCertificates(): ReloadOutcome;
+  /** The TLS listeners and their files (the certificate-expiration health check). */
+  tlsListeners(): TlsListenerFiles[];
   /** The node's resource alarms (disk free limit, message store write failures). */
   alarms: ResourceAlarms;
   /** The free disk space check on the data dir (its limit can be changed at run time). */
@@ -128,7 +157,36 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     throw e;
   }
   try {
-    const server = new AmqpServer({ config, broker, users, logger, alarms });
+    // Every TLS file is read and checked before any listener opens: a bad one stops the start, naming its key.
+    const certificates = new CertificateStore();
+    const managementTlsOn = config.managementSslPort >= 0;
+    const prometheusTlsOn = config.prometheusSslPort >= 0;
+    if (managementTlsOn) certificates.load('management', tlsSettings(config, 'management'));
+    if (prometheusTlsOn) certificates.load('prometheus', tlsSettings(config, 'prometheus'));
+    const server = new AmqpServer({ config, broker, users, logger, alarms, certificates });
+    const tlsFiles: TlsListenerFiles[] = [];
+    const addTlsFiles = (scope: TlsScope, protocol: string, a: ListenAddress): void => {
+      const st = tlsSettings(config, scope);
+      tlsFiles.push({ protocol, interface: a.host, port: a.port, certfile: st.certfile, cacertfile: st.cacertfile });
+    };
+    const reloadCertificates = (): ReloadOutcome => {
+      const outcome = certificates.reload();
+      logger.info({ reloaded: outcome.reloaded }, 'TLS certificates reloaded');
+      return outcome;
+    };
+    const certificateRoutes = {
+      reload: () => {
+        try {
+          return reloadCertificates();
+        } catch (e) {
+          if (e instanceof TlsConfigError) {
+            logger.error({ err: e.message }, 'TLS certificate reload failed; the listeners keep their certificates');
+            throw badRequest(e.message, false);
+          }
+          throw e;
+        }
+      },
+    };
     const localSecret = newLocalSecret();
     const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms, localSecret };
     // load_definitions: imported before any client can connect; a bad file stops the start.
@@ -140,15 +198,38 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     undo.unshift(() => server.close());
     resources.start();
     undo.unshift(async () => resources.stop());
-    logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
+    for (const l of server.listeners) {
+      logger.info({ address: formatAddress(l), protocol: l.protocol }, l.protocol === 'amqp' ? 'AMQP listener started' : 'AMQPS (TLS) listener started');
+      if (l.protocol === 'amqp/ssl') addTlsFiles('amqp', 'amqp/ssl', l);
+    }
+    const firstPlain = server.listeners.find((l) => l.protocol === 'amqp');
+    const firstTls = server.listeners.find((l) => l.protocol === 'amqp/ssl');
+    const amqps = firstTls === undefined ? undefined : { host: firstTls.host, port: firstTls.port };
 
-    const running: Config = { ...config, port: amqp.port };
-    const http = buildHttpApp({ admin, config: running, logger });
+    const running: Config = { ...config, port: firstPlain?.port ?? config.port };
+    if (firstTls !== undefined) running.sslPort = firstTls.port;
+    const http = buildHttpApp({ admin, config: running, logger, certificates: certificateRoutes });
     undo.unshift(() => http.close());
-    await http.listen({ host: config.managementHost, port: config.managementPort });
+    const managementHost = await resolveAnyAddress(config.managementHost);
+    await http.listen({ host: managementHost, port: config.managementPort });
     const bound = http.server.address() as AddressInfo;
-    const management = { host: config.managementHost, port: bound.port };
+    const management = { host: managementHost, port: bound.port };
     running.managementPort = management.port;
+    let managementTls: ListenAddress | undefined;
+    let httpsApp: FastifyInstance | undefined;
+    if (managementTlsOn) {
+      const loaded = certificates.load('management', tlsSettings(config, 'management'));
+      const app = buildHttpApp({ admin, config: running, logger, https: serverOptions(loaded, config.sslHandshakeTimeout), certificates: certificateRoutes });
+      httpsApp = app;
+      undo.unshift(() => app.close());
+      const host = await resolveAnyAddress(config.managementSslHost);
+      await app.listen({ host, port: config.managementSslPort });
+      guardTlsServer(app.server as unknown as TlsServerType, loaded.settings, certificates, 'management', logger);
+      managementTls = { host, port: (app.server.address() as AddressInfo).port };
+      running.managementSslPort = managementTls.port;
+      addTlsFiles('management', 'https', managementTls);
+      logger.info({ address: formatAddress(managementTls) }, 'management HTTPS listener started');
+    }
     // warrenctl on this machine logs in with this file (the secret itself is never logged).
     await writeLocalCredentials(config.dataDir, localApiUrl(management.host, management.port), localSecret);
     undo.unshift(() => removeLocalCredentials(config.dataDir));
@@ -156,17 +237,18 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
 
     // rabbitmq_prometheus: values are read from the broker when scraped.
     const permanentId = clusterPermanentId(NODE_NAME, config.dataDir);
-    const metrics = new MetricsServer(
-      brokerMetricsSource({
+    const metricsSource = brokerMetricsSource({
         broker,
         connections: server,
         alarms,
         disk: diskMonitor,
         memoryLimit: memoryHighWatermark(config.memoryHighWatermark, config.memoryHighWatermarkAbsolute),
         identity: () => ({ node: NODE_NAME, cluster: NODE_NAME, clusterPermanentId: permanentId }),
-      }),
+      });
+    const metrics = new MetricsServer(
+      metricsSource,
       {
-        host: config.prometheusHost,
+        host: await resolveAnyAddress(config.prometheusHost),
         port: config.prometheusPort,
         path: config.prometheusPath,
         perObject: config.prometheusReturnPerObjectMetrics,
@@ -178,6 +260,30 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     undo.unshift(() => metrics.close());
     running.prometheusPort = prometheus.port;
     logger.info({ address: formatAddress(prometheus) }, 'Prometheus metrics listener started');
+    let metricsTls: MetricsServer | undefined;
+    let prometheusTls: ListenAddress | undefined;
+    if (prometheusTlsOn) {
+      const loaded = certificates.load('prometheus', tlsSettings(config, 'prometheus'));
+      const m = new MetricsServer(
+        metricsSource,
+        {
+          host: await resolveAnyAddress(config.prometheusSslHost),
+          port: config.prometheusSslPort,
+          path: config.prometheusPath,
+          perObject: config.prometheusReturnPerObjectMetrics,
+          aggregatedQueueFilter: config.prometheusFilterAggregatedQueueMetricsPattern,
+          https: serverOptions(loaded, config.sslHandshakeTimeout),
+        },
+        logger,
+      );
+      metricsTls = m;
+      prometheusTls = await m.listen();
+      undo.unshift(() => m.close());
+      guardTlsServer(m.httpServer as unknown as TlsServerType, loaded.settings, certificates, 'prometheus', logger);
+      running.prometheusSslPort = prometheusTls.port;
+      addTlsFiles('prometheus', 'https/prometheus', prometheusTls);
+      logger.info({ address: formatAddress(prometheusTls) }, 'Prometheus metrics HTTPS listener started');
+    }
 
     return {
       config: running,
@@ -185,9 +291,15 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       users,
       server,
       http,
-      amqp,
+      amqp: firstPlain === undefined ? amqps ?? amqp : { host: firstPlain.host, port: firstPlain.port },
+      amqps,
       management,
+      managementTls,
       prometheus,
+      prometheusTls,
+      certificates,
+      reloadCertificates,
+      tlsListeners: () => [...tlsFiles],
       alarms,
       diskMonitor,
       async close(reason = 'shutdown') {
@@ -195,7 +307,9 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
         resources.stop();
         await server.close(reason);
         await http.close();
+        await httpsApp?.close();
         await metrics.close();
+        await metricsTls?.close();
         await removeLocalCredentials(config.dataDir);
         await broker.close();
       },
@@ -204,6 +318,23 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     for (const stop of undo) await stop().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * An HTTPS listener's TLS duties besides serving: reload gives it new certificates, a client that
+ * verify_peer refuses after the handshake is dropped, a failed handshake is logged.
+ */
+function guardTlsServer(server: TlsServerType, settings: ReturnType<typeof tlsSettings>, certificates: CertificateStore, scope: TlsScope, logger: Logger): void {
+  certificates.attach(scope, server);
+  server.on('secureConnection', (socket: TLSSocket) => {
+    const refused = peerRefusal(socket, settings);
+    if (refused === null) return;
+    logger.warn({ listener: scope, peer: `${socket.remoteAddress}:${socket.remotePort}`, reason: refused }, 'TLS client refused');
+    socket.destroy();
+  });
+  server.on('tlsClientError', (err, socket) => {
+    logger.info({ listener: scope, peer: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message }, 'TLS handshake failed');
+  });
 }
 
 // A wildcard bind is reached through loopback, which is also where guest is allowed from.
@@ -222,6 +353,9 @@ const EMBEDDED_DEFAULTS: Partial<Config> = {
   managementPort: 0,
   prometheusHost: '127.0.0.1',
   prometheusPort: 0,
+  sslHost: '127.0.0.1',
+  managementSslHost: '127.0.0.1',
+  prometheusSslHost: '127.0.0.1',
   logLevel: 'silent',
 };
 
@@ -251,6 +385,11 @@ export async function startBroker(options: StartOptions = {}): Promise<BrokerHan
     port: amqp.port,
     managementPort: management.port,
     prometheusPort: prometheus.port,
+    sslPort: services.amqps?.port,
+    managementSslPort: services.managementTls?.port,
+    prometheusSslPort: services.prometheusTls?.port,
+    listeners: services.server.listeners,
+    reloadCertificates: () => services.reloadCertificates(),
     url: amqpUrl(config, amqp),
     async close() {
       try {

@@ -1,12 +1,12 @@
 /**
  * The `warren` server process: config -> broker -> listeners; SIGTERM/SIGINT close every
- * connection with 320 CONNECTION_FORCED and exit 0.
+ * connection with 320 CONNECTION_FORCED and exit 0; SIGHUP reloads the TLS certificates.
  * Exit codes: 0 clean shutdown (or --help), 1 failed to start or crashed, 78 (sysexits
  * EX_CONFIG) for any configuration mistake, bad flags included.
  */
 import path from 'node:path';
 import { ConfigError, isHelpRequested, loadConfig, usage } from './config-load.js';
-import { startServices, type BrokerServices } from './index.js';
+import { startServices, TlsConfigError, type BrokerServices } from './index.js';
 import { createLogger } from './log.js';
 
 const EX_CONFIG = 78;
@@ -59,10 +59,12 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   try {
     services = await startServices(config, logger);
   } catch (e) {
-    const message = describeStartError(e);
+    // A certificate, key or CA that cannot be used is a configuration mistake: the message names the key.
+    const tlsMistake = e instanceof TlsConfigError;
+    const message = tlsMistake ? e.message : describeStartError(e);
     logger.fatal({ err: e }, message);
     process.stderr.write(`warren: ${message}\n`);
-    process.exit(1);
+    process.exit(tlsMistake ? EX_CONFIG : 1);
   }
   logger.info('Warren is ready');
 
@@ -88,6 +90,14 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // SIGHUP re-reads the TLS certificates (new connections get them); a bad file keeps the old ones.
+  process.on('SIGHUP', () => {
+    try {
+      services.reloadCertificates();
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'TLS certificate reload failed; the listeners keep their certificates');
+    }
+  });
 }
 
 await run(process.argv.slice(2), process.env);

@@ -193,6 +193,10 @@ export const unknownExchangeType = (type: string): ConnectionError =>
 export const unknownAuthMechanism = (mechanism: string): ConnectionError =>
   new ConnectionError(503, `unknown authentication mechanism '${mechanism}'`, CONNECTION, methodOf(MethodId.ConnectionStartOk));
 
+/** 503: a mechanism Warren knows but this connection did not offer (EXTERNAL on plain TCP, one left out of auth_mechanisms). */
+export const invalidAuthMechanism = (mechanism: string): ConnectionError =>
+  new ConnectionError(503, `invalid authentication mechanism '${mechanism}'`, CONNECTION, methodOf(MethodId.ConnectionStartOk));
+
 /** 503: the handshake got another method than the one it expects (`connection.start-ok`, ...). */
 export const expectedHandshakeMethod = (name: string): ConnectionError => new ConnectionError(503, `expected '${name}'`);
 

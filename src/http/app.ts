@@ -2,11 +2,13 @@
  * The management HTTP app: RabbitMQ's /api paths and JSON names, plus the dashboard at /.
  */
 import { readFile } from 'node:fs/promises';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminContext } from '../admin/admin-context.js';
 import { NODE_NAME } from '../admin/node-name.js';
 import type { Config } from '../config.js';
+import { certificateRoutes, type CertificateRouteOptions } from './routes/certificates.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { definitionRoutes } from './routes/definitions.js';
 import { healthRoutes } from './routes/health.js';
@@ -25,6 +27,10 @@ export interface HttpAppOptions {
   /** The running config: `port` is the AMQP port actually bound (not 0). */
   config: Config;
   logger: Logger;
+  /** Serve HTTPS with these options (management.ssl.*: node:https's ServerOptions); absent: plain HTTP. */
+  https?: HttpsServerOptions;
+  /** Certificate reload and the served certificates (the certificate routes); absent: none served. */
+  certificates?: CertificateRouteOptions['certificates'];
 }
 
 // Same relative path from src/http/ and dist/http/.
@@ -39,7 +45,8 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
     // Typed as Fastify's base logger so the app is a plain FastifyInstance for route modules.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by tsconfig.build.json, where Fastify's logger type does not widen to pino's
     loggerInstance: opts.logger.child({ component: 'http' }, { level }) as FastifyBaseLogger,
-  });
+    ...(opts.https === undefined ? {} : { https: opts.https }),
+  }) as unknown as FastifyInstance;
 
   const managementPorts = (): number[] => {
     const address = app.server.address();
@@ -59,6 +66,7 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   void app.register(definitionRoutes, { admin: opts.admin });
   void app.register(parameterRoutes, { admin: opts.admin });
   void app.register(operatorPolicyRoutes, { admin: opts.admin });
+  if (opts.certificates !== undefined) void app.register(certificateRoutes, { admin: opts.admin, certificates: opts.certificates });
 
   app.get('/', async (_req, reply) => {
     const html = await readFile(INDEX_HTML).catch(() => null);

@@ -5,6 +5,7 @@
  * cowboy handler answers (status codes, Content-Type, gzip when the scraper accepts it).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
@@ -38,6 +39,8 @@ export interface MetricsServerOptions {
   perObject: boolean;
   /** prometheus.filter_aggregated_queue_metrics_pattern ("" = none). */
   aggregatedQueueFilter: string;
+  /** prometheus.ssl.*: serve HTTPS with these options; absent: plain HTTP. */
+  https?: HttpsServerOptions;
 }
 
 const KNOWN_GROUPS = new Set([...CORE_GROUP_NAMES, ...CLUSTER_GROUP_NAMES]);
@@ -129,13 +132,14 @@ export class MetricsServer {
 
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<{ host: string; port: number }> {
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((err: unknown) => {
         this.logger.error({ err }, 'Prometheus metrics scrape failed');
         if (!res.headersSent) res.writeHead(500, { 'content-length': 0 });
         res.end();
       });
-    });
+    };
+    const server = this.opts.https === undefined ? createServer(handler) : createHttpsServer(this.opts.https, handler);
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -146,6 +150,11 @@ export class MetricsServer {
         resolve({ host: this.opts.host, port: a.port });
       });
     });
+  }
+
+  /** The node:http (or node:https) server once listening (certificate reload, TLS peer checks). */
+  get httpServer(): Server | null {
+    return this.server;
   }
 
   /** Stops listening and drops idle keep-alive connections (a scraper keeps one open). */

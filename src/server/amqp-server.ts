@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { ConnectionRegistry, ConnectionSnapshot } from '../admin/connection-registry.js';
 import type { Config } from '../config.js';
@@ -8,6 +9,16 @@ import type { UserStore } from '../auth/users.js';
 import { userDeletedClose, vhostDownClose } from '../broker/errors.js';
 import { Connection } from './connection/connection.js';
 import { ConnectionTracker } from './connection-tracker.js';
+import { listenDualStack, listenerAddresses, type ListenerSpec } from './listeners.js';
+import { peerRefusal, serverOptions, tlsSettings, type CertificateStore } from './tls.js';
+
+/** A bound AMQP listener. */
+export interface BoundListener {
+  /** RabbitMQ's protocol names: 'amqp' (plain TCP) or 'amqp/ssl' (TLS). */
+  protocol: 'amqp' | 'amqp/ssl';
+  host: string;
+  port: number;
+}
 
 /** The AMQP listener: accepts sockets and runs a Connection for each; admin/ lists them through ConnectionRegistry. */
 export class AmqpServer implements ConnectionRegistry {
@@ -20,11 +31,15 @@ export class AmqpServer implements ConnectionRegistry {
   private readonly broker: Broker;
   private readonly users: UserStore;
   private readonly logger: Logger;
-  private server: Server | null = null;
+  private servers: Server[] = [];
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly certificates: CertificateStore | undefined;
+  /** The listeners bound by listen(), plain ones first. */
+  listeners: BoundListener[] = [];
 
-  constructor(opts: { config: Config; broker: Broker; users: UserStore; logger: Logger; alarms?: ResourceAlarms }) {
+  constructor(opts: { config: Config; broker: Broker; users: UserStore; logger: Logger; alarms?: ResourceAlarms; certificates?: CertificateStore }) {
     this.config = opts.config;
+    this.certificates = opts.certificates;
     this.broker = opts.broker;
     this.users = opts.users;
     this.logger = opts.logger;
@@ -58,20 +73,78 @@ export class AmqpServer implements ConnectionRegistry {
     return conns.length;
   }
 
-  /** Starts listening on config.host:config.port (0 = free port); resolves with the bound address. */
-  listen(): Promise<{ host: string; port: number }> {
-    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port, this.config.host, () => {
-        server.off('error', reject);
-        server.on('error', (err) => this.logger.error({ err }, 'AMQP listener error'));
-        const addr = server.address();
-        if (addr === null || typeof addr === 'string') return reject(new Error('unexpected listener address'));
-        resolve({ host: addr.address, port: addr.port });
-      });
-    });
+  /**
+   * Opens every listener: plain AMQP on host:port and listeners.tcp.* (none with `listeners.tcp =
+   * none`), AMQPS on listeners.ssl.* (its certificate files checked first: a bad one rejects with a
+   * TlsConfigError naming the key, before any listener opens). Resolves with the first listener's
+   * address (plain first); `listeners` has them all. On failure, whatever opened is closed again.
+   */
+  async listen(): Promise<{ host: string; port: number }> {
+    const c = this.config;
+    const plain: ListenerSpec[] = listenerAddresses(c.host, c.port, c.tcpListeners);
+    const secure: ListenerSpec[] = listenerAddresses(c.sslHost, c.sslPort, c.sslListeners);
+    if (plain.length === 0 && secure.length === 0) throw new Error('no AMQP listener configured (listeners.tcp = none and no listeners.ssl)');
+    const loaded = secure.length > 0 ? this.tlsStore().load('amqp', tlsSettings(c, 'amqp')) : undefined;
+    try {
+      for (const spec of plain) {
+        const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+        this.listeners.push({ protocol: 'amqp', ...(await this.open(server, spec)) });
+      }
+      if (loaded !== undefined) {
+        const settings = loaded.settings;
+        for (const spec of secure) {
+          const server: TlsServer = createTlsServer({ ...serverOptions(loaded, c.sslHandshakeTimeout), noDelay: true } as Parameters<typeof createTlsServer>[0]);
+          server.on('secureConnection', (socket: TLSSocket) => {
+            const refused = peerRefusal(socket, settings);
+            if (refused !== null) {
+              this.logger.warn({ peer: `${socket.remoteAddress}:${socket.remotePort}`, reason: refused }, 'TLS client refused');
+              socket.destroy();
+              return;
+            }
+            this.accept(socket);
+          });
+          // Garbage, a stalled handshake (ssl_handshake_timeout), a refused certificate: only that socket goes.
+          server.on('tlsClientError', (err, socket) => {
+            this.logger.info({ peer: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message }, 'TLS handshake failed');
+            socket.destroy();
+          });
+          this.tlsStore().attach('amqp', server);
+          this.listeners.push({ protocol: 'amqp/ssl', ...(await this.open(server, spec)) });
+        }
+      }
+    } catch (e) {
+      await this.closeServers();
+      throw e;
+    }
+    const first = this.listeners[0];
+    return { host: first.host, port: first.port };
+  }
+
+  private tlsStore(): CertificateStore {
+    if (this.certificates === undefined) throw new Error('AMQPS listeners need a CertificateStore');
+    return this.certificates;
+  }
+
+  private async open(server: Server, spec: ListenerSpec): Promise<{ host: string; port: number }> {
+    this.servers.push(server);
+    const bound = await listenDualStack(server, spec, this.logger);
+    server.on('error', (err) => this.logger.error({ err }, 'AMQP listener error'));
+    return bound;
+  }
+
+  private async closeServers(): Promise<void> {
+    const servers = this.servers;
+    this.servers = [];
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((r) => {
+            this.certificates?.detach(server);
+            if (!server.listening) return r();
+            server.close(() => r());
+          }),
+      ),
+    );
   }
 
   /** Number of open AMQP connections. */
@@ -106,9 +179,7 @@ export class AmqpServer implements ConnectionRegistry {
 
   /** Stops accepting, closes every connection with 320 CONNECTION_FORCED, resolves when all sockets are gone. */
   async close(reason = 'shutdown'): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    const closed = server === null ? Promise.resolve() : new Promise<void>((r) => server.close(() => r()));
+    const closed = this.closeServers();
     for (const c of this.connections) c.forceClose(reason);
     if (this.connections.size > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
     await closed;

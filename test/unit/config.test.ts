@@ -93,8 +93,101 @@ vm_memory_high_watermark_paging_ratio = 0.75
 paging.threshold = 10MB
 paging.head_messages = 100
 paging.head_bytes = 1MB
+listeners.tcp.other = [::1]:5674
+listeners.tcp.third = 5675
+listeners.ssl.default = 127.0.0.5:5671
+listeners.ssl.more = ::1:5676
+ssl_handshake_timeout = 3000
+auth_mechanisms.1 = EXTERNAL
+auth_mechanisms.2 = PLAIN
+ssl_cert_login_from = common_name
+ssl_cert_login_san_type = email
+ssl_cert_login_san_index = 1
+ssl_options.cacertfile = /s/ca.pem
+ssl_options.certfile = /s/cert.pem
+ssl_options.keyfile = /s/key.pem
+ssl_options.password = spw
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = true
+ssl_options.versions.1 = tlsv1.3
+ssl_options.versions.2 = tlsv1.2
+ssl_options.ciphers.1 = TLS_AES_256_GCM_SHA384
+ssl_options.ciphers.2 = ECDHE-RSA-AES256-GCM-SHA384
+ssl_options.depth = 2
+ssl_options.honor_cipher_order = true
+management.ssl.port = 15671
+management.ssl.ip = 127.0.0.6
+management.ssl.cacertfile = /m/ca.pem
+management.ssl.certfile = /m/cert.pem
+management.ssl.keyfile = /m/key.pem
+management.ssl.password = mpw
+management.ssl.verify = verify_peer
+management.ssl.fail_if_no_peer_cert = true
+management.ssl.versions.1 = tlsv1.3
+management.ssl.versions.2 = tlsv1.2
+management.ssl.ciphers.1 = TLS_AES_256_GCM_SHA384
+management.ssl.ciphers.2 = ECDHE-RSA-AES256-GCM-SHA384
+management.ssl.depth = 2
+management.ssl.honor_cipher_order = true
+prometheus.ssl.port = 15691
+prometheus.ssl.ip = 127.0.0.7
+prometheus.ssl.cacertfile = /p/ca.pem
+prometheus.ssl.certfile = /p/cert.pem
+prometheus.ssl.keyfile = /p/key.pem
+prometheus.ssl.password = ppw
+prometheus.ssl.verify = verify_peer
+prometheus.ssl.fail_if_no_peer_cert = true
+prometheus.ssl.versions.1 = tlsv1.3
+prometheus.ssl.versions.2 = tlsv1.2
+prometheus.ssl.ciphers.1 = TLS_AES_256_GCM_SHA384
+prometheus.ssl.ciphers.2 = ECDHE-RSA-AES256-GCM-SHA384
+prometheus.ssl.depth = 2
+prometheus.ssl.honor_cipher_order = true
 `);
     expect(loadConfig({ file })).toEqual({
+      tcpListeners: [{ host: '::1', port: 5674 }, { port: 5675 }],
+      sslHost: '127.0.0.5',
+      sslPort: 5671,
+      sslListeners: [{ host: '::1', port: 5676 }],
+      sslHandshakeTimeout: 3000,
+      authMechanisms: ['EXTERNAL', 'PLAIN'],
+      sslCertLoginFrom: 'common_name',
+      sslCertLoginSanType: 'email',
+      sslCertLoginSanIndex: 1,
+      sslCacertfile: '/s/ca.pem',
+      sslCertfile: '/s/cert.pem',
+      sslKeyfile: '/s/key.pem',
+      sslPassword: 'spw',
+      sslVerify: 'verify_peer',
+      sslFailIfNoPeerCert: true,
+      sslVersions: ['tlsv1.3', 'tlsv1.2'],
+      sslCiphers: ['TLS_AES_256_GCM_SHA384', 'ECDHE-RSA-AES256-GCM-SHA384'],
+      sslDepth: 2,
+      sslHonorCipherOrder: true,
+      managementSslPort: 15671,
+      managementSslHost: '127.0.0.6',
+      managementSslCacertfile: '/m/ca.pem',
+      managementSslCertfile: '/m/cert.pem',
+      managementSslKeyfile: '/m/key.pem',
+      managementSslPassword: 'mpw',
+      managementSslVerify: 'verify_peer',
+      managementSslFailIfNoPeerCert: true,
+      managementSslVersions: ['tlsv1.3', 'tlsv1.2'],
+      managementSslCiphers: ['TLS_AES_256_GCM_SHA384', 'ECDHE-RSA-AES256-GCM-SHA384'],
+      managementSslDepth: 2,
+      managementSslHonorCipherOrder: true,
+      prometheusSslPort: 15691,
+      prometheusSslHost: '127.0.0.7',
+      prometheusSslCacertfile: '/p/ca.pem',
+      prometheusSslCertfile: '/p/cert.pem',
+      prometheusSslKeyfile: '/p/key.pem',
+      prometheusSslPassword: 'ppw',
+      prometheusSslVerify: 'verify_peer',
+      prometheusSslFailIfNoPeerCert: true,
+      prometheusSslVersions: ['tlsv1.3', 'tlsv1.2'],
+      prometheusSslCiphers: ['TLS_AES_256_GCM_SHA384', 'ECDHE-RSA-AES256-GCM-SHA384'],
+      prometheusSslDepth: 2,
+      prometheusSslHonorCipherOrder: true,
       host: '127.0.0.2',
       port: 5673,
       managementPort: 15673,
@@ -266,9 +359,93 @@ describe('environment and flags', () => {
         WARREN_PAGING_THRESHOLD: '0',
         WARREN_PAGING_HEAD_MESSAGES: '8',
         WARREN_PAGING_HEAD_BYTES: '1KB',
+        WARREN_TCP_LISTENERS: 'none',
+        WARREN_SSL_HOST: '127.0.0.8',
+        WARREN_SSL_PORT: '10',
+        WARREN_SSL_LISTENERS: '11,[::1]:12',
+        WARREN_SSL_HANDSHAKE_TIMEOUT: '13',
+        WARREN_AUTH_MECHANISMS: 'EXTERNAL,AMQPLAIN',
+        WARREN_SSL_CERT_LOGIN_FROM: 'subject_alternative_name',
+        WARREN_SSL_CACERTFILE: '/s/ca',
+        WARREN_SSL_CERTFILE: '/s/c',
+        WARREN_SSL_KEYFILE: '/s/k',
+        WARREN_SSL_PASSWORD: 'sp',
+        WARREN_SSL_VERIFY: 'verify_peer',
+        WARREN_SSL_FAIL_IF_NO_PEER_CERT: 'true',
+        WARREN_SSL_VERSIONS: 'tlsv1.2',
+        WARREN_SSL_CIPHERS: 'AES128-GCM-SHA256',
+        WARREN_SSL_DEPTH: '4',
+        WARREN_SSL_HONOR_CIPHER_ORDER: 'true',
+        WARREN_MANAGEMENT_SSL_CACERTFILE: '/m/ca',
+        WARREN_MANAGEMENT_SSL_CERTFILE: '/m/c',
+        WARREN_MANAGEMENT_SSL_KEYFILE: '/m/k',
+        WARREN_MANAGEMENT_SSL_PASSWORD: 'mp',
+        WARREN_MANAGEMENT_SSL_VERIFY: 'verify_peer',
+        WARREN_MANAGEMENT_SSL_FAIL_IF_NO_PEER_CERT: 'true',
+        WARREN_MANAGEMENT_SSL_VERSIONS: 'tlsv1.2',
+        WARREN_MANAGEMENT_SSL_CIPHERS: 'AES128-GCM-SHA256',
+        WARREN_MANAGEMENT_SSL_DEPTH: '4',
+        WARREN_MANAGEMENT_SSL_HONOR_CIPHER_ORDER: 'true',
+        WARREN_PROMETHEUS_SSL_CACERTFILE: '/p/ca',
+        WARREN_PROMETHEUS_SSL_CERTFILE: '/p/c',
+        WARREN_PROMETHEUS_SSL_KEYFILE: '/p/k',
+        WARREN_PROMETHEUS_SSL_PASSWORD: 'pp',
+        WARREN_PROMETHEUS_SSL_VERIFY: 'verify_peer',
+        WARREN_PROMETHEUS_SSL_FAIL_IF_NO_PEER_CERT: 'true',
+        WARREN_PROMETHEUS_SSL_VERSIONS: 'tlsv1.2',
+        WARREN_PROMETHEUS_SSL_CIPHERS: 'AES128-GCM-SHA256',
+        WARREN_PROMETHEUS_SSL_DEPTH: '4',
+        WARREN_PROMETHEUS_SSL_HONOR_CIPHER_ORDER: 'true',
+        WARREN_MANAGEMENT_SSL_HOST: '::',
+        WARREN_MANAGEMENT_SSL_PORT: '14',
+        WARREN_PROMETHEUS_SSL_HOST: '127.0.0.9',
+        WARREN_PROMETHEUS_SSL_PORT: 'none',
       },
     });
     expect(c).toEqual({
+      tcpListeners: 'none',
+      sslHost: '127.0.0.8',
+      sslPort: 10,
+      sslListeners: [{ port: 11 }, { host: '::1', port: 12 }],
+      sslHandshakeTimeout: 13,
+      authMechanisms: ['EXTERNAL', 'AMQPLAIN'],
+      sslCertLoginFrom: 'subject_alternative_name',
+      sslCertLoginSanType: 'dns',
+      sslCertLoginSanIndex: 0,
+      sslCacertfile: '/s/ca',
+      sslCertfile: '/s/c',
+      sslKeyfile: '/s/k',
+      sslPassword: 'sp',
+      sslVerify: 'verify_peer',
+      sslFailIfNoPeerCert: true,
+      sslVersions: ['tlsv1.2'],
+      sslCiphers: ['AES128-GCM-SHA256'],
+      sslDepth: 4,
+      sslHonorCipherOrder: true,
+      managementSslCacertfile: '/m/ca',
+      managementSslCertfile: '/m/c',
+      managementSslKeyfile: '/m/k',
+      managementSslPassword: 'mp',
+      managementSslVerify: 'verify_peer',
+      managementSslFailIfNoPeerCert: true,
+      managementSslVersions: ['tlsv1.2'],
+      managementSslCiphers: ['AES128-GCM-SHA256'],
+      managementSslDepth: 4,
+      managementSslHonorCipherOrder: true,
+      prometheusSslCacertfile: '/p/ca',
+      prometheusSslCertfile: '/p/c',
+      prometheusSslKeyfile: '/p/k',
+      prometheusSslPassword: 'pp',
+      prometheusSslVerify: 'verify_peer',
+      prometheusSslFailIfNoPeerCert: true,
+      prometheusSslVersions: ['tlsv1.2'],
+      prometheusSslCiphers: ['AES128-GCM-SHA256'],
+      prometheusSslDepth: 4,
+      prometheusSslHonorCipherOrder: true,
+      managementSslHost: '::',
+      managementSslPort: 14,
+      prometheusSslHost: '127.0.0.9',
+      prometheusSslPort: -1,
       host: '127.0.0.1',
       port: 1,
       managementHost: '::1',

@@ -1,4 +1,4 @@
-/** ping, await_startup, version and hash_password: the node-level verbs warrenctl has so far. */
+/** ping, await_startup, version, hash_password and reload_certificates: the node-level verbs warrenctl has so far. */
 import { readFileSync } from 'node:fs';
 import { UnreachableError } from '../api-client.js';
 import { expectArgs } from '../args.js';
@@ -69,10 +69,26 @@ async function hashPassword(c: Context): Promise<number> {
   return ExitCode.OK;
 }
 
+/**
+ * Warren's reload_certificates (RabbitMQ has none: there `ssl:clear_pem_cache()` through eval):
+ * POST /api/certificates/reload, as SIGHUP. Every TLS listener's files are read again; new
+ * connections get them, open ones keep theirs. A bad file changes nothing and is named.
+ */
+async function reloadCertificates(c: Context): Promise<number> {
+  expectArgs(c.args, 0);
+  c.banner('Will reload the TLS certificates, keys and CA certificates of every TLS listener ...');
+  const r = await c.request('POST', '/api/certificates/reload');
+  if (!ok(r)) return failure(c, r);
+  const reloaded = (r.body as { reloaded: string[] }).reloaded;
+  c.io.out(reloaded.length === 0 ? 'No TLS listener: nothing to reload\n' : `Reloaded the certificates of: ${reloaded.join(', ')}\n`);
+  return ExitCode.OK;
+}
+
 /** The node-level commands. */
 export const NODE_COMMANDS: Record<string, Command> = {
   ping: { usage: 'ping', run: ping },
   await_startup: { usage: 'await_startup [--timeout <seconds>]', run: awaitStartup },
   version: { usage: 'version', run: version },
   hash_password: { usage: 'hash_password [<password>]', run: hashPassword },
+  reload_certificates: { usage: 'reload_certificates', run: reloadCertificates },
 };

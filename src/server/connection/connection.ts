@@ -29,6 +29,7 @@ import { FlowControl } from './flow-control.js';
 import { Handshake } from './handshake.js';
 import type { ConnectionTracker } from '../connection-tracker.js';
 import { Heartbeat } from './heartbeat.js';
+import { unmapAddress } from '../listeners.js';
 import { userLimit } from './limits.js';
 import { OutputWriter } from './output-writer.js';
 import type { TuneResult } from './tune.js';
@@ -126,9 +127,10 @@ export class Connection {
     this.config = ctx.config;
     this.tracker = ctx.tracker;
     this.messageStore = ctx.broker.store.messages;
-    this.peerHost = socket.remoteAddress ?? '';
+    // Dual-stack listeners see IPv4 clients as ::ffff:a.b.c.d; RabbitMQ (rabbit_misc:ntoa) shows a.b.c.d.
+    this.peerHost = unmapAddress(socket.remoteAddress) ?? '';
     this.peerPort = socket.remotePort ?? 0;
-    this.name = `${socket.remoteAddress}:${socket.remotePort} -> ${socket.localAddress}:${socket.localPort}`;
+    this.name = `${this.peerHost}:${socket.remotePort} -> ${unmapAddress(socket.localAddress)}:${socket.localPort}`;
     this.log = ctx.logger.child({ connection: this.name });
     this.handshake = new Handshake(this, ctx.broker, ctx.users, this.log);
     this.frameMax = ctx.config.frameMax;

@@ -1,15 +1,16 @@
+import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { FieldTable } from '../../amqp/codec/field-table.js';
 import * as spec from '../../amqp/spec.generated.js';
 import { isLoopback } from '../../auth/loopback.js';
 import type { User, UserStore } from '../../auth/users.js';
 import type { Broker } from '../../broker/broker.js';
-import { expectedHandshakeMethod, loginRefused, unknownAuthMechanism, vhostAccessRefused, vhostNotFound } from '../../broker/errors.js';
+import { expectedHandshakeMethod, invalidAuthMechanism, loginRefused, unknownAuthMechanism, vhostAccessRefused, vhostNotFound } from '../../broker/errors.js';
 import type { Vhost } from '../../broker/vhost.js';
 import type { ConnectionTracker } from '../connection-tracker.js';
 import type { Connection } from './connection.js';
 import { checkConnectionLimits } from './limits.js';
-import { isSupportedMechanism, MECHANISMS, parseSaslResponse } from './sasl.js';
+import { externalUsername, isSupportedMechanism, offeredMechanisms, parseSaslResponse, type ExternalSettings } from './sasl.js';
 import { serverProperties } from './server-properties.js';
 import { negotiateTune } from './tune.js';
 
@@ -62,18 +63,49 @@ export function clientCapabilities(props: FieldTable): Record<string, unknown> {
 /** How a login went: the user, or why it was refused (for the log; the client only hears "refused"). */
 export type LoginResult = { user: User } | { user: null; username: string | undefined; reason: string };
 
+/** What EXTERNAL needs besides the socket: where the name comes from, and the TLS socket (null on plain TCP). */
+export interface ExternalLogin extends ExternalSettings {
+  /** auth_mechanisms lists EXTERNAL (RabbitMQ: the plugin is enabled). */
+  enabled: boolean;
+  socket: TLSSocket | null;
+}
+
 /**
- * Checks connection.start-ok's SASL response. 503 for a mechanism we did not
- * offer; a malformed response counts as invalid credentials; a loopback-only
- * user (config loopback_users) may log in from localhost only.
+ * Checks connection.start-ok's SASL response. 503 for a mechanism we do not
+ * know ("unknown") or did not offer ("invalid", RabbitMQ's two texts); a
+ * malformed response counts as invalid credentials; EXTERNAL takes the user
+ * name from the client certificate (no password); a loopback-only user
+ * (config loopback_users) may log in from localhost only.
  */
-export function login(a: spec.ConnectionStartOkArgs, users: UserStore, loopbackUsers: readonly string[], remoteAddress: string | undefined): LoginResult {
-  if (!isSupportedMechanism(a.mechanism)) throw unknownAuthMechanism(a.mechanism);
-  const creds = parseSaslResponse(a.mechanism, Buffer.isBuffer(a.response) ? a.response : Buffer.from(a.response));
-  const user = creds === null ? null : users.authenticate(creds.username, creds.password);
-  if (user === null) return { user: null, username: creds?.username, reason: 'invalid credentials' };
+export function login(
+  a: spec.ConnectionStartOkArgs,
+  users: UserStore,
+  loopbackUsers: readonly string[],
+  remoteAddress: string | undefined,
+  offered: readonly string[] = ['PLAIN', 'AMQPLAIN'],
+  external?: ExternalLogin,
+): LoginResult {
+  // RabbitMQ knows EXTERNAL only with rabbitmq_auth_mechanism_ssl enabled: here, when auth_mechanisms lists it.
+  const known = isSupportedMechanism(a.mechanism) && (a.mechanism !== 'EXTERNAL' || external?.enabled === true);
+  if (!known) throw unknownAuthMechanism(a.mechanism);
+  if (!offered.includes(a.mechanism)) throw invalidAuthMechanism(a.mechanism);
+  let user: User | null;
+  let username: string | undefined;
+  if (a.mechanism === 'EXTERNAL') {
+    const r = externalUsername(external?.socket ?? null, external ?? { verifyPeer: false, from: 'distinguished_name', sanType: 'dns', sanIndex: 0 });
+    if ('refused' in r) return { user: null, username: undefined, reason: `EXTERNAL login refused: ${r.refused}` };
+    username = r.username;
+    // rabbit_auth_backend_internal with no password: the user only has to exist.
+    user = users.get(username) ?? null;
+    if (user === null) return { user: null, username, reason: `EXTERNAL login refused: user '${username}' - invalid credentials` };
+  } else {
+    const creds = parseSaslResponse(a.mechanism, Buffer.isBuffer(a.response) ? a.response : Buffer.from(a.response));
+    username = creds?.username;
+    user = creds === null ? null : users.authenticate(creds.username, creds.password);
+    if (user === null) return { user: null, username, reason: 'invalid credentials' };
+  }
   if (loopbackUsers.includes(user.name) && !isLoopback(remoteAddress)) {
-    return { user: null, username: creds?.username, reason: 'user can only log in via localhost' };
+    return { user: null, username, reason: 'user can only log in via localhost' };
   }
   return { user };
 }
@@ -128,7 +160,7 @@ export class Handshake {
       versionMajor: 0,
       versionMinor: 9,
       serverProperties: serverProperties(this.broker),
-      mechanisms: MECHANISMS,
+      mechanisms: this.offered().join(' '),
       locales: 'en_US',
     });
     return rest;
@@ -151,11 +183,25 @@ export class Handshake {
     }
   }
 
+  // auth_mechanisms as this connection offers them (EXTERNAL on TLS only).
+  private offered(): string[] {
+    return offeredMechanisms(this.conn.config.authMechanisms, this.conn.socket instanceof TLSSocket);
+  }
+
   private startOk(a: spec.ConnectionStartOkArgs): void {
     const conn = this.conn;
     conn.clientProperties = a.clientProperties ?? {};
     conn.capabilities = clientCapabilities(conn.clientProperties);
-    const result = login(a, this.users, conn.config.loopbackUsers, conn.socket.remoteAddress);
+    const c = conn.config;
+    const external: ExternalLogin = {
+      enabled: c.authMechanisms.includes('EXTERNAL'),
+      socket: conn.socket instanceof TLSSocket ? conn.socket : null,
+      verifyPeer: c.sslVerify === 'verify_peer',
+      from: c.sslCertLoginFrom,
+      sanType: c.sslCertLoginSanType,
+      sanIndex: c.sslCertLoginSanIndex,
+    };
+    const result = login(a, this.users, c.loopbackUsers, conn.socket.remoteAddress, this.offered(), external);
     conn.authMechanism = a.mechanism;
     if (result.user === null) {
       this.log.warn({ user: result.username, mechanism: a.mechanism, reason: result.reason }, 'login refused');
