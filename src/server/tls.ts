@@ -292,25 +292,23 @@ function subjectEntries(cert: X509Certificate): Array<[string, string]> {
     });
 }
 
-// RFC 4514 escaping, as rabbit_ssl's escape_rdn_value.
-function escapeRdn(v: string): string {
-  let out = v.replace(/[,+"\\<>;]/g, (c) => `\\${c}`);
-  if (out.startsWith('#') || out.startsWith(' ')) out = `\\${out}`;
-  if (out.endsWith(' ') && out.length > 1) out = `${out.slice(0, -1)}\\ `;
-  return out;
+// Node prints values RFC 2253-escaped already (`O=Warren\\, Test`), the escaping rabbit_ssl's
+// escape_rdn_value applies; a value on its own (the common name) is unescaped.
+function unescapeRdn(v: string): string {
+  return v.replace(/\\(.)/g, '$1');
 }
 
 /** rabbit_ssl:peer_cert_subject: the subject as an RFC 4514 string, most specific first ("CN=x,O=y,C=z"). */
 export function distinguishedName(cert: X509Certificate): string {
   return subjectEntries(cert)
     .reverse()
-    .map(([k, v]) => `${RDN_NAMES[k] ?? k}=${escapeRdn(v)}`)
+    .map(([k, v]) => `${RDN_NAMES[k] ?? k}=${v}`)
     .join(',');
 }
 
 /** The subject's common names joined by "," (rabbit_ssl's common_name), or undefined without one. */
 export function commonName(cert: X509Certificate): string | undefined {
-  const cns = subjectEntries(cert).filter(([k]) => k === 'CN').map(([, v]) => v);
+  const cns = subjectEntries(cert).filter(([k]) => k === 'CN').map(([, v]) => unescapeRdn(v));
   return cns.length === 0 ? undefined : cns.join(',');
 }
 
