@@ -4,7 +4,7 @@
  * EC P-256 keys: generated in milliseconds.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -83,7 +83,9 @@ export class TestCertificates {
     openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f.keyfile, '-out', csr, '-subj', opts.subject], this.dir);
     openssl(['x509', '-req', '-in', csr, '-CA', ca.certfile, '-CAkey', ca.keyfile, '-set_serial', String(Date.now() * 100 + this.n++), '-days', String(opts.days ?? 30), '-out', f.certfile, '-extfile', ext], this.dir);
     if (opts.password !== undefined) {
-      openssl(['pkey', '-in', f.keyfile, '-out', f.keyfile, '-aes256', '-passout', `pass:${opts.password}`], this.dir);
+      const plain = `${f.keyfile}.plain`;
+      renameSync(f.keyfile, plain);
+      openssl(['pkey', '-in', plain, '-out', f.keyfile, '-aes256', '-passout', `pass:${opts.password}`], this.dir);
     }
     return this.read(f);
   }
