@@ -4,6 +4,7 @@
  * TLS when asked, and reloaded with the AMQPS certificate.
  */
 import https from 'node:https';
+import { TLSSocket } from 'node:tls';
 import { copyFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCertificates, type Issued } from '../helpers/certs.js';
@@ -43,7 +44,8 @@ function get(port: number, path: string, opts: { auth?: string; client?: Issued 
       (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (d: string) => (body += d));
-        const socket = res.socket as import('node:tls').TLSSocket;
+        const socket = res.socket;
+        if (!(socket instanceof TLSSocket)) return reject(new Error('not a TLS socket'));
         const fingerprint = socket.getPeerCertificate().fingerprint256;
         const protocol = socket.getProtocol();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body, fingerprint, protocol }));
