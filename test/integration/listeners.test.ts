@@ -25,7 +25,7 @@ async function requireIpv6Loopback(): Promise<void> {
       s.listen(0, '::1', () => resolve());
     });
   } catch (e) {
-    throw new Error(`IPv6 loopback (::1) is unavailable on this machine (${(e as Error).message}): the listener tests need it; enable IPv6 on lo`);
+    throw new Error(`IPv6 loopback (::1) is unavailable on this machine (${(e as Error).message}): the listener tests need it; enable IPv6 on lo`, { cause: e });
   } finally {
     s.close();
   }
