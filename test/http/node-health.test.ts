@@ -33,6 +33,8 @@ async function setUp(base: string): Promise<void> {
 async function tearDown(base: string): Promise<void> {
   for (const u of ['node-thnone', 'node-thmgmt', 'node-thadm']) await fetchJson(base, `/api/users/${u}`, { method: 'DELETE' });
   for (const v of [VHOST, OTHER]) await fetchJson(base, `/api/vhosts/${v}`, { method: 'DELETE' });
+  // The aliveness test leaves its queue (as RabbitMQ's does); the reference is shared.
+  await fetchJson(base, '/api/queues/%2F/aliveness-test', { method: 'DELETE' });
 }
 
 beforeAll(async () => {
