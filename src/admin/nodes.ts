@@ -140,6 +140,11 @@ async function nodeJson(ctx: AdminContext, memory: boolean): Promise<Record<stri
     proc_used: process.getActiveResourcesInfo().length,
     disk_free: rt.diskFree(),
     cluster_links: [],
+    // Warren's own keys, for warrenctl status (rabbitmqctl gets them from rabbit:status/0): the
+    // operating system, the TLS library and how the memory high watermark was set.
+    os: os.type(),
+    crypto_lib_version: `OpenSSL ${process.versions.openssl}`,
+    vm_memory_high_watermark_setting: { ...rt.memoryWatermark },
   };
   if (memory) out.memory = memoryBreakdown();
   return out;

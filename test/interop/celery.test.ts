@@ -63,8 +63,8 @@ async function startWorker(product?: string): Promise<Run> {
     { cwd: DIR, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
-  worker.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  worker.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  worker.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  worker.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
   const r: Run = { broker, worker, output: () => out, env, results: env.WARREN_CELERY_RESULTS!, dir };
   runs.push(r);
   // "celery@<name> ready." once it consumes; false if it died first.

@@ -1,9 +1,11 @@
 /**
  * GET /api/nodes, /api/nodes/{node}[?memory=true], /api/nodes/{node}/memory[/relative]
- * (rabbit_mgmt_wm_node(s), rabbit_mgmt_wm_node_memory): the logic is admin/nodes.ts's.
+ * (rabbit_mgmt_wm_node(s), rabbit_mgmt_wm_node_memory) and /api/config/effective: the logic is
+ * admin/nodes.ts's and admin/environment.ts's.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AdminContext } from '../../admin/admin-context.js';
+import { effectiveConfig } from '../../admin/environment.js';
 import { getNode, getNodeMemory, listNodes } from '../../admin/nodes.js';
 import { authenticate } from '../auth.js';
 import { listReply } from '../list-query.js';
@@ -24,4 +26,6 @@ export async function nodeRoutes(app: FastifyInstance, opts: NodeRouteOptions): 
   app.get<NodeParams>('/api/nodes/:node', async (req) => getNode(admin, authenticate(admin, req), req.params.node, req.query.memory === 'true'));
   app.get<NodeParams>('/api/nodes/:node/memory', async (req) => getNodeMemory(admin, authenticate(admin, req), req.params.node, false));
   app.get<NodeParams>('/api/nodes/:node/memory/relative', async (req) => getNodeMemory(admin, authenticate(admin, req), req.params.node, true));
+  // RabbitMQ 4.x's path (text/plain Erlang terms there); JSON here: warrenctl environment reads it.
+  app.get('/api/config/effective', async (req) => effectiveConfig(admin, authenticate(admin, req)));
 }
