@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Warren: an AMQP 0-9-1 broker. Build: docker build -t warren .
-# Run:   docker run -d --init -p 5672:5672 -p 15672:15672 -v warren-data:/var/lib/warren warren
+# Run:   docker run -d --init -p 5672:5672 -p 15672:15672 -p 15692:15692 -v warren-data:/var/lib/warren warren
 
 # --- build: full dependencies, compile TypeScript, then drop dev dependencies ---
 FROM node:20-bookworm-slim AS build
@@ -35,7 +35,7 @@ COPY management-ui ./management-ui
 RUN mkdir -p /var/lib/warren && chown node:node /var/lib/warren
 USER node
 VOLUME /var/lib/warren
-EXPOSE 5672 15672
+EXPOSE 5672 15672 15692
 # The health checks need a management user (as RabbitMQ's): the check logs in with the local
 # credentials the broker writes into its data directory at each start (warrenctl's), whatever users exist.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \

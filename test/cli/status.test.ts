@@ -62,7 +62,7 @@ describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('warrenctl status', (
     expect(runtime).toEqual(expect.arrayContaining(['Is under maintenance?: false', 'RabbitMQ version: 3.10.8', `Node name: ${node}`, 'Cluster heartbeat timeout (net_ticktime): 60']));
     expect(runtime.find((l) => l.startsWith('Erlang configuration: '))).toBe(`Erlang configuration: Node.js ${process.version} [${process.platform}-${process.arch}] [V8 ${process.versions.v8}]`);
     expect(runtime.find((l) => l.startsWith('Erlang processes: '))).toMatch(/^Erlang processes: \d+ used, 1048576 limit$/);
-    expect(section(r.stdout, 'Plugins')).toEqual(['Enabled plugin file: (none)', 'Enabled plugins:', ' * rabbitmq_management']);
+    expect(section(r.stdout, 'Plugins')).toEqual(['Enabled plugin file: (none)', 'Enabled plugins:', ' * rabbitmq_management', ' * rabbitmq_prometheus']);
     expect(section(r.stdout, 'Data directory')).toEqual([`Node data directory: ${env.t.services!.config.dataDir}`]);
     expect(section(r.stdout, 'Log file(s)')).toEqual([' * <stdout>']);
     expect(section(r.stdout, 'Alarms')).toEqual(['(none)']);
@@ -77,10 +77,11 @@ describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('warrenctl status', (
     expect(fds[1]).toMatch(/^Sockets: 1, limit: \d+$/);
     expect(section(r.stdout, 'Free Disk Space')).toEqual(['Low free disk space watermark: 0.05 gb', expect.stringMatching(/^Free disk space: \d+\.\d+ gb$/)]);
     expect(section(r.stdout, 'Totals')).toEqual(['Connection count: 1', 'Queue count: 1', 'Virtual host count: 1']);
-    const { amqp: a, management: m } = env.t.services!;
+    const { amqp: a, management: m, prometheus: p } = env.t.services!;
     expect(section(r.stdout, 'Listeners')).toEqual([
       `Interface: ${a.host}, port: ${a.port}, protocol: amqp, purpose: AMQP 0-9-1 and AMQP 1.0`,
       `Interface: ${m.host}, port: ${m.port}, protocol: http, purpose: HTTP API`,
+      `Interface: ${p.host}, port: ${p.port}, protocol: http/prometheus, purpose: Prometheus exporter API over HTTP`,
     ]);
   });
 
@@ -157,7 +158,7 @@ describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('warrenctl cluster_st
   it('cluster_status: a one-node cluster in rabbitmqctl 3.10.8\'s sections', async () => {
     const r = await ctl('cluster_status');
     expect(r.code).toBe(0);
-    const { amqp: a, management: m } = env.t.services!;
+    const { amqp: a, management: m, prometheus: p } = env.t.services!;
     const flags = ((await (await fetch(`${env.t.base}/api/feature-flags`, { headers: { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64') } })).json()) as any[]).map(
       (f) => `Flag: ${f.name}, state: ${f.state}`,
     );
@@ -173,7 +174,8 @@ describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('warrenctl cluster_st
         B('Network Partitions'), '', '(none)', '',
         B('Listeners'), '',
         `Node: ${node}, interface: ${a.host}, port: ${a.port}, protocol: amqp, purpose: AMQP 0-9-1 and AMQP 1.0`,
-        `Node: ${node}, interface: ${m.host}, port: ${m.port}, protocol: http, purpose: HTTP API`, '',
+        `Node: ${node}, interface: ${m.host}, port: ${m.port}, protocol: http, purpose: HTTP API`,
+        `Node: ${node}, interface: ${p.host}, port: ${p.port}, protocol: http/prometheus, purpose: Prometheus exporter API over HTTP`, '',
         B('Feature flags'), '', ...flags, '',
       ].join('\n'),
     );

@@ -62,6 +62,7 @@ const SAME_AS_3_10_8: [string, number, unknown][] = [
   ['/api/health/checks/protocol-listener/amqp091', 200, { status: 'ok', protocol: 'amqp' }],
   ['/api/health/checks/protocol-listener/AMQP0-9-1', 200, { status: 'ok', protocol: 'amqp' }],
   ['/api/health/checks/protocol-listener/management', 200, { status: 'ok', protocol: 'http' }],
+  ['/api/health/checks/protocol-listener/http%2Fprometheus', 200, { status: 'ok', protocol: 'http/prometheus' }],
   ['/api/health/checks/port-listener/abc', 400, { error: 'bad_request', reason: 'Invalid port' }],
   ['/api/health/checks/certificate-expiration/1/weeks', 200, { status: 'ok' }],
   ['/api/health/checks/certificate-expiration/2/MONTHS', 200, { status: 'ok' }],
@@ -85,14 +86,14 @@ describe('health checks', () => {
   });
 
   it('port-listener and protocol-listener name the node\'s own listeners', async () => {
-    const { amqp, management } = t.services!;
-    for (const port of [amqp.port, management.port]) {
+    const { amqp, management, prometheus } = t.services!;
+    for (const port of [amqp.port, management.port, prometheus.port]) {
       expect((await fetchJson(t.base, `/api/health/checks/port-listener/${port}`)).json).toEqual({ status: 'ok', port });
     }
     const missing = await fetchJson(t.base, '/api/health/checks/port-listener/1');
-    expect([missing.status, missing.json]).toEqual([503, { status: 'failed', reason: 'No active listener', missing: 1, ports: [amqp.port, management.port] }]);
+    expect([missing.status, missing.json]).toEqual([503, { status: 'failed', reason: 'No active listener', missing: 1, ports: [amqp.port, management.port, prometheus.port] }]);
     const proto = await fetchJson(t.base, '/api/health/checks/protocol-listener/stomp');
-    expect([proto.status, proto.json]).toEqual([503, { status: 'failed', reason: 'No active listener', missing: 'stomp', protocols: ['amqp', 'http'] }]);
+    expect([proto.status, proto.json]).toEqual([503, { status: 'failed', reason: 'No active listener', missing: 'stomp', protocols: ['amqp', 'http', 'http/prometheus'] }]);
     if (referenceMgmtUrl !== undefined) {
       const r = await fetchJson(referenceMgmtUrl, '/api/health/checks/port-listener/1');
       expect(r.status).toBe(503);

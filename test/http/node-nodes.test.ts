@@ -70,8 +70,6 @@ const NODE_IGNORE = [
   'metrics_gc_queue_length',
   // Erlang distribution links (the reference has rabbitmqctl's); Warren has no distribution.
   'cluster_links[]',
-  // The reference runs rabbitmq_prometheus: its web context names a protocol.
-  'contexts[].protocol',
   // Always [] in Warren: loadConfig does not hand the config file's name to the node (yet).
   'config_files[]',
 ];
@@ -100,7 +98,7 @@ describe('/api/nodes', () => {
         mem_calculation_strategy: 'rss',
         net_ticktime: 60,
         db_dir: config.dataDir,
-        enabled_plugins: ['rabbitmq_management'],
+        enabled_plugins: ['rabbitmq_management', 'rabbitmq_prometheus'],
         sockets_used: 1,
         cluster_links: [],
       });
@@ -114,7 +112,10 @@ describe('/api/nodes', () => {
       expect(n.exchange_types.map((x: any) => x.name)).toEqual(['topic', 'headers', 'fanout', 'direct']);
       expect(n.auth_mechanisms.map((x: any) => x.name)).toEqual(['PLAIN', 'AMQPLAIN']);
       expect(n.applications.map((a: any) => a.name)).toEqual(expect.arrayContaining(['warren', 'nodejs', 'fastify']));
-      expect(n.contexts).toEqual([{ description: 'RabbitMQ Management', path: '/', cowboy_opts: '[{sendfile,false}]', port: String(t.services!.management.port) }]);
+      expect(n.contexts).toEqual([
+        { description: 'RabbitMQ Management', path: '/', cowboy_opts: '[{sendfile,false}]', port: String(t.services!.management.port) },
+        { description: 'RabbitMQ Prometheus', path: '/', cowboy_opts: '[{sendfile,false}]', port: String(t.services!.prometheus.port), protocol: "'http/prometheus'" },
+      ]);
       expect(n).not.toHaveProperty('memory');
     } finally {
       await conn.close();
@@ -194,6 +195,8 @@ describe('/api/cluster-name', () => {
       const conn = await amqp.connect(w.amqpUrl);
       expect((conn.connection as any).serverProperties.cluster_name).toBe('node-t-cluster');
       await conn.close();
+      const metrics = await (await fetch(`http://127.0.0.1:${w.services!.prometheus.port}/metrics`)).text();
+      expect(metrics).toMatch(/^rabbitmq_identity_info\{rabbitmq_node="[^"]+",rabbitmq_cluster="node-t-cluster",/m);
       expect(JSON.parse(await readFile(path.join(dataDir, 'cluster_name.json'), 'utf8'))).toEqual({ name: 'node-t-cluster' });
 
       await w.close();

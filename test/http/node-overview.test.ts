@@ -108,10 +108,6 @@ const OVERVIEW_IGNORE = [
   // stats: wired in later (the statistics work fills message_stats and the churn counters).
   'message_stats',
   'churn_rates',
-  // The reference has rabbitmq_prometheus (its listener's socket options and context name a protocol)
-  // and an Erlang distribution listener ("clustering", socket_opts []); Warren has neither yet.
-  'listeners[].socket_opts.protocol',
-  'contexts[].protocol',
 ];
 
 describe('/api/overview', () => {
@@ -149,13 +145,22 @@ describe('/api/overview', () => {
       messages_unacknowledged: 1,
       messages_unacknowledged_details: { rate: 0 },
     });
-    const { amqp: a, management: m } = t.services!;
+    const { amqp: a, management: m, prometheus: p } = t.services!;
+    // RabbitMQ's also lists its Erlang distribution listener ("clustering"); Warren has none.
     expect(o.listeners).toEqual([
       { node: o.node, protocol: 'amqp', ip_address: a.host, port: a.port, socket_opts: { backlog: 128, nodelay: true, linger: [true, 0], exit_on_close: false } },
       { node: o.node, protocol: 'http', ip_address: m.host, port: m.port, socket_opts: { cowboy_opts: { sendfile: false }, port: m.port } },
+      {
+        node: o.node,
+        protocol: 'http/prometheus',
+        ip_address: p.host,
+        port: p.port,
+        socket_opts: { cowboy_opts: { sendfile: false }, port: p.port, protocol: 'http/prometheus' },
+      },
     ]);
     expect(o.contexts).toEqual([
       { ssl_opts: [], node: o.node, description: 'RabbitMQ Management', path: '/', cowboy_opts: '[{sendfile,false}]', port: String(m.port) },
+      { ssl_opts: [], node: o.node, description: 'RabbitMQ Prometheus', path: '/', cowboy_opts: '[{sendfile,false}]', port: String(p.port), protocol: "'http/prometheus'" },
     ]);
   });
 
@@ -224,6 +229,14 @@ describe('identity', () => {
     }
   });
 
+  it('the metrics name the same product, node and cluster', async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${t.services!.prometheus.port}/metrics`)).text();
+    const node = ((await fetchJson(t.base, '/api/overview')).json as any).node;
+    expect(metrics).toMatch(/^rabbitmq_build_info\{rabbitmq_version="3\.10\.8",/m);
+    expect(metrics).not.toMatch(/^rabbitmq_build_info\{product_name=/m);
+    expect(metrics).toMatch(new RegExp(`^rabbitmq_identity_info\\{rabbitmq_node="${node}",rabbitmq_cluster="${node}",`, 'm'));
+  });
+
   it('the definitions export names the same product', async () => {
     const d = (await fetchJson(t.base, '/api/definitions')).json as any;
     expect([d.product_name, d.product_version]).toEqual(['RabbitMQ', '3.10.8']);
@@ -241,6 +254,9 @@ describe('identity', () => {
       expect(o.contexts[0].description).toBe('Warren Management');
       const d = (await fetchJson(w.base, '/api/definitions')).json as any;
       expect([d.product_name, d.product_version]).toEqual(['Warren', PKG_VERSION]);
+      // rabbitmq_build_info names the renamed product as RabbitMQ's does (product_name/product_version labels first).
+      const metrics = await (await fetch(`http://127.0.0.1:${w.services!.prometheus.port}/metrics`)).text();
+      expect(metrics).toMatch(new RegExp(`^rabbitmq_build_info\\{product_name="Warren",product_version="${PKG_VERSION.replace(/\./g, '\\.')}",rabbitmq_version="3\\.10\\.8",`, 'm'));
     } finally {
       await w.close();
     }
