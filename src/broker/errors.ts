@@ -288,3 +288,6 @@ export const internalError = (): ConnectionError => new ConnectionError(541, '')
 /** 541: a tx.commit whose writes the message store could not make. */
 export const storeWriteFailed = (): ConnectionError =>
   new ConnectionError(541, 'message store write failed; transaction not committed');
+
+/** 320: an operator closed the connection (DELETE /api/connections/{name}, close_connection): `CONNECTION_FORCED - <reason>`. */
+export const operatorClose = (reason: string): ConnectionError => new ConnectionError(320, reason);
