@@ -26,6 +26,8 @@ const VALUE_OPTIONS: Record<string, string[]> = {
   password: [],
   'data-dir': [],
   timeout: ['-t'],
+  limit: [],
+  'per-connection-delay': [],
 };
 
 /** The switches (no value). */
