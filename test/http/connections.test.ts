@@ -209,7 +209,7 @@ describe('DELETE /api/connections/{name}', () => {
     expect(await call(t.base, `/api/connections/${seg(nameA)}`, { method: 'DELETE' })).toMatchObject({ status: 404, json: { error: 'Object Not Found', reason: 'Not Found' } });
   }, 60_000);
 
-  it('passes a UTF-8 X-Reason through as UTF-8', async () => {
+  it('passes a UTF-8 X-Reason through as UTF-8, an empty one as empty', async () => {
     const { t, warren } = env;
     const n = sessionName('utf8');
     const conn = await warren.connect(n);
@@ -219,6 +219,14 @@ describe('DELETE /api/connections/{name}', () => {
     const reason = Buffer.from('arrêt prévu', 'utf8').toString('latin1');
     expect((await call(t.base, `/api/connections/${seg(name)}`, { method: 'DELETE', headers: { 'x-reason': reason } })).status).toBe(204);
     expect(await closed).toContain('"CONNECTION_FORCED - arrêt prévu"');
+
+    // An empty X-Reason is an empty reason, not the default.
+    const e = sessionName('empty');
+    const connE = await warren.connect(e);
+    const nameE = (await listed(t.base, e, 0)).name as string;
+    const closedE = closeMessage(connE);
+    expect((await call(t.base, `/api/connections/${seg(nameE)}`, { method: 'DELETE', headers: { 'x-reason': '' } })).status).toBe(204);
+    expect(await closedE).toBe('Connection closed: 320 (CONNECTION-FORCED) with message "CONNECTION_FORCED - "');
   }, 60_000);
 
   it('administrators close any connection, other users only their own (monitoring users too)', async () => {
