@@ -11,6 +11,8 @@ import { consumerRoutes } from './routes/consumers.js';
 import { definitionRoutes } from './routes/definitions.js';
 import { healthRoutes } from './routes/health.js';
 import { limitRoutes } from './routes/limits.js';
+import { operatorPolicyRoutes } from './routes/operator-policies.js';
+import { parameterRoutes } from './routes/parameters.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { policyRoutes } from './routes/policies.js';
 import { userRoutes } from './routes/users.js';
@@ -57,6 +59,8 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   void app.register(permissionRoutes, { admin: opts.admin });
   void app.register(limitRoutes, { admin: opts.admin });
   void app.register(definitionRoutes, { admin: opts.admin });
+  void app.register(parameterRoutes, { admin: opts.admin });
+  void app.register(operatorPolicyRoutes, { admin: opts.admin });
   void app.register(connectionRoutes, { admin: opts.admin });
   void app.register(channelRoutes, { admin: opts.admin });
 
