@@ -18,6 +18,7 @@ import { loadDefinitionsFile } from './admin/definitions-import.js';
 import { localApiUrl, newLocalSecret, removeLocalCredentials, writeLocalCredentials } from './admin/local-credentials.js';
 import { createLogger } from './log.js';
 import { AmqpServer } from './server/amqp-server.js';
+import { StatsCollector } from './stats/collector.js';
 import type { ResourceAlarms } from './resources/alarms.js';
 import type { DiskMonitor } from './resources/disk-monitor.js';
 import { NodeResources } from './resources/node-resources.js';
@@ -78,6 +79,8 @@ export interface BrokerServices {
   alarms: ResourceAlarms;
   /** The free disk space check on the data dir (its limit can be changed at run time). */
   diskMonitor: DiskMonitor;
+  /** The statistics sampler (message rates, queue length history), sampling every collectStatisticsInterval. */
+  stats: StatsCollector;
   /** Stops accepting, closes every AMQP connection with 320 (reason in its text), then HTTP, then the broker. */
   close(reason?: string): Promise<void>;
 }
@@ -120,9 +123,10 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     throw e;
   }
   try {
-    const server = new AmqpServer({ config, broker, users, logger, alarms });
+    const stats = new StatsCollector({ broker, intervalMs: config.collectStatisticsInterval });
+    const server = new AmqpServer({ config, broker, users, logger, alarms, stats });
     const localSecret = newLocalSecret();
-    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms, localSecret };
+    const admin: AdminContext = { broker, users, connections: server, stats, loopbackUsers: config.loopbackUsers, alarms, localSecret };
     // load_definitions: imported before any client can connect; a bad file stops the start.
     if (config.loadDefinitions !== '') {
       await loadDefinitionsFile(admin, config.loadDefinitions);
@@ -132,6 +136,8 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     undo.unshift(() => server.close());
     resources.start();
     undo.unshift(async () => resources.stop());
+    stats.start();
+    undo.unshift(async () => stats.stop());
     logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
 
     const running: Config = { ...config, port: amqp.port };
@@ -156,9 +162,11 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       management,
       alarms,
       diskMonitor,
+      stats,
       async close(reason = 'shutdown') {
         // Clients first (they get 320 and can reconnect elsewhere), then HTTP, then the store.
         resources.stop();
+        stats.stop();
         await server.close(reason);
         await http.close();
         await removeLocalCredentials(config.dataDir);

@@ -4,6 +4,7 @@ import type { Definitions, Store, VhostLimits, VhostMetadata } from './persisten
 import { isExchange, type Destination } from './exchange/exchange.js';
 import { parsePolicy } from './policy.js';
 import { DirectReplyTo } from './direct-reply-to.js';
+import { NodeCounters } from '../stats/counters.js';
 import { Vhost, type DefinitionListener } from './vhost.js';
 
 /**
@@ -19,6 +20,8 @@ export class Broker {
   readonly vhosts = new Map<string, Vhost>();
   /** The direct reply-to consumers of every vhost: RabbitMQ's reply addresses work across vhosts. */
   readonly directReplyTo = new DirectReplyTo();
+  /** The node's churn counters (queue deletions are counted by the vhosts, the rest by the server); the statistics sampler reads them. */
+  readonly nodeCounters = new NodeCounters();
   /** True while start() rebuilds from the store: nothing is written back. */
   private recovering = false;
   private readonly vhostDeletedListeners: ((vhost: string) => void)[] = [];
@@ -106,7 +109,7 @@ export class Broker {
   addVhost(name: string, metadata?: Partial<VhostMetadata>): Vhost {
     let v = this.vhosts.get(name);
     if (v === undefined) {
-      v = new Vhost(name, this.directReplyTo);
+      v = new Vhost(name, this.directReplyTo, this.nodeCounters);
       v.onError = (err) => this.logger.error({ err, vhost: name }, 'internal error in deferred delivery');
       if (metadata !== undefined) v.metadata = mergeMetadata(v.metadata, metadata);
       this.vhosts.set(name, v);
