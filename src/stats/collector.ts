@@ -131,27 +131,48 @@ export class StatsCollector {
     let t = Math.round(now / i) * i;
     if (clock.tick >= 0 && t <= clock.timeOf(clock.tick)) t = clock.timeOf(clock.tick) + 1;
     const tick = clock.advance(t);
-    const sums = this.liveTotals();
+    // Each object is read once: its values go to its own series and into its vhost's totals.
+    const live = new Set<VhostAggregate>();
+    for (const vh of this.broker.vhosts.values()) {
+      const a = this.aggregate(vh.name);
+      a.sums.set(a.retired);
+      live.add(a);
+    }
     const v = this.scratch;
     for (const c of this.channels) {
       readChannel(c, v);
       (c.series ??= new Series(CH.WIDTH, false)).record(clock, tick, v);
+      if (c.vhost !== null) addChannel(c, c.vhost.sums);
     }
     for (const c of this.connections) {
       readConnection(c, v);
       (c.series ??= new Series(CONN.WIDTH, true)).record(clock, tick, v);
+      const sums = c.vhost?.sums;
+      if (sums !== undefined) {
+        sums[VH.RECV_OCT] += v[CONN.RECV_OCT];
+        sums[VH.SEND_OCT] += v[CONN.SEND_OCT];
+      }
     }
     for (const vh of this.broker.vhosts.values()) {
+      const a = this.aggregate(vh.name);
+      const sums = a.sums;
+      let ready = 0;
+      let unacked = 0;
       for (const q of vh.queues.values()) {
         readQueue(q, v);
         (q.stats.series ??= new Series(Q.WIDTH, false)).record(clock, tick, v);
+        ready += v[Q.READY];
+        unacked += v[Q.UNACKED];
       }
+      sums[VH.READY] = ready;
+      sums[VH.UNACKED] = unacked;
+      if (vh.queues.size !== 0) a.hadQueue = true;
       for (const x of vh.exchanges.values()) {
         readExchange(x, v);
         (x.stats.series ??= new Series(X.WIDTH, false)).record(clock, tick, v);
       }
     }
-    for (const [a, values] of sums) a.series.record(clock, tick, values);
+    for (const a of live) a.series.record(clock, tick, a.sums);
     readNode(this.node, v);
     this.nodeSeries.record(clock, tick, v);
     this.lastSampleMs = performance.now() - started;

@@ -170,7 +170,8 @@ export function overviewStats(stats: StatsCollector, vhosts: readonly string[], 
   const node: Source[] = [{ live: nodeLive, series: stats.nodeSeries }];
   const ms: StatsJson = {};
   if (src.some((s) => anyNonZero(s.live, FINE))) putFields(ms, stats.clock, FINE, src, ranges.msgRates);
-  putFields(ms, stats.clock, DISK, node, ranges.msgRates);
+  // RabbitMQ's disk_reads/disk_writes come with the queues' metrics: shown once a visible vhost had a queue.
+  if (hadQueue) putFields(ms, stats.clock, DISK, node, ranges.msgRates);
   if (src.some((s) => anyNonZero(s.live, DELIVER))) putFields(ms, stats.clock, DELIVER, src, ranges.msgRates);
   const queueTotals: StatsJson = {};
   if (hadQueue) putFields(queueTotals, stats.clock, VH_LENGTHS, src, ranges.lengths);

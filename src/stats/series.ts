@@ -57,18 +57,18 @@ export const BEFORE_FIRST = -1;
 /** tickAt: t is older than the kept ticks (the window has moved past it). */
 export const OLDER_THAN_KEPT = -2;
 
-/** One object's sampled values: `width` numbers per tick. */
+/** One object's sampled values: `width` numbers per tick (at most 31). */
 export class Series {
-  /** Values at lastTick. */
-  readonly last: Float64Array;
+  /** Values at lastTick (a plain array: an idle object's whole cost, kept small). */
+  readonly last: number[];
   /** The tick of the first sample (values before it are 0: the object did not exist). */
   firstTick = -1;
   /** The tick of the latest sample. */
   lastTick = -1;
   /** Per-tick changes: capacity rows of `columns` numbers; null while nothing changed in the window. */
   private ring: Int32Array | Float64Array | null = null;
-  /** Value index -> ring column, -1 for a value without one (it has not changed since the ring was made). */
-  private readonly column: Int8Array;
+  /** Bit i set: value i has a ring column, the popcount of the bits below i. */
+  private mask = 0;
   private columns = 0;
   /** The last tick at which a value changed. */
   private changedTick = -1;
@@ -81,13 +81,12 @@ export class Series {
     readonly width: number,
     private readonly wide: boolean,
   ) {
-    this.last = new Float64Array(width);
-    this.column = new Int8Array(width).fill(-1);
+    this.last = new Array<number>(width).fill(0);
   }
 
-  /** Bytes this series holds in typed arrays now (for the memory estimate in the docs and tests). */
+  /** Bytes of values this series holds now (the last values and the ring; for the memory figures in tests). */
   get bytes(): number {
-    return this.last.byteLength + this.column.byteLength + (this.ring?.byteLength ?? 0);
+    return this.width * 8 + (this.ring?.byteLength ?? 0);
   }
 
   /** True when the history ring is allocated (some value changed in the last window). */
@@ -104,15 +103,10 @@ export class Series {
       this.firstTick = this.lastTick = tick;
       return;
     }
-    let changed = false;
-    for (let i = 0; i < w; i++) {
-      if (values[i] !== last[i]) {
-        changed = true;
-        break;
-      }
-    }
+    let changed = 0;
+    for (let i = 0; i < w; i++) if (values[i] !== last[i]) changed |= 1 << i;
     const cap = clock.capacity;
-    if (!changed) {
+    if (changed === 0) {
       if (this.ring !== null) {
         if (tick - this.changedTick >= cap) this.dropRing();
         else this.zeroRows(cap, this.lastTick + 1, tick);
@@ -120,16 +114,14 @@ export class Series {
       this.lastTick = tick;
       return;
     }
-    if (this.ring === null) this.ring = this.newRing(cap, 0);
-    for (let i = 0; i < w; i++) if (values[i] !== last[i] && this.column[i] < 0) this.addColumn(cap, i);
+    if ((changed & ~this.mask) !== 0 || this.ring === null) this.addColumns(cap, changed);
     // Ticks skipped (none normally: every object is sampled at every tick) changed nothing.
     this.zeroRows(cap, this.lastTick + 1, tick - 1);
-    const ring = this.ring;
-    const k = this.columns;
-    const row = (tick % cap) * k;
+    const ring = this.ring as Int32Array | Float64Array;
+    const mask = this.mask;
+    let at = (tick % cap) * this.columns;
     for (let i = 0; i < w; i++) {
-      const c = this.column[i];
-      if (c >= 0) ring[row + c] = values[i] - last[i];
+      if ((mask & (1 << i)) !== 0) ring[at++] = values[i] - last[i];
       last[i] = values[i];
     }
     this.changedTick = tick;
@@ -138,9 +130,9 @@ export class Series {
 
   /** The change of value i at tick n (from tick n - 1), n within the window. */
   delta(clock: StatsClock, i: number, n: number): number {
-    const c = this.column[i];
-    if (this.ring === null || c < 0 || n <= this.firstTick || n > this.lastTick) return 0;
-    return this.ring[(n % clock.capacity) * this.columns + c];
+    const bit = 1 << i;
+    if (this.ring === null || (this.mask & bit) === 0 || n <= this.firstTick || n > this.lastTick) return 0;
+    return this.ring[(n % clock.capacity) * this.columns + popcount(this.mask & (bit - 1))];
   }
 
   /**
@@ -169,7 +161,9 @@ export class Series {
         out[j] = live;
         continue;
       }
-      if (this.lastTick < 0 || (t >= 0 && t < this.firstTick) || t === BEFORE_FIRST) {
+      // Before the object's first sample it did not exist (a tick older than the window too, if
+      // it was first sampled inside the window).
+      if (this.lastTick < 0 || t === BEFORE_FIRST || (t >= 0 && t < this.firstTick) || (t === OLDER_THAN_KEPT && this.firstTick >= clock.oldest)) {
         out[j] = 0;
         continue;
       }
@@ -182,19 +176,23 @@ export class Series {
     }
   }
 
-  private newRing(cap: number, columns: number): Int32Array | Float64Array {
-    return this.wide ? new Float64Array(cap * columns) : new Int32Array(cap * columns);
-  }
-
-  /** Gives value i a column (zeros: it did not change before), re-laying the ring. */
-  private addColumn(cap: number, i: number): void {
-    const old = this.ring as Int32Array | Float64Array;
-    const k = this.columns;
-    const ring = this.newRing(cap, k + 1);
-    for (let r = 0; r < cap; r++) for (let c = 0; c < k; c++) ring[r * (k + 1) + c] = old[r * k + c];
+  /** Gives the values in `bits` a column too (zeros: they did not change before), re-laying the ring in bit order. */
+  private addColumns(cap: number, bits: number): void {
+    const oldMask = this.mask;
+    const mask = oldMask | bits;
+    const k = popcount(mask);
+    const ring = this.wide ? new Float64Array(cap * k) : new Int32Array(cap * k);
+    const old = this.ring;
+    if (old !== null) {
+      const oldK = this.columns;
+      // Where each old column goes in the new layout.
+      const to: number[] = [];
+      for (let i = 0; i < this.width; i++) if ((oldMask & (1 << i)) !== 0) to.push(popcount(mask & ((1 << i) - 1)));
+      for (let r = 0; r < cap; r++) for (let c = 0; c < oldK; c++) ring[r * k + to[c]] = old[r * oldK + c];
+    }
     this.ring = ring;
-    this.column[i] = k;
-    this.columns = k + 1;
+    this.mask = mask;
+    this.columns = k;
   }
 
   private zeroRows(cap: number, from: number, to: number): void {
@@ -206,9 +204,16 @@ export class Series {
 
   private dropRing(): void {
     this.ring = null;
-    this.column.fill(-1);
+    this.mask = 0;
     this.columns = 0;
   }
+}
+
+/** Set bits of a 32-bit integer. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** valuesAt: a grid point after the last tick, answered with the live value. */

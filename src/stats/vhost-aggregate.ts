@@ -11,6 +11,8 @@ import { Series } from './series.js';
 export class VhostAggregate {
   /** What closed channels and connections of this vhost had counted (VH layout; lengths unused). */
   readonly retired = new Float64Array(VH.WIDTH);
+  /** The sampler's scratch: the totals being summed at a tick. */
+  readonly sums = new Float64Array(VH.WIDTH);
   /** The sampled totals. */
   readonly series = new Series(VH.WIDTH, true);
   /** Set once the vhost has had a queue: RabbitMQ shows its message counts from then on. */
