@@ -1,23 +1,31 @@
 /**
  * The statistics ranges of a management request (`lengths_age`, `msg_rates_incr`, ...: stats/ranges.ts)
- * as admin/ functions take them: RabbitMQ's 400 for a bad pair. Every endpoint that shows
+ * as admin/ functions take them, with RabbitMQ's 400 for a bad pair. Every endpoint that shows
  * statistics parses its query with this and hands the result to stats/render.ts.
  */
 import { parseStatsRanges, StatsRangeError, type StatsRanges } from '../stats/ranges.js';
-import { badRequest } from './errors.js';
+import { AdminError, badRequest } from './errors.js';
 
 export { NO_RANGES, type StatsRanges } from '../stats/ranges.js';
 
+/** How an endpoint reads its ranges. */
+export interface StatsQueryOptions {
+  /** Round the lengths window up (RabbitMQ's range_ceil: queues, connections, nodes). */
+  readonly lengthsCeil?: boolean;
+  /** A list endpoint (/api/vhosts, /api/queues, ...): RabbitMQ names its 400 differently. */
+  readonly list?: boolean;
+}
+
 /**
- * The ranges a query string asks for. lengthsCeil for the endpoints RabbitMQ answers with
- * range_ceil (queues, connections, nodes). Throws `400 {"error":"bad_request","reason":"Invalid
- * range parameters: age 30, incr 0"}` as RabbitMQ does.
+ * The ranges a query string asks for. A bad pair throws RabbitMQ 3.10.8's 400: for one object
+ * (/api/vhosts/{name}, /api/overview) `{"error":"bad_request","reason":"Invalid range parameters:
+ * age 30, incr 0"}`, for a list `{"error":"invalid_range_parameters", ...}` with the same reason.
  */
-export function statsRanges(query: unknown, lengthsCeil = false, now: number = Date.now()): StatsRanges {
+export function statsRanges(query: unknown, opts: StatsQueryOptions = {}, now: number = Date.now()): StatsRanges {
   try {
-    return parseStatsRanges(query, now, lengthsCeil);
+    return parseStatsRanges(query, now, opts.lengthsCeil ?? false);
   } catch (e) {
-    if (e instanceof StatsRangeError) throw badRequest(e.message);
-    throw e;
+    if (!(e instanceof StatsRangeError)) throw e;
+    throw opts.list === true ? new AdminError(400, 'invalid_range_parameters', e.message) : badRequest(e.message);
   }
 }

@@ -40,7 +40,7 @@ export const QUEUE_TYPES = ['classic', 'quorum', 'stream'] as const;
  * carries its statistics (RabbitMQ's rabbit_mgmt_db:augment_vhosts); a bad range is a 400.
  */
 export function listVhosts(ctx: AdminContext, actor: User, query?: unknown): VhostInfo[] {
-  const ranges = query === undefined ? undefined : statsRanges(query);
+  const ranges = query === undefined ? undefined : statsRanges(query, { list: true });
   const totals = ranges === undefined ? undefined : ctx.stats.liveTotals();
   const out: VhostInfo[] = [];
   for (const v of ctx.broker.vhosts.values()) {

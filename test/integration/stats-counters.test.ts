@@ -2,17 +2,17 @@
 // object counts what, value by value, as RabbitMQ 3.10.8 counts the same traffic. The expected
 // numbers were read from the reference RabbitMQ; with WARREN_REFERENCE_MGMT_URL set the same
 // traffic runs there too (in a vhost of its own) and the two observations must be equal. The JSON
-// shapes of the rendered fragments are compared with RabbitMQ's (test/helpers/shape-compare.ts).
+// shapes of the rendered fragments are compared in stats-http.test.ts.
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, startManagementTarget, type ManagementTarget } from '../helpers/management.js';
-import { expectShapeLike, fetchJson, referenceAmqpUrl, referenceMgmtUrl } from '../helpers/shape-compare.js';
+import { fetchJson, referenceAmqpUrl, referenceMgmtUrl } from '../helpers/shape-compare.js';
 import { pollUntil } from '../helpers/wait.js';
 import type { Connection } from '../../src/server/connection/connection.js';
-import { NO_RANGES, parseStatsRanges } from '../../src/stats/ranges.js';
-import { channelStats, connectionStats, exchangeStats, overviewStats, queueStats } from '../../src/stats/render.js';
+import { NO_RANGES } from '../../src/stats/ranges.js';
+import { channelStats, exchangeStats, queueStats } from '../../src/stats/render.js';
 
 const GUEST = basic('guest', 'guest');
 let t: ManagementTarget;
