@@ -4,6 +4,7 @@
  * management code can neither hold on to a live connection nor change one behind its back.
  */
 import type { FieldTable } from '../amqp/codec/field-value.js';
+import type { ChannelCounters, ConnectionCounters } from '../stats/counters.js';
 
 /** One basic.consume subscription on a channel. */
 export interface ConsumerSnapshot {
@@ -28,6 +29,8 @@ export interface ChannelSnapshot {
   number: number;
   /** Its subscriptions, in the order they were made. */
   consumers: ConsumerSnapshot[];
+  /** Its live message_stats counters, to render with stats/render.ts channelStats (read only). */
+  stats: Readonly<ChannelCounters>;
 }
 
 /** One AMQP connection. */
@@ -42,6 +45,8 @@ export interface ConnectionSnapshot {
   vhost: string | null;
   /** Its open channels, in the order they were opened. */
   channels: ChannelSnapshot[];
+  /** Its live socket counters, to render with stats/render.ts connectionStats (read only). */
+  counters: Readonly<ConnectionCounters>;
 }
 
 /** The AMQP server's connections as admin/ may see them. */

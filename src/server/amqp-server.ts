@@ -104,7 +104,9 @@ export class AmqpServer implements ConnectionRegistry {
           active: c.active,
           singleActiveConsumer: c.queue.settings.singleActiveConsumer,
         })),
+        stats: ch.stats,
       })),
+      counters: conn.counters,
     }));
   }
 

@@ -110,6 +110,21 @@ export class StatsCollector {
     }
   }
 
+  /**
+   * POST /api/exchanges/{vhost}/{name}/publish: RabbitMQ publishes on a channel of its own with
+   * confirms and mandatory, which opens and closes around the one message, so only the vhost's
+   * totals (publish, confirm unless nacked, return_unroutable when not routed) and the churn keep it.
+   * The exchange and queues count it themselves when the route calls vhost.publish.
+   */
+  countHttpPublish(vhost: string, routed: boolean, confirmed: boolean): void {
+    const r = this.aggregate(vhost).retired;
+    r[VH.PUBLISH]++;
+    if (confirmed) r[VH.CONFIRM]++;
+    if (!routed) r[VH.RETURN_UNROUTABLE]++;
+    this.node.channelCreated++;
+    this.node.channelClosed++;
+  }
+
   /** A vhost's totals (undefined for a vhost the collector has not seen: nothing counted there yet). */
   vhostAggregate(name: string): VhostAggregate | undefined {
     return this.vhosts.get(name);

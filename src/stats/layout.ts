@@ -90,7 +90,7 @@ export function readExchange(x: Exchange, out: Float64Array): void {
 }
 
 /** A channel's values now. */
-export function readChannel(c: ChannelCounters, out: Float64Array): void {
+export function readChannel(c: Readonly<ChannelCounters>, out: Float64Array): void {
   out[CH.PUBLISH] = c.publish;
   out[CH.CONFIRM] = c.confirm;
   out[CH.RETURN_UNROUTABLE] = c.returnUnroutable;
@@ -105,7 +105,7 @@ export function readChannel(c: ChannelCounters, out: Float64Array): void {
 }
 
 /** Adds a channel's counters to a vhost's totals (the first CH.WIDTH values). */
-export function addChannel(c: ChannelCounters, out: Float64Array): void {
+export function addChannel(c: Readonly<ChannelCounters>, out: Float64Array): void {
   out[CH.PUBLISH] += c.publish;
   out[CH.CONFIRM] += c.confirm;
   out[CH.RETURN_UNROUTABLE] += c.returnUnroutable;
@@ -120,7 +120,7 @@ export function addChannel(c: ChannelCounters, out: Float64Array): void {
 }
 
 /** A connection's values now. */
-export function readConnection(c: ConnectionCounters, out: Float64Array): void {
+export function readConnection(c: Readonly<ConnectionCounters>, out: Float64Array): void {
   out[CONN.RECV_OCT] = c.recvOct;
   out[CONN.SEND_OCT] = c.sendOct;
 }

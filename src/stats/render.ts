@@ -112,7 +112,7 @@ export function exchangeStats(stats: StatsCollector, x: Exchange, ranges: StatsR
 }
 
 /** A channel's message_stats (the publish group once it published, the deliver/get group once it consumed or got). */
-export function channelStats(stats: StatsCollector, c: ChannelCounters, ranges: StatsRanges): StatsJson {
+export function channelStats(stats: StatsCollector, c: Readonly<ChannelCounters>, ranges: StatsRanges): StatsJson {
   const live = new Float64Array(CH.WIDTH);
   readChannel(c, live);
   const ms = messageStats(stats.clock, [{ live, series: c.series }], ranges.msgRates);
@@ -120,7 +120,7 @@ export function channelStats(stats: StatsCollector, c: ChannelCounters, ranges: 
 }
 
 /** A connection's recv_oct, send_oct (with _details: RabbitMQ's data_rates) and recv_cnt, send_cnt. */
-export function connectionStats(stats: StatsCollector, c: ConnectionCounters, ranges: StatsRanges): StatsJson {
+export function connectionStats(stats: StatsCollector, c: Readonly<ConnectionCounters>, ranges: StatsRanges): StatsJson {
   const live = new Float64Array(CONN.WIDTH);
   readConnection(c, live);
   const out: StatsJson = {};

@@ -229,9 +229,9 @@ describe('fragments for the other endpoints, shaped as RabbitMQ', () => {
     });
 
     it(`channel${suffix}`, async () => {
-      const chans = [...t.services!.server.connections].filter((c) => c.vhost?.name === V && c.openChannels !== undefined).flatMap((c) => [...c.openChannels]);
-      const confirmCh = chans.find((c) => c.id === 1)!;
-      const warren = channelStats(s(), confirmCh.stats, ranges());
+      // What admin/ sees: the ConnectionRegistry's snapshot carries the channel's counters.
+      const snap = t.services!.server.listConnections().find((c) => c.vhost === V && c.channels.length === 2)!;
+      const warren = channelStats(s(), snap.channels.find((c) => c.number === 1)!.stats, ranges());
       let ref: unknown;
       if (referenceMgmtUrl !== undefined) {
         const list = (await fetchJson(referenceMgmtUrl, `/api/vhosts/${EV}/channels`)).json as any[];
@@ -243,8 +243,8 @@ describe('fragments for the other endpoints, shaped as RabbitMQ', () => {
     });
 
     it(`connection${suffix}`, async () => {
-      const c = [...t.services!.server.connections].find((x) => x.vhost?.name === V)!;
-      const warren = connectionStats(s(), c.counters, ranges(true));
+      const snap = t.services!.server.listConnections().find((c) => c.vhost === V && c.channels.length === 2)!;
+      const warren = connectionStats(s(), snap.counters, ranges(true));
       let ref: unknown;
       if (referenceMgmtUrl !== undefined) {
         const list = (await fetchJson(referenceMgmtUrl, `/api/vhosts/${EV}/connections`)).json as any[];

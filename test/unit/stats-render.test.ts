@@ -196,6 +196,14 @@ describe('vhost and node totals', () => {
     expect(overview.churn_rates).toMatchObject({ channel_created: 2, channel_closed: 1, connection_created: 1, connection_closed: 1 });
   });
 
+  it('a publish through the management API counts in its vhost as a confirm channel of its own', () => {
+    stats.countHttpPublish('/', true, true);
+    stats.countHttpPublish('/', false, true);
+    const ms = (vhostStats(stats, '/', NO_RANGES, stats.liveTotals()) as any).message_stats;
+    expect(ms).toMatchObject({ publish: 2, confirm: 2, return_unroutable: 1, drop_unroutable: 0 });
+    expect(churnRates(stats, null)).toMatchObject({ channel_created: 2, channel_closed: 2 });
+  });
+
   it("the overview of a node without traffic or queues: RabbitMQ's [] for message_stats and queue_totals", () => {
     expect(overviewStats(stats, ['/'], NO_RANGES)).toEqual({ message_stats: [], churn_rates: churnRates(stats, null), queue_totals: [] });
     expect(overviewStats(stats, [], NO_RANGES).message_stats).toEqual([]);
