@@ -88,6 +88,7 @@ vm_memory_high_watermark_paging_ratio = 0.75
 paging.threshold = 10MB
 paging.head_messages = 100
 paging.head_bytes = 1MB
+collect_statistics_interval = 1000
 `);
     expect(loadConfig({ file })).toEqual({
       host: '127.0.0.2',
@@ -118,6 +119,7 @@ paging.head_bytes = 1MB
       pagingThreshold: 10485760,
       pagingHeadMessages: 100,
       pagingHeadBytes: 1048576,
+      collectStatisticsInterval: 1000,
     });
   });
 
@@ -254,6 +256,7 @@ describe('environment and flags', () => {
         WARREN_PAGING_THRESHOLD: '0',
         WARREN_PAGING_HEAD_MESSAGES: '8',
         WARREN_PAGING_HEAD_BYTES: '1KB',
+        WARREN_COLLECT_STATISTICS_INTERVAL: '250',
       },
     });
     expect(c).toEqual({
@@ -285,6 +288,7 @@ describe('environment and flags', () => {
       pagingThreshold: 0,
       pagingHeadMessages: 8,
       pagingHeadBytes: 1024,
+      collectStatisticsInterval: 250,
     });
   });
 
