@@ -19,7 +19,7 @@ const ROOT = import.meta.dirname;
 // that cannot be resolved is an error (import-x/no-unresolved below), so a zone cannot be
 // bypassed by a path the resolver does not understand.
 // ---------------------------------------------------------------------------------------------
-const LAYERS = ['amqp', 'server', 'broker', 'store', 'auth', 'admin', 'http', 'cli', 'resources', 'stats'];
+const LAYERS = ['amqp', 'server', 'broker', 'store', 'auth', 'admin', 'http', 'cli', 'resources', 'metrics', 'stats'];
 
 /** One zone: `layer` may not import any of `forbidden` (each a path under src/). */
 function forbid(layer, forbidden, why, except) {
@@ -81,8 +81,18 @@ const zones = [
   // server/ and index.ts; it reaches into none of the outer layers.
   ...forbid('resources', ['server', 'http', 'admin', 'cli', 'stats'], 'node resources are read by the layers, they do not call them'),
   // stats/ (counters, the sampler, the JSON of message_stats) reads the domain's objects (broker/
-  // types) and is used by server/ (registering channels and connections) and admin/ (rendering).
-  ...forbid('stats', ['server', 'http', 'admin', 'cli', 'store', 'auth', 'resources'], 'stats/ reads broker/ objects; server/ and admin/ call it'),
+  // types) and is used by server/ (registering channels and connections), admin/ (rendering) and
+  // metrics/ (the Prometheus counters).
+  ...forbid('stats', ['server', 'http', 'admin', 'cli', 'store', 'auth', 'resources', 'metrics'], 'stats/ reads broker/ objects; server/, admin/ and metrics/ call it'),
+  // metrics/ (the Prometheus endpoint) reads the broker, the node resources and, through the
+  // interface admin/ defines, the connections, when scraped; index.ts alone wires it in.
+  ...forbid('metrics', ['server', 'http', 'store', 'cli', 'auth'], 'metrics/ reads broker/, resources/ and admin/connection-registry.ts; index.ts wires it'),
+  ...forbid('metrics', ['admin'], 'only admin/connection-registry.ts (how connections are seen)', { admin: ['./connection-registry.ts'] }),
+  {
+    target: LAYERS.filter((layer) => layer !== 'metrics').map((layer) => `src/${layer}`),
+    from: 'src/metrics',
+    message: 'metrics/ is an outer layer: only index.ts wires it in.',
+  },
   // cli/ (warrenctl) is a thin client of the management API.
   {
     target: 'src/cli',

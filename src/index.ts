@@ -16,7 +16,11 @@ import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
 import { loadDefinitionsFile } from './admin/definitions-import.js';
 import { localApiUrl, newLocalSecret, removeLocalCredentials, writeLocalCredentials } from './admin/local-credentials.js';
+import { NODE_NAME } from './admin/node-name.js';
 import { createLogger } from './log.js';
+import { brokerMetricsSource, memoryHighWatermark } from './metrics/broker-source.js';
+import { clusterPermanentId } from './metrics/identity.js';
+import { MetricsServer } from './metrics/metrics-server.js';
 import { AmqpServer } from './server/amqp-server.js';
 import { StatsCollector } from './stats/collector.js';
 import type { ResourceAlarms } from './resources/alarms.js';
@@ -52,6 +56,8 @@ export interface BrokerHandle {
   port: number;
   /** Management HTTP port. */
   managementPort: number;
+  /** Prometheus metrics HTTP port. */
+  prometheusPort: number;
   /** amqp://guest:guest@127.0.0.1:<port> (with the default user). */
   url: string;
   /** Closes connections (320), the HTTP server and the store. */
@@ -66,7 +72,7 @@ export interface ListenAddress {
 
 /** Everything a started broker consists of. */
 export interface BrokerServices {
-  /** The config in force, with `port` and `managementPort` replaced by the bound ports. */
+  /** The config in force, with `port`, `managementPort` and `prometheusPort` replaced by the bound ports. */
   config: Config;
   broker: Broker;
   /** The node's users and their vhost permissions (the default user is created at start). */
@@ -75,6 +81,8 @@ export interface BrokerServices {
   http: FastifyInstance;
   amqp: ListenAddress;
   management: ListenAddress;
+  /** The Prometheus metrics listener (`/metrics`, `/metrics/per-object`, `/metrics/detailed`). */
+  prometheus: ListenAddress;
   /** The node's resource alarms (disk free limit, message store write failures). */
   alarms: ResourceAlarms;
   /** The free disk space check on the data dir (its limit can be changed at run time). */
@@ -152,6 +160,31 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     undo.unshift(() => removeLocalCredentials(config.dataDir));
     logger.info({ address: formatAddress(management) }, 'management listener started');
 
+    // rabbitmq_prometheus: values are read from the broker when scraped.
+    const permanentId = clusterPermanentId(NODE_NAME, config.dataDir);
+    const metrics = new MetricsServer(
+      brokerMetricsSource({
+        broker,
+        connections: server,
+        alarms,
+        disk: diskMonitor,
+        memoryLimit: memoryHighWatermark(config.memoryHighWatermark, config.memoryHighWatermarkAbsolute),
+        identity: () => ({ node: NODE_NAME, cluster: NODE_NAME, clusterPermanentId: permanentId }),
+      }),
+      {
+        host: config.prometheusHost,
+        port: config.prometheusPort,
+        path: config.prometheusPath,
+        perObject: config.prometheusReturnPerObjectMetrics,
+        aggregatedQueueFilter: config.prometheusFilterAggregatedQueueMetricsPattern,
+      },
+      logger,
+    );
+    const prometheus = await metrics.listen();
+    undo.unshift(() => metrics.close());
+    running.prometheusPort = prometheus.port;
+    logger.info({ address: formatAddress(prometheus) }, 'Prometheus metrics listener started');
+
     return {
       config: running,
       broker,
@@ -160,6 +193,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       http,
       amqp,
       management,
+      prometheus,
       alarms,
       diskMonitor,
       stats,
@@ -169,6 +203,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
         stats.stop();
         await server.close(reason);
         await http.close();
+        await metrics.close();
         await removeLocalCredentials(config.dataDir);
         await broker.close();
       },
@@ -193,10 +228,12 @@ const EMBEDDED_DEFAULTS: Partial<Config> = {
   port: 0,
   managementHost: '127.0.0.1',
   managementPort: 0,
+  prometheusHost: '127.0.0.1',
+  prometheusPort: 0,
   logLevel: 'silent',
 };
 
-/** Starts a broker in this process. Defaults: port 0, management port 0, a temp data dir, log level 'silent'. */
+/** Starts a broker in this process. Defaults: port 0, management and metrics ports 0, a temp data dir, log level 'silent'. */
 export async function startBroker(options: StartOptions = {}): Promise<BrokerHandle> {
   const { configFile, store, ...rest } = options;
   const fromFile = configFile ? readConfigFile(configFile) : {};
@@ -216,11 +253,12 @@ export async function startBroker(options: StartOptions = {}): Promise<BrokerHan
     await removeTemp();
     throw e;
   }
-  const { amqp, management } = services;
+  const { amqp, management, prometheus } = services;
   return {
     host: amqp.host,
     port: amqp.port,
     managementPort: management.port,
+    prometheusPort: prometheus.port,
     url: amqpUrl(config, amqp),
     async close() {
       try {

@@ -228,10 +228,11 @@ export class Vhost {
   // ---- queues ------------------------------------------------------------------------------
 
   /** queue.declare; name "" makes a server-named queue. owner is the declaring connection. */
-  declareQueue(name: string, d: QueueDeclare, owner: object): Queue {
+  declareQueue(name: string, d: QueueDeclare, owner: object, serverName?: string): Queue {
     if (name === '') {
       if (d.passive) throw noQueue(name, this.name);
-      name = generateQueueName();
+      // The caller may have generated it already, to check permissions under the name it creates.
+      name = serverName ?? generateQueueName();
     } else if (!d.passive && name.startsWith('amq.')) {
       // RabbitMQ checks the name before the lookup, so even an existing amq.gen-* queue can't be redeclared actively.
       throw reservedQueueName(name);

@@ -22,7 +22,7 @@ const open: Array<{ services: BrokerServices; dir: string; conns: ChannelModel[]
 
 async function start(overrides: Partial<Config> = {}): Promise<{ services: BrokerServices; url: string; connect: () => Promise<ChannelModel> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'warren-alarm-'));
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'silent', dataDir: dir, ...overrides };
+  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', dataDir: dir, ...overrides };
   const services = await startServices(config, createLogger('silent'), 'leveldb');
   const entry = { services, dir, conns: [] as ChannelModel[] };
   open.push(entry);

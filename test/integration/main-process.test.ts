@@ -33,7 +33,7 @@ function portOf(record: Record<string, unknown>): number {
 
 async function startedWarren(): Promise<{ w: WarrenProcess; amqpPort: number; httpPort: number }> {
   const dataDir = await tempDir();
-  const w = startWarren(['--port', '0', '--management-port', '0', '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', dataDir]);
+  const w = startWarren(['--port', '0', '--management-port', '0', '--prometheus-port', '0', '--prometheus-host', '127.0.0.1', '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', dataDir]);
   const amqpLine = await w.waitForLog('AMQP listener started');
   const httpLine = await w.waitForLog('management listener started');
   return { w, amqpPort: portOf(amqpLine), httpPort: portOf(httpLine) };
@@ -119,7 +119,7 @@ describe('warren process', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as net.AddressInfo).port;
     try {
-      const w = startWarren(['--port', '0', '--management-port', String(taken), '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', await tempDir()]);
+      const w = startWarren(['--port', '0', '--management-port', String(taken), '--prometheus-port', '0', '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', await tempDir()]);
       expect(await w.exited).toBe(1);
       expect(w.stderr()).toContain(`cannot listen on 127.0.0.1:${taken}: address already in use`);
     } finally {

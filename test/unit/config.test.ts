@@ -63,6 +63,11 @@ describe('config file', () => {
 listeners.tcp.default = 127.0.0.2:5673
 management.tcp.port = 15673
 management.tcp.ip = 127.0.0.3
+prometheus.tcp.port = 15693
+prometheus.tcp.ip = 127.0.0.4
+prometheus.path = /prom/
+prometheus.return_per_object_metrics = true
+prometheus.filter_aggregated_queue_metrics_pattern = ^amq\\.gen-
 data_dir = /var/lib/warren   # trailing comment
 load_definitions = /etc/warren/defs.json
 default_user = admin
@@ -95,6 +100,11 @@ collect_statistics_interval = 1000
       port: 5673,
       managementPort: 15673,
       managementHost: '127.0.0.3',
+      prometheusPort: 15693,
+      prometheusHost: '127.0.0.4',
+      prometheusPath: '/prom',
+      prometheusReturnPerObjectMetrics: true,
+      prometheusFilterAggregatedQueueMetricsPattern: '^amq\\.gen-',
       dataDir: '/var/lib/warren',
       loadDefinitions: '/etc/warren/defs.json',
       defaultUser: 'admin',
@@ -236,6 +246,8 @@ describe('environment and flags', () => {
         WARREN_PORT: '1',
         WARREN_MANAGEMENT_HOST: '::1',
         WARREN_MANAGEMENT_PORT: '2',
+        WARREN_PROMETHEUS_HOST: '127.0.0.9',
+        WARREN_PROMETHEUS_PORT: '9',
         WARREN_DATA_DIR: '/d',
         WARREN_LOAD_DEFINITIONS: '/defs.json',
         WARREN_DEFAULT_USER: 'u',
@@ -264,6 +276,11 @@ describe('environment and flags', () => {
       port: 1,
       managementHost: '::1',
       managementPort: 2,
+      prometheusHost: '127.0.0.9',
+      prometheusPort: 9,
+      prometheusPath: '/metrics',
+      prometheusReturnPerObjectMetrics: false,
+      prometheusFilterAggregatedQueueMetricsPattern: '',
       dataDir: '/d',
       loadDefinitions: '/defs.json',
       defaultUser: 'u',

@@ -78,8 +78,9 @@ export const definitionMethods: Pick<
     const name = a.passive && a.queue === '' ? ch.resolveQueue('') : a.queue;
     // RabbitMQ: the reserved amq.* name is refused (by the vhost) before configure; a server-named
     // queue is checked under its generated name.
+    const serverName = name === '' && !a.passive ? generateQueueName() : undefined;
     const declaring = !a.passive && !name.startsWith('amq.');
-    if (declaring) checkQueueDeclare(ch, name === '' ? generateQueueName() : name, a.arguments ?? {});
+    if (declaring) checkQueueDeclare(ch, serverName ?? name, a.arguments ?? {});
     // RabbitMQ's churn: every active declare that passed the name and permission checks, and the queues it creates.
     const churn = ch.vhost.nodeCounters;
     const existed = ch.vhost.queues.has(name);
@@ -88,6 +89,7 @@ export const definitionMethods: Pick<
       name,
       { passive: a.passive, durable: a.durable, exclusive: a.exclusive, autoDelete: a.autoDelete, arguments: a.arguments ?? {} },
       ch.conn,
+      serverName,
     );
     if (declaring && !existed) churn.queueCreated++;
     if (q.isExclusive && q.exclusiveOwner === ch.conn) ch.conn.ownExclusive(q);
