@@ -21,6 +21,7 @@ import { createLogger } from './log.js';
 import { brokerMetricsSource, memoryHighWatermark } from './metrics/broker-source.js';
 import { clusterPermanentId } from './metrics/identity.js';
 import { MetricsServer } from './metrics/metrics-server.js';
+import { statsMessageCounters } from './metrics/stats-counters.js';
 import { AmqpServer } from './server/amqp-server.js';
 import { StatsCollector } from './stats/collector.js';
 import type { ResourceAlarms } from './resources/alarms.js';
@@ -170,6 +171,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
         disk: diskMonitor,
         memoryLimit: memoryHighWatermark(config.memoryHighWatermark, config.memoryHighWatermarkAbsolute),
         identity: () => ({ node: NODE_NAME, cluster: NODE_NAME, clusterPermanentId: permanentId }),
+        counters: statsMessageCounters(stats),
       }),
       {
         host: config.prometheusHost,

@@ -356,6 +356,8 @@ export class Vhost {
       if (x === this.defaultExchange || isStandardExchange(x.name)) continue;
       if (this.exchanges.get(x.name) === x) this.removeExchange(x);
     }
+    // The default and standard exchanges go with the vhost: keep what they routed in the node's total.
+    for (const x of this.exchanges.values()) this.nodeCounters.routedOfDeleted += x.stats.publishOut;
     for (const name of [...this.policies.keys()]) {
       this.policies.delete(name);
       this.listener.policyCleared?.(name);
@@ -487,6 +489,7 @@ export class Vhost {
 
   private removeExchange(x: Exchange): void {
     this.exchanges.delete(x.name);
+    this.nodeCounters.routedOfDeleted += x.stats.publishOut;
     if (x.alternateExchange !== undefined) this.indirections--;
     for (const b of x.bindings.values()) if (isExchange(b.destination)) this.indirections--;
     x.bindings.clear();

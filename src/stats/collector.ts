@@ -15,6 +15,26 @@ import { addChannel, CH, CONN, NODE, Q, readChannel, readConnection, readExchang
 import { Series, StatsClock } from './series.js';
 import { VhostAggregate } from './vhost-aggregate.js';
 
+/** The node's message counters since it started (RabbitMQ's rabbit_global_counters for AMQP 0-9-1). */
+export interface NodeTotals {
+  /** Publishes received on channels; in confirm mode; routed to queues (one per queue). */
+  publish: number;
+  receivedConfirm: number;
+  routed: number;
+  returnUnroutable: number;
+  dropUnroutable: number;
+  confirm: number;
+  /** Open channels that have published (a gauge). */
+  publishers: number;
+  get: number;
+  getNoAck: number;
+  deliver: number;
+  deliverNoAck: number;
+  getEmpty: number;
+  redeliver: number;
+  ack: number;
+}
+
 /** What a StatsCollector samples and how often. */
 export interface StatsCollectorOptions {
   readonly broker: Broker;
@@ -37,6 +57,8 @@ export class StatsCollector {
   private readonly channels = new Set<ChannelCounters>();
   private readonly connections = new Set<ConnectionCounters>();
   private readonly vhosts = new Map<string, VhostAggregate>();
+  /** Closed channels' counters, node-wide (CH layout; [CH.WIDTH]: receivedConfirm), kept when their vhost is deleted. */
+  private readonly retiredChannels = new Float64Array(CH.WIDTH + 1);
   private timer: NodeJS.Timeout | null = null;
   private readonly scratch = new Float64Array(Math.max(Q.WIDTH, CH.WIDTH, X.WIDTH, CONN.WIDTH, NODE.WIDTH));
   private readonly tickLater = (): void => {
@@ -86,6 +108,8 @@ export class StatsCollector {
     if (!this.channels.delete(c)) return;
     this.node.channelClosed++;
     if (c.vhost !== null) addChannel(c, c.vhost.retired);
+    addChannel(c, this.retiredChannels);
+    this.retiredChannels[CH.WIDTH] += c.receivedConfirm;
   }
 
   /** A connection was accepted (its octets count from the first byte, before it has a vhost). */
@@ -123,6 +147,35 @@ export class StatsCollector {
     if (!routed) r[VH.RETURN_UNROUTABLE]++;
     this.node.channelCreated++;
     this.node.channelClosed++;
+  }
+
+  /** The node's totals now: every channel's counters (closed ones and deleted vhosts' included) and the exchanges' routing. */
+  nodeTotals(): NodeTotals {
+    const t = Float64Array.from(this.retiredChannels);
+    let publishers = 0;
+    for (const c of this.channels) {
+      addChannel(c, t);
+      t[CH.WIDTH] += c.receivedConfirm;
+      if (c.publish !== 0) publishers++;
+    }
+    let routed = this.node.routedOfDeleted;
+    for (const vh of this.broker.vhosts.values()) for (const x of vh.exchanges.values()) routed += x.stats.publishOut;
+    return {
+      publish: t[CH.PUBLISH],
+      receivedConfirm: t[CH.WIDTH],
+      routed,
+      returnUnroutable: t[CH.RETURN_UNROUTABLE],
+      dropUnroutable: t[CH.DROP_UNROUTABLE],
+      confirm: t[CH.CONFIRM],
+      publishers,
+      get: t[CH.GET],
+      getNoAck: t[CH.GET_NO_ACK],
+      deliver: t[CH.DELIVER],
+      deliverNoAck: t[CH.DELIVER_NO_ACK],
+      getEmpty: t[CH.GET_EMPTY],
+      redeliver: t[CH.REDELIVER],
+      ack: t[CH.ACK],
+    };
   }
 
   /** A vhost's totals (undefined for a vhost the collector has not seen: nothing counted there yet). */

@@ -63,6 +63,8 @@ export class ChannelCounters {
   redeliver = 0;
   ack = 0;
   getEmpty = 0;
+  /** Publishes made in confirm mode (RabbitMQ's messages_received_confirm; assigned at each confirm flush). */
+  receivedConfirm = 0;
   /** The sampler's history (owned by collector.ts). */
   series: Series | null = null;
   /** The totals of the channel's vhost (set when the collector registers the channel). */
@@ -99,6 +101,8 @@ export class NodeCounters {
   queueCreated = 0;
   /** Queues deleted, for any reason (delete, auto-delete, exclusive owner gone, x-expires, vhost deletion). */
   queueDeleted = 0;
+  /** publish_out of exchanges deleted so far (with the live ones': RabbitMQ's messages_routed). */
+  routedOfDeleted = 0;
   /** Message store reads and writes (RabbitMQ's disk_reads / disk_writes; 0 until the store reports them). */
   diskReads = 0;
   diskWrites = 0;

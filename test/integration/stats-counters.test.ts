@@ -259,4 +259,44 @@ describe('message_stats counters, as RabbitMQ 3.10.8 counts the same traffic', (
       channels: [{ publish: 6, confirm: 5, return_unroutable: 0, drop_unroutable: 0, ...DELIVER_ZERO, get: 1, deliver_get: 1 }],
     });
   });
+
+  it("the node's totals reach Prometheus's rabbitmq_global_* counters (scraped before and after scenario 1)", async () => {
+    const scrape = async (): Promise<Record<string, number>> => {
+      const text = await (await fetch(`http://127.0.0.1:${t.services!.prometheus.port}/metrics`)).text();
+      const out: Record<string, number> = {};
+      for (const m of text.matchAll(/^rabbitmq_global_(\w+)\{protocol="amqp091"(?:,queue_type="rabbit_classic_queue")?\} (\d+)$/gm)) out[m[1]] = Number(m[2]);
+      return out;
+    };
+    const before = await scrape();
+    const v = `stats-it-${randomBytes(4).toString('hex')}`;
+    await makeVhost(t.base, v);
+    const conn = await basicTraffic(vhostUrl(t.amqpUrl, v));
+    try {
+      const want = {
+        messages_received_total: 8,
+        messages_received_confirm_total: 7,
+        // One per queue reached: 3 to q1, 2 x 2 through fx.
+        messages_routed_total: 7,
+        messages_unroutable_dropped_total: 2,
+        messages_unroutable_returned_total: 1,
+        messages_confirmed_total: 7,
+        messages_delivered_total: 8,
+        messages_delivered_consume_manual_ack_total: 6,
+        messages_delivered_consume_auto_ack_total: 0,
+        messages_delivered_get_manual_ack_total: 1,
+        messages_delivered_get_auto_ack_total: 1,
+        messages_get_empty_total: 1,
+        messages_redelivered_total: 1,
+        messages_acknowledged_total: 6,
+      };
+      const delta = (after: Record<string, number>) => Object.fromEntries(Object.keys(want).map((k) => [k, after[k] - before[k]]));
+      const after = await pollUntil(scrape, (a) => isDeepStrictEqual(delta(a), want));
+      expect(delta(after)).toEqual(want);
+      // Both channels of the connection have published.
+      expect(after.publishers - before.publishers).toBe(2);
+    } finally {
+      await conn.close().catch(() => undefined);
+      await dropVhost(t.base, v);
+    }
+  });
 });

@@ -60,6 +60,11 @@ export class ConfirmTracker {
     return this.published - this.confirmed;
   }
 
+  /** Sequence numbers handed out so far (publishes in confirm mode). */
+  get sequenced(): number {
+    return this.published;
+  }
+
   /** Publishes confirmed with basic.ack so far (RabbitMQ's confirm count): everything settled on the wire but the nacks. */
   get acked(): number {
     return this.confirmed - this.nacked;

@@ -106,7 +106,9 @@ export class Publisher {
     if (this.ch.state !== 'open' || !this.confirms.hasPending) return;
     this.confirms.flush(this.sendConfirm);
     // Once per flush, not per message: RabbitMQ's confirm counts the publishes acked.
-    this.ch.stats.confirm = this.confirms.acked;
+    const s = this.ch.stats;
+    s.confirm = this.confirms.acked;
+    s.receivedConfirm = this.confirms.sequenced;
   }
 
   private readonly sendConfirm = (ack: boolean, deliveryTag: number, multiple: boolean): void => {
