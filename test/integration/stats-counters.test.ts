@@ -9,6 +9,7 @@ import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, startManagementTarget, type ManagementTarget } from '../helpers/management.js';
 import { fetchJson, referenceAmqpUrl, referenceMgmtUrl } from '../helpers/shape-compare.js';
+import { RawClient } from '../helpers/raw-client.js';
 import { pollUntil } from '../helpers/wait.js';
 import type { Connection } from '../../src/server/connection/connection.js';
 import { NO_RANGES } from '../../src/stats/ranges.js';
@@ -298,5 +299,31 @@ describe('message_stats counters, as RabbitMQ 3.10.8 counts the same traffic', (
       await conn.close().catch(() => undefined);
       await dropVhost(t.base, v);
     }
+  });
+
+  it('transactions: a publish counts at tx.commit, not after tx.rollback; an ack in a transaction at its commit', { timeout: 60_000 }, async () => {
+    const txTraffic = async (url: string): Promise<ChannelModel> => {
+      const u = new URL(url);
+      const raw = await RawClient.open({ host: u.hostname, port: Number(u.port) }, { vhost: decodeURIComponent(u.pathname.slice(1)) });
+      await raw.openChannel(1);
+      await raw.call(1, 'queue.declare', { queue: 'txq', durable: false });
+      await raw.call(1, 'tx.select');
+      raw.publish(1, 'a', { routingKey: 'txq' });
+      raw.publish(1, 'b', { routingKey: 'txq' });
+      await raw.call(1, 'tx.rollback');
+      raw.publish(1, 'c', { routingKey: 'txq' });
+      await raw.call(1, 'tx.commit');
+      const got = await raw.get(1, 'txq', false);
+      raw.sendMethod(1, 'basic.ack', { deliveryTag: got!.method.args.deliveryTag, multiple: false });
+      await raw.call(1, 'tx.commit');
+      // compare() closes what traffic returns.
+      return { close: () => raw.close() } as unknown as ChannelModel;
+    };
+    await compare(txTraffic, ['txq'], [], {
+      vhost: { publish: 1, confirm: 0, return_unroutable: 0, drop_unroutable: 0, ...DELIVER_ZERO, get: 1, ack: 1, deliver_get: 1 },
+      queues: { txq: { publish: 1, ...DELIVER_ZERO, get: 1, ack: 1, deliver_get: 1 } },
+      exchanges: {},
+      channels: [{ publish: 1, confirm: 0, return_unroutable: 0, drop_unroutable: 0, ...DELIVER_ZERO, get: 1, ack: 1, deliver_get: 1 }],
+    });
   });
 });
