@@ -94,6 +94,8 @@ paging.threshold = 10MB
 paging.head_messages = 100
 paging.head_bytes = 1MB
 collect_statistics_interval = 1000
+server_properties.product = Warren
+cluster_name = c1
 `);
     expect(loadConfig({ file })).toEqual({
       host: '127.0.0.2',
@@ -130,6 +132,8 @@ collect_statistics_interval = 1000
       pagingHeadMessages: 100,
       pagingHeadBytes: 1048576,
       collectStatisticsInterval: 1000,
+      serverPropertiesProduct: 'Warren',
+      clusterName: 'c1',
     });
   });
 
@@ -269,6 +273,8 @@ describe('environment and flags', () => {
         WARREN_PAGING_HEAD_MESSAGES: '8',
         WARREN_PAGING_HEAD_BYTES: '1KB',
         WARREN_COLLECT_STATISTICS_INTERVAL: '250',
+        WARREN_SERVER_PROPERTIES_PRODUCT: 'Warren',
+        WARREN_CLUSTER_NAME: 'c2',
       },
     });
     expect(c).toEqual({
@@ -306,6 +312,8 @@ describe('environment and flags', () => {
       pagingHeadMessages: 8,
       pagingHeadBytes: 1024,
       collectStatisticsInterval: 250,
+      serverPropertiesProduct: 'Warren',
+      clusterName: 'c2',
     });
   });
 
