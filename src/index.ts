@@ -25,6 +25,7 @@ import { MetricsServer } from './metrics/metrics-server.js';
 import { statsMessageCounters } from './metrics/stats-counters.js';
 import { AmqpServer } from './server/amqp-server.js';
 import { StatsCollector } from './stats/collector.js';
+import { GAUGE } from './stats/layout.js';
 import type { ResourceAlarms } from './resources/alarms.js';
 import type { DiskMonitor } from './resources/disk-monitor.js';
 import { readFileDescriptors } from './resources/file-descriptors.js';
@@ -134,7 +135,24 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     throw e;
   }
   try {
-    const stats = new StatsCollector({ broker, intervalMs: config.collectStatisticsInterval });
+    // The node's gauges for /api/nodes' rates: descriptors are read in the background (the value lags a tick).
+    let fdUsed = 0;
+    const stats = new StatsCollector({
+      broker,
+      intervalMs: config.collectStatisticsInterval,
+      nodeGauges: (out) => {
+        readFileDescriptors()
+          .then((f) => {
+            if (f !== null) fdUsed = f.used;
+          })
+          .catch(() => undefined);
+        out[GAUGE.MEM_USED] = process.memoryUsage.rss();
+        out[GAUGE.FD_USED] = fdUsed;
+        out[GAUGE.SOCKETS_USED] = server.connectionCount;
+        out[GAUGE.PROC_USED] = process.getActiveResourcesInfo().length;
+        out[GAUGE.DISK_FREE] = diskMonitor.free;
+      },
+    });
     const server = new AmqpServer({ config, broker, users, logger, alarms, stats });
     const localSecret = newLocalSecret();
     // Who the node says it is (connection.start reads the same one through broker.config), and its cluster name.

@@ -12,14 +12,18 @@ export { NO_RANGES, type StatsRanges } from '../stats/ranges.js';
 export interface StatsQueryOptions {
   /** Round the lengths window up (RabbitMQ's range_ceil: queues, connections, nodes). */
   readonly lengthsCeil?: boolean;
-  /** A list endpoint (/api/vhosts, /api/queues, ...): RabbitMQ names its 400 differently. */
+  /**
+   * The vhosts, queues and exchanges lists (/api/vhosts, /api/queues[/{vhost}],
+   * /api/exchanges[/{vhost}]): 3.10.8 names their 400 invalid_range_parameters. The channels,
+   * connections and nodes lists, and every single object, say bad_request.
+   */
   readonly list?: boolean;
 }
 
 /**
  * The ranges a query string asks for. A bad pair throws RabbitMQ 3.10.8's 400: for one object
  * (/api/vhosts/{name}, /api/overview) `{"error":"bad_request","reason":"Invalid range parameters:
- * age 30, incr 0"}`, for a list `{"error":"invalid_range_parameters", ...}` with the same reason.
+ * age 30, incr 0"}`, for the vhosts, queues and exchanges lists `{"error":"invalid_range_parameters", ...}` with the same reason.
  */
 export function statsRanges(query: unknown, opts: StatsQueryOptions = {}, now: number = Date.now()): StatsRanges {
   try {

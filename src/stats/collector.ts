@@ -11,7 +11,7 @@
  */
 import type { Broker } from '../broker/broker.js';
 import type { ChannelCounters, ConnectionCounters, NodeCounters } from './counters.js';
-import { addChannel, CH, CONN, NODE, Q, readChannel, readConnection, readExchange, readNode, readQueue, VH, X } from './layout.js';
+import { addChannel, CH, CONN, GAUGE, NODE, Q, readChannel, readConnection, readExchange, readNode, readQueue, VH, X } from './layout.js';
 import { Series, StatsClock } from './series.js';
 import { VhostAggregate } from './vhost-aggregate.js';
 
@@ -40,6 +40,8 @@ export interface StatsCollectorOptions {
   readonly broker: Broker;
   /** collect_statistics_interval, ms. */
   readonly intervalMs: number;
+  /** Writes the node's resource gauges (GAUGE layout) at each tick; index.ts reads them from the node's resources. */
+  readonly nodeGauges?: (out: Float64Array) => void;
 }
 
 /** The sampler and the registry of channel and connection counters (one per node). */
@@ -51,6 +53,9 @@ export class StatsCollector {
   readonly node: NodeCounters;
   /** The node's sampled churn and disk counters (NODE layout). */
   readonly nodeSeries = new Series(NODE.WIDTH, true);
+  /** The node's sampled resource gauges (GAUGE layout; only with StatsCollectorOptions.nodeGauges). */
+  readonly gaugeSeries = new Series(GAUGE.WIDTH, true);
+  private readonly nodeGauges: ((out: Float64Array) => void) | undefined;
   /** How long the last sample took, ms (the sampler must stay cheap: 10,000 queues in well under 20 ms). */
   lastSampleMs = 0;
   private readonly broker: Broker;
@@ -60,7 +65,7 @@ export class StatsCollector {
   /** Closed channels' counters, node-wide (CH layout; [CH.WIDTH]: receivedConfirm), kept when their vhost is deleted. */
   private readonly retiredChannels = new Float64Array(CH.WIDTH + 1);
   private timer: NodeJS.Timeout | null = null;
-  private readonly scratch = new Float64Array(Math.max(Q.WIDTH, CH.WIDTH, X.WIDTH, CONN.WIDTH, NODE.WIDTH));
+  private readonly scratch = new Float64Array(Math.max(Q.WIDTH, CH.WIDTH, X.WIDTH, CONN.WIDTH, NODE.WIDTH, GAUGE.WIDTH));
   private readonly tickLater = (): void => {
     this.timer = null;
     this.sample();
@@ -72,6 +77,7 @@ export class StatsCollector {
     this.intervalMs = opts.intervalMs;
     this.node = opts.broker.nodeCounters;
     this.clock = new StatsClock(opts.intervalMs);
+    this.nodeGauges = opts.nodeGauges;
     // RabbitMQ drops a deleted vhost's statistics with it.
     opts.broker.onVhostDeleted((name) => this.vhosts.delete(name));
   }
@@ -243,6 +249,10 @@ export class StatsCollector {
     for (const a of live) a.series.record(clock, tick, a.sums);
     readNode(this.node, v);
     this.nodeSeries.record(clock, tick, v);
+    if (this.nodeGauges !== undefined) {
+      this.nodeGauges(v);
+      this.gaugeSeries.record(clock, tick, v);
+    }
     this.lastSampleMs = performance.now() - started;
   }
 

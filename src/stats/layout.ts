@@ -68,6 +68,9 @@ export const NODE = {
   WIDTH: 9,
 } as const;
 
+/** The node's resource gauges (RabbitMQ's node_coarse_stats that Warren has), sampled for their _details. */
+export const GAUGE = { MEM_USED: 0, FD_USED: 1, SOCKETS_USED: 2, PROC_USED: 3, DISK_FREE: 4, WIDTH: 5 } as const;
+
 /** A queue's values now. */
 export function readQueue(q: Queue, out: Float64Array): void {
   const s = q.stats;

@@ -14,7 +14,7 @@ import type { Exchange } from '../broker/exchange/exchange.js';
 import type { Queue } from '../broker/queue/queue.js';
 import type { StatsCollector } from './collector.js';
 import type { ChannelCounters, ConnectionCounters } from './counters.js';
-import { CH, CONN, NODE, Q, readChannel, readConnection, readExchange, readNode, readQueue, VH, X } from './layout.js';
+import { CH, CONN, GAUGE, NODE, Q, readChannel, readConnection, readExchange, readNode, readQueue, VH, X } from './layout.js';
 import { sampleTimes, type StatsRange, type StatsRanges } from './ranges.js';
 import { LIVE_TICK, type Series, type StatsClock } from './series.js';
 import type { VhostAggregate } from './vhost-aggregate.js';
@@ -193,6 +193,44 @@ export function churnRates(stats: StatsCollector, range: StatsRange | null): Sta
   const out: StatsJson = {};
   putFields(out, stats.clock, CHURN, [{ live, series: stats.nodeSeries }], range);
   return out;
+}
+
+/** The node's resource values now, as /api/nodes reports them. */
+export interface NodeGaugeValues {
+  memUsed: number;
+  /** undefined when the descriptors cannot be read (RabbitMQ's 'unknown'): no details then. */
+  fdUsed: number | undefined;
+  socketsUsed: number;
+  procUsed: number;
+  diskFree: number;
+}
+
+const GAUGES: readonly Field[] = [
+  f('mem_used', GAUGE.MEM_USED),
+  f('fd_used', GAUGE.FD_USED),
+  f('sockets_used', GAUGE.SOCKETS_USED),
+  f('proc_used', GAUGE.PROC_USED),
+  f('disk_free', GAUGE.DISK_FREE),
+];
+
+/**
+ * /api/nodes' statistics: mem_used_details, fd_used_details, sockets_used_details,
+ * proc_used_details, disk_free_details (rates of the sampled gauges; with the node_stats range,
+ * their samples) and the churn counters with their _details. The values themselves stay the
+ * caller's (read now); pass ranges.nodeStats parsed with lengthsCeil (RabbitMQ's range_ceil).
+ */
+export function nodeStats(stats: StatsCollector, now: NodeGaugeValues, range: StatsRange | null): StatsJson {
+  const live = new Float64Array(GAUGE.WIDTH);
+  live[GAUGE.MEM_USED] = now.memUsed;
+  live[GAUGE.FD_USED] = now.fdUsed ?? 0;
+  live[GAUGE.SOCKETS_USED] = now.socketsUsed;
+  live[GAUGE.PROC_USED] = now.procUsed;
+  live[GAUGE.DISK_FREE] = now.diskFree;
+  const gauges: StatsJson = {};
+  putFields(gauges, stats.clock, GAUGES, [{ live, series: stats.gaugeSeries }], range);
+  const out: StatsJson = {};
+  for (const fl of GAUGES) if (fl.name !== 'fd_used' || now.fdUsed !== undefined) out[`${fl.name}_details`] = gauges[`${fl.name}_details`];
+  return { ...out, ...churnRates(stats, range) };
 }
 
 // ---- rendering ---------------------------------------------------------------------------------
