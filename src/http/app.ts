@@ -15,6 +15,9 @@ import { permissionRoutes } from './routes/permissions.js';
 import { policyRoutes } from './routes/policies.js';
 import { userRoutes } from './routes/users.js';
 import { vhostRoutes } from './routes/vhosts.js';
+import { bindingRoutes } from './routes/bindings.js';
+import { exchangeRoutes } from './routes/exchanges.js';
+import { queueRoutes } from './routes/queues.js';
 
 /** What the HTTP app is built from. */
 export interface HttpAppOptions {
@@ -55,6 +58,9 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   void app.register(permissionRoutes, { admin: opts.admin });
   void app.register(limitRoutes, { admin: opts.admin });
   void app.register(definitionRoutes, { admin: opts.admin });
+  void app.register(exchangeRoutes, { admin: opts.admin });
+  void app.register(queueRoutes, { admin: opts.admin });
+  void app.register(bindingRoutes, { admin: opts.admin });
 
   app.get('/', async (_req, reply) => {
     const html = await readFile(INDEX_HTML).catch(() => null);

@@ -61,6 +61,8 @@ export class Queue {
   onError: (err: unknown) => void = () => {};
   /** Delivered to a consumer or basic.get and not yet acked. */
   unackedCount = 0;
+  /** Body bytes of those unacked deliveries (management: message_bytes_unacknowledged). */
+  unackedBytes = 0;
   /** Set once a consumer ever attached (auto-delete only applies after that). */
   hadConsumers = false;
   /** Set when deleted; late acks and requeues are then dropped. */
@@ -142,6 +144,16 @@ export class Queue {
   /** Ready messages whose bodies are paged out to the message store (only an index entry in RAM). */
   get messagesPaged(): number {
     return this.paged === null ? 0 : this.paged.pagedCount;
+  }
+
+  /** Body bytes of the paged-out ready messages. */
+  get messageBytesPaged(): number {
+    return this.paged === null ? 0 : this.paged.pagedBytes;
+  }
+
+  /** The next ready message (management: head_message_timestamp); undefined when empty or its body is paged out (nothing is loaded). */
+  get head(): QueueEntry | undefined {
+    return this.paged !== null ? this.paged.peekLoaded() : this.ready.peek();
   }
 
   /**
@@ -238,6 +250,7 @@ export class Queue {
     if (noAck) this.removed(entry, null);
     else {
       this.unackedCount++;
+      this.unackedBytes += entry.message.size;
       this.journalDelivered(entry);
     }
     return entry;
@@ -380,6 +393,7 @@ export class Queue {
   /** Undoes an unacked entry's bookkeeping. */
   private release(entry: QueueEntry): void {
     this.unackedCount--;
+    this.unackedBytes -= entry.message.size;
     const c = entry.consumer;
     if (c !== null) {
       c.unacked--;
@@ -491,6 +505,7 @@ export class Queue {
     }
     c.unacked++;
     this.unackedCount++;
+    this.unackedBytes += entry.message.size;
     entry.consumer = c;
     c.owner.deliver(c, entry);
     this.journalDelivered(entry);

@@ -8,6 +8,9 @@ import { PERMISSION_COMMANDS } from './permissions.js';
 import { POLICY_COMMANDS } from './policies.js';
 import { USER_COMMANDS } from './users.js';
 import { VHOST_COMMANDS } from './vhosts.js';
+import { BINDING_COMMANDS } from './bindings.js';
+import { EXCHANGE_COMMANDS } from './exchanges.js';
+import { QUEUE_COMMANDS } from './queues.js';
 
 /** The families in --help order. */
 export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> = [
@@ -19,6 +22,9 @@ export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> 
   ['Consumers', CONSUMER_COMMANDS],
   ['Definitions', DEFINITION_COMMANDS],
   ['Node', NODE_COMMANDS],
+  ['Queues', QUEUE_COMMANDS],
+  ['Exchanges', EXCHANGE_COMMANDS],
+  ['Bindings', BINDING_COMMANDS],
 ];
 
 /** The command of this name, if any. */
