@@ -174,7 +174,7 @@ export function createBinding(ctx: AdminContext, user: User, vhost: string, sour
   requireVhostAccess(ctx, user, vhost);
   const v = vhostForChange(ctx, vhost);
   const body = decodeBody(rawBody);
-  const key = body.routing_key ?? '';
+  const key = body.routing_key === undefined ? '' : body.routing_key;
   if (typeof key !== 'string') throw badRequest('routing_key must be a string');
   if (Buffer.byteLength(key, 'utf8') > 255) throw badRequest('routing_key should be less than 255 bytes');
   const args = jsonArguments(body.arguments);

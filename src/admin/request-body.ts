@@ -31,8 +31,11 @@ export function decodeBody(raw: unknown): Body {
 
 /** The body's mandatory fields (rabbit_mgmt_util:with_decode): 400 `[{key_missing,k},...]` naming every missing one. */
 export function requireKeys(body: Body, keys: readonly string[]): void {
-  const missing = keys.filter((k) => body[k] === undefined);
-  if (missing.length !== 0) throw badRequest(`[${missing.map((k) => `{key_missing,${k}}`).join(',')}]`);
+  const missing = keys.filter((k) => body[k] === undefined).map((k) => `{key_missing,${k}}`);
+  if (missing.length === 0) return;
+  // Printed with ~p: one line while it fits (78 columns), else one element a line, indented by one.
+  const line = `[${missing.join(',')}]`;
+  throw badRequest(line.length <= 78 ? line : `[${missing.join(',\n ')}]`);
 }
 
 /** rabbit_misc:parse_bool: true, false, "true", "false"; absent is `dflt`; else 400 ["not_boolean", v]. */

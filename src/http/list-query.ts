@@ -121,15 +121,17 @@ export function compareTerms(a: unknown, b: unknown): number {
   }
 }
 
-/** rabbit_mgmt_util:get_dotted_value: the value at a dotted path; a missing last key is 0, a missing middle one []. */
+/**
+ * rabbit_mgmt_util:get_dotted_value: the value at a dotted path. A missing key, at any depth, is 0
+ * (a missing middle key gives [], in which the last key is missing).
+ */
 function dottedValue(item: unknown, path: string): unknown {
   const keys = path.split('.').filter((k) => k !== '');
   let v: unknown = item;
-  for (let i = 0; i < keys.length; i++) {
-    const last = i === keys.length - 1;
+  for (const key of keys) {
     const container = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Item) : undefined;
-    if (container === undefined || !Object.prototype.hasOwnProperty.call(container, keys[i])) return last ? 0 : [];
-    v = container[keys[i]];
+    if (container === undefined || !Object.prototype.hasOwnProperty.call(container, key)) return 0;
+    v = container[key];
   }
   return keys.length === 0 ? 0 : v;
 }
