@@ -71,7 +71,7 @@ export async function fetchJson(base: string, p: string, init: { method?: string
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await r.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text === '' ? null : JSON.parse(text);
   } catch {

@@ -25,7 +25,7 @@ export async function request(base: string, method: string, path: string, body?:
   const raw = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const r = await fetch(base + path, { method, headers: { authorization: auth, ...(raw === undefined ? {} : { 'content-type': 'application/json' }) }, body: raw });
   const text = await r.text();
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = text === '' ? null : JSON.parse(text);
   } catch {
