@@ -115,6 +115,16 @@ describe('declare, get and list', () => {
     });
   });
 
+  it('a policy that matches shows as policy and effective_policy_definition, and acts (max-length)', async () => {
+    await env.both('PUT', '/api/policies/%2F/objects-t-qpol', { pattern: '^objects-t-pol$', definition: { 'max-length': 1 }, 'apply-to': 'queues' }, undefined, { status: 201 });
+    await env.both('PUT', '/api/queues/%2F/objects-t-pol', {}, undefined, { status: 201 });
+    await publish('objects-t-pol', 'a');
+    await publish('objects-t-pol', 'b');
+    await expectStats(env, '/api/queues/%2F/objects-t-pol?columns=policy,effective_policy_definition,messages', { effective_policy_definition: { 'max-length': 1 }, messages: 1, policy: 'objects-t-qpol' });
+    await env.both('DELETE', '/api/policies/%2F/objects-t-qpol', undefined, undefined, { status: 204 });
+    await env.both('DELETE', '/api/queues/%2F/objects-t-pol', undefined, undefined, { status: 204 });
+  });
+
   it('lists take RabbitMQ\'s sort, columns and pagination', async () => {
     const r = await request(env.warren.base, 'GET', '/api/queues?sort=messages&sort_reverse=true&columns=name,messages');
     expect(r.body).toEqual([
