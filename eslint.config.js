@@ -19,7 +19,7 @@ const ROOT = import.meta.dirname;
 // that cannot be resolved is an error (import-x/no-unresolved below), so a zone cannot be
 // bypassed by a path the resolver does not understand.
 // ---------------------------------------------------------------------------------------------
-const LAYERS = ['amqp', 'server', 'broker', 'store', 'auth', 'admin', 'http', 'cli', 'resources'];
+const LAYERS = ['amqp', 'server', 'broker', 'store', 'auth', 'admin', 'http', 'cli', 'resources', 'metrics'];
 
 /** One zone: `layer` may not import any of `forbidden` (each a path under src/). */
 function forbid(layer, forbidden, why, except) {
@@ -77,6 +77,15 @@ const zones = [
   // resources/ (disk, memory, file descriptors and the alarms they raise) is read by store/,
   // server/ and index.ts; it reaches into none of the outer layers.
   ...forbid('resources', ['server', 'http', 'admin', 'cli'], 'node resources are read by the layers, they do not call them'),
+  // metrics/ (the Prometheus endpoint) reads the broker, the node resources and, through the
+  // interface admin/ defines, the connections, when scraped; index.ts alone wires it in.
+  ...forbid('metrics', ['server', 'http', 'store', 'cli', 'auth'], 'metrics/ reads broker/, resources/ and admin/connection-registry.ts; index.ts wires it'),
+  ...forbid('metrics', ['admin'], 'only admin/connection-registry.ts (how connections are seen)', { admin: ['./connection-registry.ts'] }),
+  {
+    target: LAYERS.filter((layer) => layer !== 'metrics').map((layer) => `src/${layer}`),
+    from: 'src/metrics',
+    message: 'metrics/ is an outer layer: only index.ts wires it in.',
+  },
   // cli/ (warrenctl) is a thin client of the management API.
   {
     target: 'src/cli',

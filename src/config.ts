@@ -6,7 +6,7 @@
  * setting once with its INI key, environment variable and CLI option. The `Config` type,
  * `defaultConfig()`, the readers in config-load.ts and `--help` are all derived from it.
  */
-import { bytesize, fraction, host, informationUnit, integer, listenAddress, logLevel, nonEmpty, port, uint16, UINT32, userList } from './config-values.js';
+import { bytesize, fraction, host, informationUnit, integer, InvalidValue, listenAddress, logLevel, nonEmpty, port, uint16, UINT32, userList } from './config-values.js';
 
 /** How one Config field is set: its default and the three places that can change it. */
 export interface OptionSpec<T> {
@@ -33,6 +33,29 @@ export interface OptionSpec<T> {
 // Infers T from the parser and the default together, so a default of the wrong type is a compile error.
 function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
   return spec;
+}
+
+// cuttlefish's {enum, [true, false]}.
+function boolean(raw: string): boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new InvalidValue('expected true or false');
+}
+
+// prometheus.path: an absolute URL path; a trailing slash is dropped ("/" alone stays "/").
+function urlPath(raw: string): string {
+  if (!/^\/[^\s?#]*$/.test(raw)) throw new InvalidValue('expected a URL path starting with /');
+  return raw.length > 1 ? raw.replace(/\/+$/, '') || '/' : raw;
+}
+
+// A pattern compiled the way it is used (JavaScript's RegExp; RabbitMQ compiles it with Erlang's re).
+function regex(raw: string): string {
+  try {
+    new RegExp(raw);
+  } catch {
+    throw new InvalidValue('expected a regular expression');
+  }
+  return raw;
 }
 
 // RabbitMQ 3.13 rejects max_message_size above 512 MiB (rabbit.schema validator).
@@ -81,6 +104,51 @@ export const configSchema = {
     arg: 'PORT',
     help: 'management HTTP port; 0 picks a free port',
     parse: port,
+  }),
+  /** Prometheus metrics HTTP address (rabbitmq_prometheus's listener). */
+  prometheusHost: option({
+    default: '0.0.0.0',
+    keys: ['prometheus.tcp.ip'],
+    env: 'WARREN_PROMETHEUS_HOST',
+    flag: '--prometheus-host',
+    arg: 'IP',
+    help: 'address the Prometheus metrics endpoint binds to',
+    parse: host,
+  }),
+  /** Prometheus metrics HTTP port (RabbitMQ: 15692); 0 picks a free port. */
+  prometheusPort: option({
+    default: 15692,
+    keys: ['prometheus.tcp.port'],
+    env: 'WARREN_PROMETHEUS_PORT',
+    flag: '--prometheus-port',
+    arg: 'PORT',
+    help: 'Prometheus metrics port; 0 picks a free port',
+    parse: port,
+  }),
+  /** Where the metrics are served: `<path>`, `<path>/per-object`, `<path>/detailed`. */
+  prometheusPath: option({
+    default: '/metrics',
+    keys: ['prometheus.path'],
+    arg: 'PATH',
+    help: 'URL path of the Prometheus metrics',
+    parse: urlPath,
+  }),
+  /** prometheus.return_per_object_metrics: `<path>` itself answers per object (as `<path>/per-object`). */
+  prometheusReturnPerObjectMetrics: option({
+    default: false,
+    keys: ['prometheus.return_per_object_metrics'],
+    arg: 'true|false',
+    help: 'serve per-object metrics at the aggregated endpoint too',
+    parse: boolean,
+  }),
+  /** prometheus.filter_aggregated_queue_metrics_pattern: queues left out of the aggregated queue metrics ("" = none). */
+  prometheusFilterAggregatedQueueMetricsPattern: option({
+    default: '',
+    keys: ['prometheus.filter_aggregated_queue_metrics_pattern'],
+    arg: 'REGEX',
+    help: 'queues whose names match are left out of the aggregated queue metrics',
+    defaultText: 'none',
+    parse: regex,
   }),
   /** Where LevelDB keeps its files. */
   dataDir: option({
@@ -318,6 +386,32 @@ export const configSchema = {
     arg: 'BYTES',
     help: 'Warren: body bytes a queue keeps in RAM before paging',
     parse: (raw) => bytesize(raw, 2, UINT32),
+  }),
+  /**
+   * Warren: the product connection.start, the management API and the metrics announce
+   * (src/identity.ts). "RabbitMQ" goes with the RabbitMQ version Warren matches, which clients
+   * such as kombu/Celery need for RabbitMQ's basic.qos semantics; any other name (e.g. "Warren")
+   * with Warren's own version.
+   */
+  serverPropertiesProduct: option({
+    default: 'RabbitMQ',
+    keys: ['server_properties.product'],
+    env: 'WARREN_SERVER_PROPERTIES_PRODUCT',
+    flag: '--server-properties-product',
+    arg: 'NAME',
+    help: 'Warren: product announced to clients and tools; RabbitMQ (with the RabbitMQ version matched) or e.g. Warren (with its own version)',
+    parse: nonEmpty,
+  }),
+  /** RabbitMQ's cluster_name: set at every boot when given (as RabbitMQ does); "" = keep the stored one, else the node name. */
+  clusterName: option({
+    default: '',
+    keys: ['cluster_name'],
+    env: 'WARREN_CLUSTER_NAME',
+    flag: '--cluster-name',
+    arg: 'NAME',
+    help: 'cluster name announced to clients and the management API',
+    defaultText: 'the stored one, else the node name',
+    parse: nonEmpty,
   }),
 };
 

@@ -8,6 +8,7 @@
  */
 import type { FieldTable } from '../amqp/codec/field-value.js';
 import { decodeProperties } from '../amqp/codec/properties.js';
+import { mergeOperatorDefinition } from '../broker/policy.js';
 import type { Queue } from '../broker/queue/queue.js';
 import type { Vhost } from '../broker/vhost.js';
 import type { AdminContext } from './admin-context.js';
@@ -29,8 +30,9 @@ export interface QueueInfo {
   autoDelete: boolean;
   exclusive: boolean;
   arguments: FieldTable;
-  /** The policy that applies, if any, and its definition ({} without one). */
+  /** The policy and the operator policy that apply, if any, and their merged definition ({} without one). */
   policy: string | undefined;
+  operatorPolicy: string | undefined;
   policyDefinition: Record<string, unknown>;
   messagesReady: number;
   messagesUnacknowledged: number;
@@ -76,6 +78,7 @@ export function queueInfo(v: Vhost, q: Queue): QueueInfo {
   const exclusive = consumers.find((c) => c.exclusive);
   const sac = q.settings.singleActiveConsumer ? consumers.find((c) => c.active) : undefined;
   const policy = q.policyName === undefined ? undefined : v.policies.get(q.policyName);
+  const operatorPolicy = q.operatorPolicyName === undefined ? undefined : v.operatorPolicies.get(q.operatorPolicyName);
   const mode = argString(q.arguments, 'x-queue-mode') ?? (typeof policy?.definition['queue-mode'] === 'string' ? policy.definition['queue-mode'] : 'default');
   const versionArg = q.arguments['x-queue-version'];
   const ram = q.messageBytes - q.messageBytesPaged + q.unackedBytes;
@@ -87,7 +90,9 @@ export function queueInfo(v: Vhost, q: Queue): QueueInfo {
     exclusive: q.isExclusive,
     arguments: q.arguments,
     policy: q.policyName,
-    policyDefinition: policy === undefined ? {} : { ...policy.definition },
+    operatorPolicy: q.operatorPolicyName,
+    // RabbitMQ's effective definition: the operator policy's numeric limits win when lower.
+    policyDefinition: { ...(mergeOperatorDefinition(policy?.definition, operatorPolicy?.definition) ?? {}) },
     messagesReady: q.messageCount,
     messagesUnacknowledged: q.unackedCount,
     messageBytesReady: q.messageBytes,

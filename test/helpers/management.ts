@@ -67,7 +67,7 @@ export async function startManagementTarget(overrides: Partial<Config> = {}): Pr
     };
   }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-mgmt-'));
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'silent', dataDir, ...overrides };
+  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', dataDir, ...overrides };
   const services = await startServices(config, createLogger('silent'));
   const { broker, users } = services;
   return {

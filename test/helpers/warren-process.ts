@@ -72,7 +72,7 @@ export function spawnWarren(args: string[]): WarrenProcess {
 
 /** Starts warren on dataDir with ephemeral loopback ports (and extra flags) and waits for its AMQP listener; returns the AMQP port. */
 export async function startWarrenOn(dataDir: string, extra: string[] = []): Promise<{ w: WarrenProcess; port: number }> {
-  const w = spawnWarren(['--port', '0', '--management-port', '0', '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', dataDir, ...extra]);
+  const w = spawnWarren(['--port', '0', '--management-port', '0', '--prometheus-port', '0', '--prometheus-host', '127.0.0.1', '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', dataDir, ...extra]);
   const line = await w.waitForLog('AMQP listener started');
   const address = String(line.address);
   return { w, port: Number(address.slice(address.lastIndexOf(':') + 1)) };

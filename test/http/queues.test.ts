@@ -353,7 +353,7 @@ describe('consumers', () => {
 describe('persistence', () => {
   it('durable queues, exchanges and bindings declared through the API survive a restart, with their properties_key', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-objects-'));
-    const config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'silent' as const, dataDir };
+    const config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent' as const, dataDir };
     try {
       let s = await startServices(config, createLogger('silent'));
       let base = `http://127.0.0.1:${s.management.port}`;

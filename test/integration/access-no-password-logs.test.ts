@@ -21,7 +21,7 @@ it('no password appears in the log', async () => {
       done();
     },
   });
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'trace', dataDir };
+  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'trace', dataDir };
   const s = await startServices(config, pino({ level: 'trace' }, sink));
   try {
     const base = `http://127.0.0.1:${s.management.port}`;

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 async function start(dataDir: string): Promise<BrokerServices> {
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'silent', dataDir };
+  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', dataDir };
   return startServices(config, createLogger('silent'));
 }
 
@@ -106,6 +106,8 @@ describe('first start', () => {
       port: 0,
       managementHost: '127.0.0.1',
       managementPort: 0,
+      prometheusHost: '127.0.0.1',
+      prometheusPort: 0,
       logLevel: 'silent',
       dataDir,
       defaultUser: 'boss',

@@ -75,7 +75,7 @@ export async function startAccessTarget(overrides: Partial<Config> = {}): Promis
       },
     };
   }
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'silent', ...overrides };
+  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', ...overrides };
   const s = await startServices(config, createLogger('silent'), 'memory');
   return {
     external: false,

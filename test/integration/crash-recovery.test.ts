@@ -255,7 +255,7 @@ describe('crash recovery (SIGKILL)', () => {
   it('a second Warren on the same data directory refuses to start, and the first keeps working', async () => {
     const dataDir = await tempDir();
     const first = await start(dataDir);
-    const second = spawnWarren(['--port', '0', '--management-port', '0', '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', dataDir]);
+    const second = spawnWarren(['--port', '0', '--management-port', '0', '--prometheus-port', '0', '--prometheus-host', '127.0.0.1', '--host', '127.0.0.1', '--management-host', '127.0.0.1', '--data-dir', dataDir]);
     running.push(second);
     expect(await second.exited).toBe(1);
     expect(second.stderr()).toContain(`data directory ${path.join(dataDir, 'leveldb')} is in use by another Warren`);

@@ -105,6 +105,36 @@ describe('queue.declare / queue.delete / queue.purge', () => {
     expect(e.message).toMatch(new RegExp(`"ACCESS_REFUSED - access to queue 'amq\\.gen-[A-Za-z0-9_-]{22}' in vhost '${V}' refused for user 'lim'"$`));
   });
 
+  it('a server-named queue that passes the check is created under the name that was checked', async () => {
+    // About half of the generated names match: each declare is either refused under a name that does not
+    // match, or succeeds with a name that does (never allowed under one name and created under another).
+    await t.addUser('gen', 'gen-pw');
+    await t.setPermissions('gen', V, '^amq\\.gen-[A-Za-f]', '', '');
+    const gen = await amqp.connect(t.url('gen', 'gen-pw', V));
+    const allowed = /^amq\.gen-[A-Za-f]/;
+    let created = 0;
+    let refusedCount = 0;
+    try {
+      for (let i = 0; i < 24; i++) {
+        const ch = await gen.createChannel();
+        const closed = new Promise<Error>((resolve) => ch.once('error', resolve));
+        const ok = await ch.assertQueue('', { exclusive: true }).catch(() => null);
+        if (ok !== null) {
+          expect(ok.queue).toMatch(allowed);
+          created++;
+          await ch.close();
+        } else {
+          const m = /access to queue '([^']+)'/.exec((await closed).message);
+          expect(m?.[1]).not.toMatch(allowed);
+          refusedCount++;
+        }
+      }
+    } finally {
+      await gen.close().catch(() => undefined);
+    }
+    expect(created + refusedCount).toBe(24);
+  });
+
   it('with x-dead-letter-exchange: configure, then read on the queue, then write on the DLX ("" is amq.default)', async () => {
     const dl = (name: string, dlx: string) => (ch: amqp.Channel) => ch.assertQueue(name, { durable: false, deadLetterExchange: dlx });
     await expectChannelClosed(lim, dl('none-dlq', 'none-x'), 403, refused('queue', 'none-dlq'));

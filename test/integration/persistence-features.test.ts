@@ -27,7 +27,7 @@ const t = new AmqpTracker(() => url);
 const policies: string[] = [];
 
 async function start(): Promise<void> {
-  const config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, logLevel: 'silent', dataDir };
+  const config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', dataDir };
   broker = await startServices(config, createLogger('silent'), 'leveldb');
   url = `amqp://guest:guest@127.0.0.1:${broker.amqp.port}`;
   mgmt = `http://127.0.0.1:${broker.management.port}`;

@@ -30,6 +30,8 @@ async function start(): Promise<void> {
     port: 0,
     managementHost: '127.0.0.1',
     managementPort: 0,
+    prometheusHost: '127.0.0.1',
+    prometheusPort: 0,
     logLevel: 'silent',
     dataDir,
     pagingThreshold: 0,

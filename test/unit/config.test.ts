@@ -63,6 +63,11 @@ describe('config file', () => {
 listeners.tcp.default = 127.0.0.2:5673
 management.tcp.port = 15673
 management.tcp.ip = 127.0.0.3
+prometheus.tcp.port = 15693
+prometheus.tcp.ip = 127.0.0.4
+prometheus.path = /prom/
+prometheus.return_per_object_metrics = true
+prometheus.filter_aggregated_queue_metrics_pattern = ^amq\\.gen-
 data_dir = /var/lib/warren   # trailing comment
 load_definitions = /etc/warren/defs.json
 default_user = admin
@@ -88,12 +93,19 @@ vm_memory_high_watermark_paging_ratio = 0.75
 paging.threshold = 10MB
 paging.head_messages = 100
 paging.head_bytes = 1MB
+server_properties.product = Warren
+cluster_name = c1
 `);
     expect(loadConfig({ file })).toEqual({
       host: '127.0.0.2',
       port: 5673,
       managementPort: 15673,
       managementHost: '127.0.0.3',
+      prometheusPort: 15693,
+      prometheusHost: '127.0.0.4',
+      prometheusPath: '/prom',
+      prometheusReturnPerObjectMetrics: true,
+      prometheusFilterAggregatedQueueMetricsPattern: '^amq\\.gen-',
       dataDir: '/var/lib/warren',
       loadDefinitions: '/etc/warren/defs.json',
       defaultUser: 'admin',
@@ -118,6 +130,8 @@ paging.head_bytes = 1MB
       pagingThreshold: 10485760,
       pagingHeadMessages: 100,
       pagingHeadBytes: 1048576,
+      serverPropertiesProduct: 'Warren',
+      clusterName: 'c1',
     });
   });
 
@@ -234,6 +248,8 @@ describe('environment and flags', () => {
         WARREN_PORT: '1',
         WARREN_MANAGEMENT_HOST: '::1',
         WARREN_MANAGEMENT_PORT: '2',
+        WARREN_PROMETHEUS_HOST: '127.0.0.9',
+        WARREN_PROMETHEUS_PORT: '9',
         WARREN_DATA_DIR: '/d',
         WARREN_LOAD_DEFINITIONS: '/defs.json',
         WARREN_DEFAULT_USER: 'u',
@@ -254,6 +270,8 @@ describe('environment and flags', () => {
         WARREN_PAGING_THRESHOLD: '0',
         WARREN_PAGING_HEAD_MESSAGES: '8',
         WARREN_PAGING_HEAD_BYTES: '1KB',
+        WARREN_SERVER_PROPERTIES_PRODUCT: 'Warren',
+        WARREN_CLUSTER_NAME: 'c2',
       },
     });
     expect(c).toEqual({
@@ -261,6 +279,11 @@ describe('environment and flags', () => {
       port: 1,
       managementHost: '::1',
       managementPort: 2,
+      prometheusHost: '127.0.0.9',
+      prometheusPort: 9,
+      prometheusPath: '/metrics',
+      prometheusReturnPerObjectMetrics: false,
+      prometheusFilterAggregatedQueueMetricsPattern: '',
       dataDir: '/d',
       loadDefinitions: '/defs.json',
       defaultUser: 'u',
@@ -285,6 +308,8 @@ describe('environment and flags', () => {
       pagingThreshold: 0,
       pagingHeadMessages: 8,
       pagingHeadBytes: 1024,
+      serverPropertiesProduct: 'Warren',
+      clusterName: 'c2',
     });
   });
 

@@ -6,7 +6,7 @@
  *
  * Keys RabbitMQ fills from the Erlang queue process and Warren has no equivalent for are given
  * RabbitMQ's own "not known" values (garbage_collection all -1, as rabbit_mgmt_wm_queue's
- * ensure_defaults; recoverable_slaves and operator_policy null) or plausible constants
+ * ensure_defaults; recoverable_slaves null) or plausible constants
  * (backing_queue_status: Warren's counts in RabbitMQ's keys, rates 0). Left out: idle_since
  * (Warren does not track idleness), reductions (Erlang scheduler work), messages_persistent and
  * message_bytes_persistent (not counted), owner_pid_details (the owning connection is not
@@ -108,7 +108,7 @@ export function queueJson(q: QueueInfo, view: QueueView = 'full'): Record<string
     messages_unacknowledged_ram: q.messagesUnacknowledged,
     name: q.name,
     node: NODE_NAME,
-    operator_policy: null,
+    operator_policy: q.operatorPolicy ?? null,
     policy: q.policy ?? null,
     recoverable_slaves: null,
     single_active_consumer_tag: q.singleActiveConsumerTag,

@@ -78,11 +78,13 @@ export const definitionMethods: Pick<
     const name = a.passive && a.queue === '' ? ch.resolveQueue('') : a.queue;
     // RabbitMQ: the reserved amq.* name is refused (by the vhost) before configure; a server-named
     // queue is checked under its generated name.
-    if (!a.passive && !name.startsWith('amq.')) checkQueueDeclare(ch, name === '' ? generateQueueName() : name, a.arguments ?? {});
+    const serverName = name === '' && !a.passive ? generateQueueName() : undefined;
+    if (!a.passive && !name.startsWith('amq.')) checkQueueDeclare(ch, serverName ?? name, a.arguments ?? {});
     const q = ch.vhost.declareQueue(
       name,
       { passive: a.passive, durable: a.durable, exclusive: a.exclusive, autoDelete: a.autoDelete, arguments: a.arguments ?? {} },
       ch.conn,
+      serverName,
     );
     if (q.isExclusive && q.exclusiveOwner === ch.conn) ch.conn.ownExclusive(q);
     ch.lastQueue = q.name;
