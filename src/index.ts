@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { AdminContext } from './admin/admin-context.js';
+import type { AdminContext, ListenerInfo, NodeRuntime } from './admin/admin-context.js';
+import { restoreClusterName } from './admin/cluster-name.js';
 import { UserStore } from './auth/users.js';
 import { Broker } from './broker/broker.js';
 import { defaultConfig, pagingThresholdBytes, type Config } from './config.js';
@@ -16,19 +17,23 @@ import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
 import { loadDefinitionsFile } from './admin/definitions-import.js';
 import { localApiUrl, newLocalSecret, removeLocalCredentials, writeLocalCredentials } from './admin/local-credentials.js';
-import { NODE_NAME } from './admin/node-name.js';
+import { nodeIdentity } from './identity.js';
 import { createLogger } from './log.js';
 import { brokerMetricsSource, memoryHighWatermark } from './metrics/broker-source.js';
-import { clusterPermanentId } from './metrics/identity.js';
+import { buildInfo, clusterPermanentId, productInfo } from './metrics/identity.js';
 import { MetricsServer } from './metrics/metrics-server.js';
+import { statsMessageCounters } from './metrics/stats-counters.js';
 import { AmqpServer, type BoundListener } from './server/amqp-server.js';
 import { resolveAnyAddress } from './server/listeners.js';
 import { CertificateStore, peerRefusal, serverOptions, tlsSettings, TlsConfigError, type ReloadOutcome, type TlsScope } from './server/tls.js';
 import { badRequest } from './admin/errors.js';
 import type { TlsListenerFiles } from './admin/certificates.js';
 import type { Server as TlsServerType, TLSSocket } from 'node:tls';
+import { StatsCollector } from './stats/collector.js';
+import { GAUGE } from './stats/layout.js';
 import type { ResourceAlarms } from './resources/alarms.js';
 import type { DiskMonitor } from './resources/disk-monitor.js';
+import { readFileDescriptors } from './resources/file-descriptors.js';
 import { NodeResources } from './resources/node-resources.js';
 import { LevelStore } from './store/level-store.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -115,6 +120,8 @@ export interface BrokerServices {
   alarms: ResourceAlarms;
   /** The free disk space check on the data dir (its limit can be changed at run time). */
   diskMonitor: DiskMonitor;
+  /** The statistics sampler (message rates, queue length history), sampling every collectStatisticsInterval. */
+  stats: StatsCollector;
   /** Stops accepting, closes every AMQP connection with 320 (reason in its text), then HTTP, then the broker. */
   close(reason?: string): Promise<void>;
 }
@@ -163,7 +170,6 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     const prometheusTlsOn = config.prometheusSslPort >= 0;
     if (managementTlsOn) certificates.load('management', tlsSettings(config, 'management'));
     if (prometheusTlsOn) certificates.load('prometheus', tlsSettings(config, 'prometheus'));
-    const server = new AmqpServer({ config, broker, users, logger, alarms, certificates });
     const tlsFiles: TlsListenerFiles[] = [];
     const addTlsFiles = (scope: TlsScope, protocol: string, a: ListenAddress): void => {
       const st = tlsSettings(config, scope);
@@ -187,8 +193,42 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
         }
       },
     };
+    // The node's gauges for /api/nodes' rates: descriptors are read in the background (the value lags a tick).
+    let fdUsed = 0;
+    const stats = new StatsCollector({
+      broker,
+      intervalMs: config.collectStatisticsInterval,
+      nodeGauges: (out) => {
+        readFileDescriptors()
+          .then((f) => {
+            if (f !== null) fdUsed = f.used;
+          })
+          .catch(() => undefined);
+        out[GAUGE.MEM_USED] = process.memoryUsage.rss();
+        out[GAUGE.FD_USED] = fdUsed;
+        out[GAUGE.SOCKETS_USED] = server.connectionCount;
+        out[GAUGE.PROC_USED] = process.getActiveResourcesInfo().length;
+        out[GAUGE.DISK_FREE] = diskMonitor.free;
+      },
+    });
+    const server = new AmqpServer({ config, broker, users, logger, alarms, stats, certificates });
     const localSecret = newLocalSecret();
-    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms, localSecret };
+    // Who the node says it is (connection.start reads the same one through broker.config), and its cluster name.
+    const identity = nodeIdentity(config);
+    const listeners: ListenerInfo[] = [];
+    const node: NodeRuntime = {
+      startedAt: Date.now(),
+      listeners: () => listeners,
+      memoryUsed: () => process.memoryUsage.rss(),
+      memoryLimit: config.memoryHighWatermarkAbsolute > 0 ? config.memoryHighWatermarkAbsolute : Math.floor(config.memoryHighWatermark * os.totalmem()),
+      memoryWatermark: config.memoryHighWatermarkAbsolute > 0 ? { absolute: config.memoryHighWatermarkAbsolute } : { relative: config.memoryHighWatermark },
+      diskFree: () => diskMonitor.free,
+      diskFreeLimit: () => diskMonitor.limit,
+      fileDescriptors: readFileDescriptors,
+      tlsListeners: () => tlsFiles,
+    };
+    const admin: AdminContext = { broker, users, connections: server, stats, loopbackUsers: config.loopbackUsers, alarms, localSecret, identity, node };
+    restoreClusterName(identity, admin, config.clusterName);
     // load_definitions: imported before any client can connect; a bad file stops the start.
     if (config.loadDefinitions !== '') {
       await loadDefinitionsFile(admin, config.loadDefinitions);
@@ -198,8 +238,11 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     undo.unshift(() => server.close());
     resources.start();
     undo.unshift(async () => resources.stop());
+    stats.start();
+    undo.unshift(async () => stats.stop());
     for (const l of server.listeners) {
       logger.info({ address: formatAddress(l), protocol: l.protocol }, l.protocol === 'amqp' ? 'AMQP listener started' : 'AMQPS (TLS) listener started');
+      listeners.push({ protocol: l.protocol, ip: l.host, port: l.port });
       if (l.protocol === 'amqp/ssl') addTlsFiles('amqp', 'amqp/ssl', l);
     }
     const firstPlain = server.listeners.find((l) => l.protocol === 'amqp');
@@ -215,6 +258,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     const bound = http.server.address() as AddressInfo;
     const management = { host: managementHost, port: bound.port };
     running.managementPort = management.port;
+    listeners.push({ protocol: 'http', ip: management.host, port: management.port });
     let managementTls: ListenAddress | undefined;
     let httpsApp: FastifyInstance | undefined;
     if (managementTlsOn) {
@@ -228,6 +272,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       managementTls = { host, port: (app.server.address() as AddressInfo).port };
       running.managementSslPort = managementTls.port;
       addTlsFiles('management', 'https', managementTls);
+      listeners.push({ protocol: 'https', ip: managementTls.host, port: managementTls.port });
       logger.info({ address: formatAddress(managementTls) }, 'management HTTPS listener started');
     }
     // warrenctl on this machine logs in with this file (the secret itself is never logged).
@@ -236,14 +281,16 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     logger.info({ address: formatAddress(management) }, 'management listener started');
 
     // rabbitmq_prometheus: values are read from the broker when scraped.
-    const permanentId = clusterPermanentId(NODE_NAME, config.dataDir);
+    const permanentId = clusterPermanentId(identity.node, config.dataDir);
     const metricsSource = brokerMetricsSource({
         broker,
         connections: server,
         alarms,
         disk: diskMonitor,
         memoryLimit: memoryHighWatermark(config.memoryHighWatermark, config.memoryHighWatermarkAbsolute),
-        identity: () => ({ node: NODE_NAME, cluster: NODE_NAME, clusterPermanentId: permanentId }),
+        // The cluster name as it is now (PUT /api/cluster-name renames it at run time).
+        identity: () => ({ node: identity.node, cluster: identity.clusterName, clusterPermanentId: permanentId }),
+        counters: statsMessageCounters(stats),
       });
     const metrics = new MetricsServer(
       metricsSource,
@@ -255,10 +302,13 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
         aggregatedQueueFilter: config.prometheusFilterAggregatedQueueMetricsPattern,
       },
       logger,
+      // rabbitmq_build_info names the product as connection.start and /api/overview do.
+      buildInfo(productInfo(identity.product)),
     );
     const prometheus = await metrics.listen();
     undo.unshift(() => metrics.close());
     running.prometheusPort = prometheus.port;
+    listeners.push({ protocol: 'http/prometheus', ip: prometheus.host, port: prometheus.port });
     logger.info({ address: formatAddress(prometheus) }, 'Prometheus metrics listener started');
     let metricsTls: MetricsServer | undefined;
     let prometheusTls: ListenAddress | undefined;
@@ -275,6 +325,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
           https: serverOptions(loaded, config.sslHandshakeTimeout),
         },
         logger,
+        buildInfo(productInfo(identity.product)),
       );
       metricsTls = m;
       prometheusTls = await m.listen();
@@ -282,6 +333,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       guardTlsServer(m.httpServer as unknown as TlsServerType, loaded.settings, certificates, 'prometheus', logger);
       running.prometheusSslPort = prometheusTls.port;
       addTlsFiles('prometheus', 'https/prometheus', prometheusTls);
+      listeners.push({ protocol: 'https/prometheus', ip: prometheusTls.host, port: prometheusTls.port });
       logger.info({ address: formatAddress(prometheusTls) }, 'Prometheus metrics HTTPS listener started');
     }
 
@@ -302,9 +354,11 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       tlsListeners: () => [...tlsFiles],
       alarms,
       diskMonitor,
+      stats,
       async close(reason = 'shutdown') {
         // Clients first (they get 320 and can reconnect elsewhere), then HTTP, then the store.
         resources.stop();
+        stats.stop();
         await server.close(reason);
         await http.close();
         await httpsApp?.close();

@@ -4,17 +4,14 @@
  * the default exchange and `amq.*` exchanges are left out; bindings to exclusive queues too.
  * Arguments stay field tables here; the HTTP layer renders them as RabbitMQ's JSON.
  */
-import { createRequire } from 'node:module';
 import type { FieldTable } from '../amqp/codec/field-value.js';
 import { isExchange } from '../broker/exchange/exchange.js';
 import type { AdminContext } from './admin-context.js';
 import { requireAdministrator, type User } from './authorization.js';
+import { identityOf } from './cluster-name.js';
 import { notFound } from './errors.js';
 import { allGlobalParameters } from './global-parameters.js';
 import { allParameters } from './parameters.js';
-
-const require = createRequire(import.meta.url);
-const pkg = require('../../package.json') as { version: string };
 
 /** The RabbitMQ definitions format version Warren writes (3.13's: vhosts carry metadata). */
 export const DEFINITIONS_RABBIT_VERSION = '3.13.7';
@@ -44,8 +41,9 @@ export function exportDefinitions(ctx: AdminContext, actor: User): DefinitionsEx
   const out: DefinitionsExport = {
     rabbit_version: DEFINITIONS_RABBIT_VERSION,
     rabbitmq_version: DEFINITIONS_RABBIT_VERSION,
-    product_name: 'Warren',
-    product_version: pkg.version,
+    // As connection.start and /api/overview name the product (src/identity.ts).
+    product_name: identityOf(ctx).product.product,
+    product_version: identityOf(ctx).product.version,
     users: [...ctx.users.users.values()].map((u) => ({
       name: u.name,
       password_hash: u.passwordHash,

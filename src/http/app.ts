@@ -6,19 +6,26 @@ import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminContext } from '../admin/admin-context.js';
-import { NODE_NAME } from '../admin/node-name.js';
 import type { Config } from '../config.js';
 import { certificateRoutes, type CertificateRouteOptions } from './routes/certificates.js';
+import { clusterRoutes } from './routes/cluster.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { definitionRoutes } from './routes/definitions.js';
 import { healthRoutes } from './routes/health.js';
 import { limitRoutes } from './routes/limits.js';
 import { operatorPolicyRoutes } from './routes/operator-policies.js';
 import { parameterRoutes } from './routes/parameters.js';
+import { nodeRoutes } from './routes/nodes.js';
+import { overviewRoutes } from './routes/overview.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { policyRoutes } from './routes/policies.js';
 import { userRoutes } from './routes/users.js';
 import { vhostRoutes } from './routes/vhosts.js';
+import { connectionRoutes } from './routes/connections.js';
+import { channelRoutes } from './routes/channels.js';
+import { bindingRoutes } from './routes/bindings.js';
+import { exchangeRoutes } from './routes/exchanges.js';
+import { queueRoutes } from './routes/queues.js';
 
 /** What the HTTP app is built from. */
 export interface HttpAppOptions {
@@ -42,21 +49,15 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   // listeners itself and a line per request would drown it, so HTTP logs warnings and up.
   const level = opts.logger.levelVal >= opts.logger.levels.values.warn ? opts.logger.level : 'warn';
   const app = Fastify({
+    // A path segment holds a queue or exchange name (up to 255 bytes, three characters each when escaped).
+    maxParamLength: 1024,
     // Typed as Fastify's base logger so the app is a plain FastifyInstance for route modules.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by tsconfig.build.json, where Fastify's logger type does not widen to pino's
     loggerInstance: opts.logger.child({ component: 'http' }, { level }) as FastifyBaseLogger,
     ...(opts.https === undefined ? {} : { https: opts.https }),
   }) as unknown as FastifyInstance;
 
-  const managementPorts = (): number[] => {
-    const address = app.server.address();
-    return address && typeof address === 'object' ? [address.port] : [];
-  };
-  void app.register(healthRoutes, {
-    listeningPorts: () => [opts.config.port, ...managementPorts()],
-    alarms: () => opts.admin.alarms.resources,
-    node: NODE_NAME,
-  });
+  void app.register(healthRoutes, { admin: opts.admin });
   void app.register(policyRoutes, { admin: opts.admin });
   void app.register(consumerRoutes, { admin: opts.admin });
   void app.register(userRoutes, { admin: opts.admin });
@@ -67,6 +68,14 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   void app.register(parameterRoutes, { admin: opts.admin });
   void app.register(operatorPolicyRoutes, { admin: opts.admin });
   if (opts.certificates !== undefined) void app.register(certificateRoutes, { admin: opts.admin, certificates: opts.certificates });
+  void app.register(overviewRoutes, { admin: opts.admin });
+  void app.register(nodeRoutes, { admin: opts.admin });
+  void app.register(clusterRoutes, { admin: opts.admin });
+  void app.register(connectionRoutes, { admin: opts.admin });
+  void app.register(channelRoutes, { admin: opts.admin });
+  void app.register(exchangeRoutes, { admin: opts.admin });
+  void app.register(queueRoutes, { admin: opts.admin });
+  void app.register(bindingRoutes, { admin: opts.admin });
 
   app.get('/', async (_req, reply) => {
     const html = await readFile(INDEX_HTML).catch(() => null);

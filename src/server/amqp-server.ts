@@ -3,10 +3,11 @@ import { createServer as createTlsServer, type Server as TlsServer, type TLSSock
 import type { Logger } from 'pino';
 import type { ConnectionRegistry, ConnectionSnapshot } from '../admin/connection-registry.js';
 import type { Config } from '../config.js';
+import type { StatsCollector } from '../stats/collector.js';
 import { ResourceAlarms } from '../resources/alarms.js';
 import type { Broker } from '../broker/broker.js';
 import type { UserStore } from '../auth/users.js';
-import { userDeletedClose, vhostDownClose } from '../broker/errors.js';
+import { operatorClose, userDeletedClose, vhostDownClose } from '../broker/errors.js';
 import { Connection } from './connection/connection.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { listenDualStack, listenerAddresses, type ListenerSpec } from './listeners.js';
@@ -19,6 +20,7 @@ export interface BoundListener {
   host: string;
   port: number;
 }
+import { connectionSnapshot } from './snapshots.js';
 
 /** The AMQP listener: accepts sockets and runs a Connection for each; admin/ lists them through ConnectionRegistry. */
 export class AmqpServer implements ConnectionRegistry {
@@ -31,14 +33,17 @@ export class AmqpServer implements ConnectionRegistry {
   private readonly broker: Broker;
   private readonly users: UserStore;
   private readonly logger: Logger;
+  /** The statistics sampler connections and channels register their counters with. */
+  readonly stats: StatsCollector;
   private servers: Server[] = [];
   private readonly idleWaiters: (() => void)[] = [];
   private readonly certificates: CertificateStore | undefined;
   /** The listeners bound by listen(), plain ones first. */
   listeners: BoundListener[] = [];
 
-  constructor(opts: { config: Config; broker: Broker; users: UserStore; logger: Logger; alarms?: ResourceAlarms; certificates?: CertificateStore }) {
+  constructor(opts: { config: Config; broker: Broker; users: UserStore; logger: Logger; stats: StatsCollector; alarms?: ResourceAlarms; certificates?: CertificateStore }) {
     this.config = opts.config;
+    this.stats = opts.stats;
     this.certificates = opts.certificates;
     this.broker = opts.broker;
     this.users = opts.users;
@@ -154,27 +159,17 @@ export class AmqpServer implements ConnectionRegistry {
 
   /** Every connection as plain data, for the management API (ConnectionRegistry). */
   listConnections(): ConnectionSnapshot[] {
-    return [...this.connections].map((conn) => ({
-      name: conn.name,
-      peerHost: conn.peerHost,
-      peerPort: conn.peerPort,
-      user: conn.user?.name ?? null,
-      vhost: conn.vhost?.name ?? null,
-      channels: [...conn.openChannels].map((ch) => ({
-        number: ch.id,
-        consumers: [...ch.consumers.values()].map((c) => ({
-          tag: c.tag,
-          queue: c.queue.name,
-          vhost: c.queue.vhost,
-          ackRequired: !c.noAck,
-          exclusive: c.exclusive,
-          prefetchCount: c.prefetch,
-          arguments: c.arguments,
-          active: c.active,
-          singleActiveConsumer: c.queue.settings.singleActiveConsumer,
-        })),
-      })),
-    }));
+    return [...this.connections].filter((conn) => conn.state !== 'closed').map(connectionSnapshot);
+  }
+
+  /** ConnectionRegistry: closes the named connection with `320 CONNECTION_FORCED - <reason>`; false when there is none. */
+  closeConnection(name: string, reason: string): boolean {
+    for (const conn of this.connections) {
+      if (conn.name !== name || conn.state === 'closed') continue;
+      conn.closeForced(operatorClose(reason));
+      return true;
+    }
+    return false;
   }
 
   /** Stops accepting, closes every connection with 320 CONNECTION_FORCED, resolves when all sockets are gone. */
@@ -193,6 +188,7 @@ export class AmqpServer implements ConnectionRegistry {
       logger: this.logger,
       alarms: this.alarms,
       tracker: this.tracker,
+      stats: this.stats,
       onClosed: (c) => {
         this.connections.delete(c);
         if (this.connections.size === 0) for (const w of this.idleWaiters.splice(0)) w();

@@ -143,6 +143,9 @@ prometheus.ssl.ciphers.1 = TLS_AES_256_GCM_SHA384
 prometheus.ssl.ciphers.2 = ECDHE-RSA-AES256-GCM-SHA384
 prometheus.ssl.depth = 2
 prometheus.ssl.honor_cipher_order = true
+collect_statistics_interval = 1000
+server_properties.product = Warren
+cluster_name = c1
 `);
     expect(loadConfig({ file })).toEqual({
       tcpListeners: [{ host: '::1', port: 5674 }, { port: 5675 }],
@@ -221,6 +224,9 @@ prometheus.ssl.honor_cipher_order = true
       pagingThreshold: 10485760,
       pagingHeadMessages: 100,
       pagingHeadBytes: 1048576,
+      collectStatisticsInterval: 1000,
+      serverPropertiesProduct: 'Warren',
+      clusterName: 'c1',
     });
   });
 
@@ -400,6 +406,9 @@ describe('environment and flags', () => {
         WARREN_MANAGEMENT_SSL_PORT: '14',
         WARREN_PROMETHEUS_SSL_HOST: '127.0.0.9',
         WARREN_PROMETHEUS_SSL_PORT: 'none',
+        WARREN_COLLECT_STATISTICS_INTERVAL: '250',
+        WARREN_SERVER_PROPERTIES_PRODUCT: 'Warren',
+        WARREN_CLUSTER_NAME: 'c2',
       },
     });
     expect(c).toEqual({
@@ -479,6 +488,9 @@ describe('environment and flags', () => {
       pagingThreshold: 0,
       pagingHeadMessages: 8,
       pagingHeadBytes: 1024,
+      collectStatisticsInterval: 250,
+      serverPropertiesProduct: 'Warren',
+      clusterName: 'c2',
     });
   });
 
