@@ -135,3 +135,49 @@ describe('management over HTTPS with verify_peer + fail_if_no_peer_cert', () => 
     await expect(get(port, '/api/users', { auth: GUEST, client: stranger })).rejects.toThrow();
   });
 });
+
+describe('/api/health/checks/certificate-expiration/{n}/{unit} from the served certificates', () => {
+  let t: TlsTarget;
+  beforeAll(async () => {
+    // The test certificates are valid for 30 days.
+    t = await startTlsTarget({ ...sslFiles(certs) });
+  });
+  afterAll(() => t.close());
+
+  const check = async (within: string, unit: string) => {
+    const r = await fetch(`http://127.0.0.1:${t.services.management.port}/api/health/checks/certificate-expiration/${within}/${unit}`, { headers: { authorization: GUEST } });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+
+  it('ok while nothing expires within the period', async () => {
+    expect(await check('1', 'weeks')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await check('29', 'days')).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('503 listing the listener, its files and their expiry dates (RabbitMQ keys and date format)', async () => {
+    const r = await check('2', 'months');
+    expect(r.status).toBe(503);
+    const date = expect.stringMatching(/^\d{4}-\d\d-\d\d \d{1,2}:\d\d:\d\d$/) as unknown;
+    expect(r.body).toEqual({
+      status: 'failed',
+      reason: 'Certificates expiring',
+      expired: [
+        {
+          node: expect.any(String) as unknown,
+          protocol: 'amqp/ssl',
+          interface: '127.0.0.1',
+          port: t.sslPort,
+          certfile: certs.server.certfile,
+          cacertfile: certs.ca.certfile,
+          certfile_expires_on: [date],
+          cacertfile_expires_on: [date],
+        },
+      ],
+    });
+  });
+
+  it("400s with RabbitMQ's texts for a bad number or unit", async () => {
+    expect(await check('x', 'days')).toEqual({ status: 400, body: { error: 'bad_request', reason: 'Invalid expiration value.' } });
+    expect(await check('1', 'fortnights')).toEqual({ status: 400, body: { error: 'bad_request', reason: 'Time unit not recognised. Supported units: days, weeks, months, years.' } });
+  });
+});
