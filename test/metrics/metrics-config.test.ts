@@ -14,9 +14,9 @@ function refusal(text: string): string {
 }
 
 describe('prometheus.* config', () => {
-  it("defaults to RabbitMQ's: port 15692 on all interfaces, /metrics, aggregated, no queue filter", () => {
+  it("defaults to RabbitMQ's: port 15692 on all IPv4 and IPv6 interfaces (::), /metrics, aggregated, no queue filter", () => {
     expect(defaultConfig()).toMatchObject({
-      prometheusHost: '0.0.0.0',
+      prometheusHost: '::',
       prometheusPort: 15692,
       prometheusPath: '/metrics',
       prometheusReturnPerObjectMetrics: false,
