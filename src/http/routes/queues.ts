@@ -10,8 +10,9 @@
  * (backing_queue_status: Warren's counts in RabbitMQ's keys, rates 0). Left out: idle_since
  * (Warren does not track idleness), reductions (Erlang scheduler work), messages_persistent and
  * message_bytes_persistent (not counted), owner_pid_details (the owning connection is not
- * visible from here), and the statistics: message_stats and every *_details rate, which the
- * statistics work adds (queueJson is where).
+ * visible from here). The statistics (messages_details, messages_ready_details,
+ * messages_unacknowledged_details and message_stats, with the request's ranges) are admin/'s
+ * (QueueInfo.stats); left out of them: reductions_details (Erlang scheduler work).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminContext } from '../../admin/admin-context.js';
@@ -21,6 +22,7 @@ import { getMessages, type GotMessage } from '../../admin/queue-get.js';
 import { deleteQueue, getQueue, listQueues, purgeQueue, putQueue, queueAction, vhostExists, type QueueInfo } from '../../admin/queues.js';
 import { listConsumers } from '../../admin/consumers.js';
 import { localAdministrator } from '../../admin/local-credentials.js';
+import { statsRanges } from '../../admin/stats-query.js';
 import type { BasicProperties } from '../../amqp/codec/properties.js';
 import { amqpTableJson } from '../amqp-table-json.js';
 import { authenticate } from '../auth.js';
@@ -115,6 +117,8 @@ export function queueJson(q: QueueInfo, view: QueueView = 'full'): Record<string
     state: 'running',
     type: 'classic',
     vhost: q.vhost,
+    // messages and the other lengths with their _details, message_stats (a range's newest sample replaces the lengths).
+    ...q.stats,
   };
 }
 
@@ -171,7 +175,9 @@ export async function queueRoutes(app: FastifyInstance, opts: QueueRouteOptions)
   const list = (req: FastifyRequest, vhost: string | undefined, detailed: boolean): unknown => {
     const user = authenticate(admin, req);
     const view = viewOf(req);
-    const queues = listQueues(admin, user, vhost);
+    // RabbitMQ skips the statistics (and their range parameters) with disable_stats.
+    const ranges = view === 'full' ? statsRanges(req.query, { lengthsCeil: true, list: true }) : undefined;
+    const queues = listQueues(admin, user, vhost, ranges);
     if (!detailed || view !== 'full') return listReply(req, queues.map((q) => queueJson(q, view)), QUEUE_SORT);
     const byQueue = new Map<string, ConsumerInfo[]>();
     for (const c of listConsumers(admin, localAdministrator())) {
@@ -196,8 +202,10 @@ export async function queueRoutes(app: FastifyInstance, opts: QueueRouteOptions)
   });
 
   app.get<QueueParams>('/api/queues/:vhost/:name', async (req) => {
-    const { queue, consumers } = getQueue(admin, authenticate(admin, req), req.params.vhost, req.params.name);
+    const user = authenticate(admin, req);
     const view = viewOf(req);
+    const ranges = view === 'full' ? statsRanges(req.query, { lengthsCeil: true }) : undefined;
+    const { queue, consumers } = getQueue(admin, user, req.params.vhost, req.params.name, ranges);
     // A single queue with disable_stats has only the basic keys (rabbit_mgmt_format:queue, no policy).
     if (view !== 'full') {
       const basic = queueJson({ ...queue, policy: undefined }, 'basic');
