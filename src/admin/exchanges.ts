@@ -21,7 +21,7 @@ import { jsonArguments, jsonTable } from './json-arguments.js';
 import { accessRefusedReply, asHttp, exchangeArgument, httpError, ObjectAccess } from './object-access.js';
 import { boolField, checkShortstr, decodeBody, requireKeys, type Body } from './request-body.js';
 import { exchangeStats } from '../stats/render.js';
-import type { StatsJson, StatsRanges } from './stats-query.js';
+import { statsRanges, type StatsJson, type StatsRanges } from './stats-query.js';
 import { visibleVhosts } from './visibility.js';
 
 /** An exchange as listed. */
@@ -90,11 +90,13 @@ function exchangeId(name: string): string {
 
 /**
  * Exchanges of one vhost (404 when it is missing; 401 without access to it) or of every vhost
- * the user may list (administrators: all; others: those they have permissions in).
+ * the user may list (administrators: all; others: those they have permissions in). With
+ * `statsQuery` (the request's query string) each with its message_stats; a bad range pair is
+ * RabbitMQ's 400 invalid_range_parameters (after the 404).
  */
-export function listExchanges(ctx: AdminContext, user: User, vhost?: string, ranges?: StatsRanges): ExchangeInfo[] {
+export function listExchanges(ctx: AdminContext, user: User, vhost?: string, statsQuery?: unknown): ExchangeInfo[] {
   const vhosts = vhost === undefined ? visibleVhosts(ctx, user) : [vhostOr404(ctx, authorizedVhost(ctx, user, vhost))];
-  const stats = ranges === undefined ? undefined : { ctx, ranges };
+  const stats = statsQuery === undefined ? undefined : { ctx, ranges: statsRanges(statsQuery, { list: true }) };
   const out: ExchangeInfo[] = [];
   for (const v of vhosts) for (const x of v.exchanges.values()) out.push(exchangeInfo(x, stats));
   return out;
@@ -105,12 +107,12 @@ function authorizedVhost(ctx: AdminContext, user: User, vhost: string): string {
   return vhost;
 }
 
-/** One exchange (`amq.default` names the default exchange); 404 when it or its vhost is missing. */
-export function getExchange(ctx: AdminContext, user: User, vhost: string, name: string, ranges?: StatsRanges): ExchangeInfo {
+/** One exchange (`amq.default` names the default exchange), with `statsQuery` its message_stats; 404 when it or its vhost is missing, then 400 for a bad range. */
+export function getExchange(ctx: AdminContext, user: User, vhost: string, name: string, statsQuery?: unknown): ExchangeInfo {
   requireVhostAccess(ctx, user, vhost);
   const x = vhostOr404(ctx, vhost).exchanges.get(exchangeId(name));
   if (x === undefined) throw notFound();
-  return exchangeInfo(x, ranges === undefined ? undefined : { ctx, ranges });
+  return exchangeInfo(x, statsQuery === undefined ? undefined : { ctx, ranges: statsRanges(statsQuery) });
 }
 
 /**

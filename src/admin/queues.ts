@@ -21,7 +21,7 @@ import { localAdministrator } from './local-credentials.js';
 import { asHttp, exchangeArgument, ObjectAccess } from './object-access.js';
 import { boolField, decodeBody, requireKeys } from './request-body.js';
 import { queueStats } from '../stats/render.js';
-import type { StatsJson, StatsRanges } from './stats-query.js';
+import { statsRanges, type StatsJson, type StatsRanges } from './stats-query.js';
 import { visibleVhosts } from './visibility.js';
 
 /** A queue as listed. */
@@ -127,16 +127,17 @@ function vhostOr404(ctx: AdminContext, name: string): Vhost {
 
 /**
  * Queues of one vhost (404 when missing; 401 without access) or of every vhost the user may list;
- * with `ranges` (admin/stats-query.ts statsRanges) each with its statistics.
+ * with `statsQuery` (the request's query string: its range parameters, admin/stats-query.ts) each
+ * with its statistics; a bad range is RabbitMQ's 400 invalid_range_parameters, after the 404.
  */
-export function listQueues(ctx: AdminContext, user: User, vhost?: string, ranges?: StatsRanges): QueueInfo[] {
+export function listQueues(ctx: AdminContext, user: User, vhost?: string, statsQuery?: unknown): QueueInfo[] {
   let vhosts: Vhost[];
   if (vhost === undefined) vhosts = visibleVhosts(ctx, user);
   else {
     requireVhostAccess(ctx, user, vhost);
     vhosts = [vhostOr404(ctx, vhost)];
   }
-  const stats = ranges === undefined ? undefined : { ctx, ranges };
+  const stats = statsQuery === undefined ? undefined : { ctx, ranges: statsRanges(statsQuery, { lengthsCeil: true, list: true }) };
   const out: QueueInfo[] = [];
   for (const v of vhosts) for (const q of v.queues.values()) out.push(queueInfo(v, q, stats));
   return out;
@@ -147,15 +148,19 @@ export function vhostExists(ctx: AdminContext, name: string): boolean {
   return ctx.broker.getVhost(name) !== undefined;
 }
 
-/** One queue with its consumers (consumer_details), with `ranges` its statistics too; 404 when it or its vhost is missing. */
-export function getQueue(ctx: AdminContext, user: User, vhost: string, name: string, ranges?: StatsRanges): { queue: QueueInfo; consumers: ConsumerInfo[] } {
+/**
+ * One queue with its consumers (consumer_details), with `statsQuery` (the request's range
+ * parameters) its statistics too; 404 when it or its vhost is missing, then 400 for a bad range.
+ */
+export function getQueue(ctx: AdminContext, user: User, vhost: string, name: string, statsQuery?: unknown): { queue: QueueInfo; consumers: ConsumerInfo[] } {
   requireVhostAccess(ctx, user, vhost);
   const v = vhostOr404(ctx, vhost);
   const q = v.queues.get(name);
   if (q === undefined) throw notFound();
   // A queue's consumer_details list every consumer, whoever's connection it is on.
   const consumers = listConsumers(ctx, localAdministrator(), vhost).filter((c) => c.queue === name);
-  return { queue: queueInfo(v, q, ranges === undefined ? undefined : { ctx, ranges }), consumers };
+  const stats = statsQuery === undefined ? undefined : { ctx, ranges: statsRanges(statsQuery, { lengthsCeil: true }) };
+  return { queue: queueInfo(v, q, stats), consumers };
 }
 
 // The "connection" that owns what the API declares: RabbitMQ's direct requests have none, so an

@@ -149,8 +149,12 @@ export async function connectionRoutes(app: FastifyInstance, opts: ConnectionRou
   });
 
   app.get<NameParams>('/api/connections/:name', async (req) => {
-    const c = getConnection(admin, authenticate(admin, req), req.params.name);
-    return statsDisabled(req) ? { name: c.name } : connectionJson(c, true, connectionStatistics(admin, c, ranges(req)));
+    const user = authenticate(admin, req);
+    if (statsDisabled(req)) return { name: getConnection(admin, user, req.params.name).name };
+    // RabbitMQ checks the range parameters before it looks the connection up.
+    const r = ranges(req);
+    const c = getConnection(admin, user, req.params.name);
+    return connectionJson(c, true, connectionStatistics(admin, c, r));
   });
   app.delete<NameParams>('/api/connections/:name', async (req, reply) => {
     closeConnection(admin, authenticate(admin, req), req.params.name, closeReason(req));

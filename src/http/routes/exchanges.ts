@@ -7,7 +7,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminContext } from '../../admin/admin-context.js';
 import { deleteExchange, getExchange, listExchanges, publishMessage, putExchange, type ExchangeInfo } from '../../admin/exchanges.js';
-import { statsRanges, type StatsRanges } from '../../admin/stats-query.js';
 import { amqpTableJson } from '../amqp-table-json.js';
 import { authenticate } from '../auth.js';
 import { acceptRawBodies } from '../json-body.js';
@@ -53,20 +52,15 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeRouteOp
   acceptRawBodies(app);
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
-  // RabbitMQ skips the statistics (and their range parameters) with disable_stats.
-  const ranges = (req: FastifyRequest, list: boolean): StatsRanges | undefined => (disableStats(req) ? undefined : statsRanges(req.query, { list }));
-  app.get('/api/exchanges', async (req) => {
-    const user = authenticate(admin, req);
-    return listReply(req, listExchanges(admin, user, undefined, ranges(req, true)).map(exchangeJson), EXCHANGE_SORT);
-  });
-  app.get<VhostParams>('/api/exchanges/:vhost', async (req) => {
-    const user = authenticate(admin, req);
-    return listReply(req, listExchanges(admin, user, req.params.vhost, ranges(req, true)).map(exchangeJson), EXCHANGE_SORT);
-  });
+  // The lists skip the statistics (and their range parameters) with disable_stats, as RabbitMQ's do; one exchange keeps them.
+  const statsQuery = (req: FastifyRequest): unknown => (disableStats(req) ? undefined : req.query);
+  app.get('/api/exchanges', async (req) => listReply(req, listExchanges(admin, authenticate(admin, req), undefined, statsQuery(req)).map(exchangeJson), EXCHANGE_SORT));
+  app.get<VhostParams>('/api/exchanges/:vhost', async (req) =>
+    listReply(req, listExchanges(admin, authenticate(admin, req), req.params.vhost, statsQuery(req)).map(exchangeJson), EXCHANGE_SORT),
+  );
 
   app.get<ExchangeParams>('/api/exchanges/:vhost/:name', async (req) => {
-    const user = authenticate(admin, req);
-    const x = getExchange(admin, user, req.params.vhost, req.params.name, ranges(req, false));
+    const x = getExchange(admin, authenticate(admin, req), req.params.vhost, req.params.name, req.query ?? {});
     // The single exchange adds its per-source/destination rates (statistics: empty until they are kept).
     return objectReply(req, { ...exchangeJson(x), incoming: [], outgoing: [] });
   });

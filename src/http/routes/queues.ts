@@ -22,7 +22,6 @@ import { getMessages, type GotMessage } from '../../admin/queue-get.js';
 import { deleteQueue, getQueue, listQueues, purgeQueue, putQueue, queueAction, vhostExists, type QueueInfo } from '../../admin/queues.js';
 import { listConsumers } from '../../admin/consumers.js';
 import { localAdministrator } from '../../admin/local-credentials.js';
-import { statsRanges } from '../../admin/stats-query.js';
 import type { BasicProperties } from '../../amqp/codec/properties.js';
 import { amqpTableJson } from '../amqp-table-json.js';
 import { authenticate } from '../auth.js';
@@ -176,8 +175,7 @@ export async function queueRoutes(app: FastifyInstance, opts: QueueRouteOptions)
     const user = authenticate(admin, req);
     const view = viewOf(req);
     // RabbitMQ skips the statistics (and their range parameters) with disable_stats.
-    const ranges = view === 'full' ? statsRanges(req.query, { lengthsCeil: true, list: true }) : undefined;
-    const queues = listQueues(admin, user, vhost, ranges);
+    const queues = listQueues(admin, user, vhost, view === 'full' ? req.query : undefined);
     if (!detailed || view !== 'full') return listReply(req, queues.map((q) => queueJson(q, view)), QUEUE_SORT);
     const byQueue = new Map<string, ConsumerInfo[]>();
     for (const c of listConsumers(admin, localAdministrator())) {
@@ -204,8 +202,7 @@ export async function queueRoutes(app: FastifyInstance, opts: QueueRouteOptions)
   app.get<QueueParams>('/api/queues/:vhost/:name', async (req) => {
     const user = authenticate(admin, req);
     const view = viewOf(req);
-    const ranges = view === 'full' ? statsRanges(req.query, { lengthsCeil: true }) : undefined;
-    const { queue, consumers } = getQueue(admin, user, req.params.vhost, req.params.name, ranges);
+    const { queue, consumers } = getQueue(admin, user, req.params.vhost, req.params.name, view === 'full' ? req.query : undefined);
     // A single queue with disable_stats has only the basic keys (rabbit_mgmt_format:queue, no policy).
     if (view !== 'full') {
       const basic = queueJson({ ...queue, policy: undefined }, 'basic');
