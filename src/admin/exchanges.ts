@@ -20,6 +20,8 @@ import { AdminError, badRequest, notFound } from './errors.js';
 import { jsonArguments, jsonTable } from './json-arguments.js';
 import { accessRefusedReply, asHttp, exchangeArgument, httpError, ObjectAccess } from './object-access.js';
 import { boolField, checkShortstr, decodeBody, requireKeys, type Body } from './request-body.js';
+import { exchangeStats } from '../stats/render.js';
+import { statsRanges, type StatsJson, type StatsRanges } from './stats-query.js';
 import { visibleVhosts } from './visibility.js';
 
 /** An exchange as listed. */
@@ -38,6 +40,8 @@ export interface ExchangeInfo {
   /** Messages published to it, and routed from it (the exchange's own counters). */
   publishIn: number;
   publishOut: number;
+  /** Its message_stats in RabbitMQ's JSON (stats/render.ts exchangeStats; `{}` before its first publish), when asked for. */
+  stats?: StatsJson;
 }
 
 // RabbitMQ records the declaring user with the exchange; Warren knows it for exchanges declared through this API.
@@ -46,8 +50,8 @@ const declaredBy = new WeakMap<Exchange, string>();
 /** The user RabbitMQ names for exchanges the node creates itself. */
 const INTERNAL_USER = 'rmq-internal';
 
-/** One exchange's info. */
-export function exchangeInfo(x: Exchange): ExchangeInfo {
+/** One exchange's info; with `stats` (the node and the request's ranges) its message_stats too. */
+export function exchangeInfo(x: Exchange, stats?: { ctx: AdminContext; ranges: StatsRanges }): ExchangeInfo {
   const internalOne = x.name === '' || isStandardExchange(x.name);
   return {
     name: x.name,
@@ -61,6 +65,7 @@ export function exchangeInfo(x: Exchange): ExchangeInfo {
     userWhoPerformedAction: internalOne ? INTERNAL_USER : (declaredBy.get(x) ?? ''),
     publishIn: x.stats.publishIn,
     publishOut: x.stats.publishOut,
+    ...(stats === undefined ? {} : { stats: exchangeStats(stats.ctx.stats, x, stats.ranges) }),
   };
 }
 
@@ -85,11 +90,16 @@ function exchangeId(name: string): string {
 
 /**
  * Exchanges of one vhost (404 when it is missing; 401 without access to it) or of every vhost
- * the user may list (administrators: all; others: those they have permissions in).
+ * the user may list (administrators: all; others: those they have permissions in). With
+ * `statsQuery` (the request's query string) each with its message_stats; a bad range pair is
+ * RabbitMQ's 400 invalid_range_parameters (after the 404).
  */
-export function listExchanges(ctx: AdminContext, user: User, vhost?: string): ExchangeInfo[] {
+export function listExchanges(ctx: AdminContext, user: User, vhost?: string, statsQuery?: unknown): ExchangeInfo[] {
   const vhosts = vhost === undefined ? visibleVhosts(ctx, user) : [vhostOr404(ctx, authorizedVhost(ctx, user, vhost))];
-  return vhosts.flatMap((v) => [...v.exchanges.values()].map(exchangeInfo));
+  const stats = statsQuery === undefined ? undefined : { ctx, ranges: statsRanges(statsQuery, { list: true }) };
+  const out: ExchangeInfo[] = [];
+  for (const v of vhosts) for (const x of v.exchanges.values()) out.push(exchangeInfo(x, stats));
+  return out;
 }
 
 function authorizedVhost(ctx: AdminContext, user: User, vhost: string): string {
@@ -97,12 +107,12 @@ function authorizedVhost(ctx: AdminContext, user: User, vhost: string): string {
   return vhost;
 }
 
-/** One exchange (`amq.default` names the default exchange); 404 when it or its vhost is missing. */
-export function getExchange(ctx: AdminContext, user: User, vhost: string, name: string): ExchangeInfo {
+/** One exchange (`amq.default` names the default exchange), with `statsQuery` its message_stats; 404 when it or its vhost is missing, then 400 for a bad range. */
+export function getExchange(ctx: AdminContext, user: User, vhost: string, name: string, statsQuery?: unknown): ExchangeInfo {
   requireVhostAccess(ctx, user, vhost);
   const x = vhostOr404(ctx, vhost).exchanges.get(exchangeId(name));
   if (x === undefined) throw notFound();
-  return exchangeInfo(x);
+  return exchangeInfo(x, statsQuery === undefined ? undefined : { ctx, ranges: statsRanges(statsQuery) });
 }
 
 /**
@@ -278,9 +288,22 @@ export async function publishMessage(ctx: AdminContext, user: User, vhost: strin
   } catch (e) {
     throw httpError('publish', e);
   }
-  if ((outcome & PublishOutcome.REFUSED) !== 0 || message.storeId === STORE_REFUSED) throw rejected();
-  if (message.storeId > 0) await durable(ctx);
-  return (outcome & PublishOutcome.ROUTED) !== 0;
+  const routed = (outcome & PublishOutcome.ROUTED) !== 0;
+  // The vhost's totals and the churn keep the publish (its own channel's publish, confirm or nack, return).
+  if ((outcome & PublishOutcome.REFUSED) !== 0 || message.storeId === STORE_REFUSED) {
+    ctx.stats.countHttpPublish(vhost, routed, false);
+    throw rejected();
+  }
+  if (message.storeId > 0) {
+    try {
+      await durable(ctx);
+    } catch (e) {
+      ctx.stats.countHttpPublish(vhost, routed, false);
+      throw e;
+    }
+  }
+  ctx.stats.countHttpPublish(vhost, routed, true);
+  return routed;
 }
 
 function checkPublishProperties(ctx: AdminContext, user: User, props: BasicProperties): void {

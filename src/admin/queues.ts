@@ -20,6 +20,8 @@ import { jsonArguments } from './json-arguments.js';
 import { localAdministrator } from './local-credentials.js';
 import { asHttp, exchangeArgument, ObjectAccess } from './object-access.js';
 import { boolField, decodeBody, requireKeys } from './request-body.js';
+import { queueStats } from '../stats/render.js';
+import { statsRanges, type StatsJson, type StatsRanges } from './stats-query.js';
 import { visibleVhosts } from './visibility.js';
 
 /** A queue as listed. */
@@ -53,6 +55,12 @@ export interface QueueInfo {
   version: number;
   /** Bytes the queue holds in memory: the bodies of its ready and unacked messages, not paged out. */
   memory: number;
+  /**
+   * Its statistics in RabbitMQ's JSON (messages_details, messages_ready_details,
+   * messages_unacknowledged_details, message_stats once something was counted), when the caller
+   * asked for them (stats/render.ts queueStats).
+   */
+  stats?: StatsJson;
 }
 
 function argString(args: FieldTable, key: string): string | undefined {
@@ -72,8 +80,8 @@ function headTimestamp(q: Queue): number | null {
   }
 }
 
-/** One queue's info. */
-export function queueInfo(v: Vhost, q: Queue): QueueInfo {
+/** One queue's info; with `ranges` (and the node's statistics), its statistics too. */
+export function queueInfo(v: Vhost, q: Queue, stats?: { ctx: AdminContext; ranges: StatsRanges }): QueueInfo {
   const consumers = q.consumers;
   const exclusive = consumers.find((c) => c.exclusive);
   const sac = q.settings.singleActiveConsumer ? consumers.find((c) => c.active) : undefined;
@@ -107,6 +115,7 @@ export function queueInfo(v: Vhost, q: Queue): QueueInfo {
     mode: mode === 'lazy' ? 'lazy' : 'default',
     version: typeof versionArg === 'number' && versionArg === 2 ? 2 : 1,
     memory: ram,
+    ...(stats === undefined ? {} : { stats: queueStats(stats.ctx.stats, q, stats.ranges) }),
   };
 }
 
@@ -116,15 +125,22 @@ function vhostOr404(ctx: AdminContext, name: string): Vhost {
   return v;
 }
 
-/** Queues of one vhost (404 when missing; 401 without access) or of every vhost the user may list. */
-export function listQueues(ctx: AdminContext, user: User, vhost?: string): QueueInfo[] {
+/**
+ * Queues of one vhost (404 when missing; 401 without access) or of every vhost the user may list;
+ * with `statsQuery` (the request's query string: its range parameters, admin/stats-query.ts) each
+ * with its statistics; a bad range is RabbitMQ's 400 invalid_range_parameters, after the 404.
+ */
+export function listQueues(ctx: AdminContext, user: User, vhost?: string, statsQuery?: unknown): QueueInfo[] {
   let vhosts: Vhost[];
   if (vhost === undefined) vhosts = visibleVhosts(ctx, user);
   else {
     requireVhostAccess(ctx, user, vhost);
     vhosts = [vhostOr404(ctx, vhost)];
   }
-  return vhosts.flatMap((v) => [...v.queues.values()].map((q) => queueInfo(v, q)));
+  const stats = statsQuery === undefined ? undefined : { ctx, ranges: statsRanges(statsQuery, { lengthsCeil: true, list: true }) };
+  const out: QueueInfo[] = [];
+  for (const v of vhosts) for (const q of v.queues.values()) out.push(queueInfo(v, q, stats));
+  return out;
 }
 
 /** True when a vhost of this name exists (the `/api/queues/detailed` path is a vhost's in 3.10.8 when one is called that). */
@@ -132,15 +148,19 @@ export function vhostExists(ctx: AdminContext, name: string): boolean {
   return ctx.broker.getVhost(name) !== undefined;
 }
 
-/** One queue with its consumers (consumer_details); 404 when it or its vhost is missing. */
-export function getQueue(ctx: AdminContext, user: User, vhost: string, name: string): { queue: QueueInfo; consumers: ConsumerInfo[] } {
+/**
+ * One queue with its consumers (consumer_details), with `statsQuery` (the request's range
+ * parameters) its statistics too; 404 when it or its vhost is missing, then 400 for a bad range.
+ */
+export function getQueue(ctx: AdminContext, user: User, vhost: string, name: string, statsQuery?: unknown): { queue: QueueInfo; consumers: ConsumerInfo[] } {
   requireVhostAccess(ctx, user, vhost);
   const v = vhostOr404(ctx, vhost);
   const q = v.queues.get(name);
   if (q === undefined) throw notFound();
   // A queue's consumer_details list every consumer, whoever's connection it is on.
   const consumers = listConsumers(ctx, localAdministrator(), vhost).filter((c) => c.queue === name);
-  return { queue: queueInfo(v, q), consumers };
+  const stats = statsQuery === undefined ? undefined : { ctx, ranges: statsRanges(statsQuery, { lengthsCeil: true }) };
+  return { queue: queueInfo(v, q, stats), consumers };
 }
 
 // The "connection" that owns what the API declares: RabbitMQ's direct requests have none, so an
@@ -174,7 +194,11 @@ export function putQueue(ctx: AdminContext, user: User, vhost: string, name: str
         access.require('write', 'exchange', dlx);
       }
     }
+    // RabbitMQ's churn, as for an AMQP queue.declare (its management declares on a channel of its own, which is not counted).
+    const churn = ctx.broker.nodeCounters;
+    churn.queueDeclared++;
     v.declareQueue(name, { passive: false, durable, exclusive: false, autoDelete, arguments: args }, API_OWNER);
+    if (!existed) churn.queueCreated++;
   });
   return !existed;
 }

@@ -4,6 +4,9 @@
  * statistics parses its query with this and hands the result to stats/render.ts.
  */
 import { parseStatsRanges, StatsRangeError, type StatsRanges } from '../stats/ranges.js';
+import { channelStats, connectionStats, type StatsJson } from '../stats/render.js';
+import type { AdminContext } from './admin-context.js';
+import type { ChannelSnapshot, ConnectionSnapshot } from './connection-registry.js';
 import { AdminError, badRequest } from './errors.js';
 
 export { NO_RANGES, type StatsRanges } from '../stats/ranges.js';
@@ -32,4 +35,16 @@ export function statsRanges(query: unknown, opts: StatsQueryOptions = {}, now: n
     if (!(e instanceof StatsRangeError)) throw e;
     throw opts.list === true ? new AdminError(400, 'invalid_range_parameters', e.message) : badRequest(e.message);
   }
+}
+
+export type { StatsJson } from '../stats/render.js';
+
+/** A channel's message_stats (stats/render.ts channelStats); `{}` before it published or consumed. */
+export function channelStatistics(ctx: AdminContext, ch: ChannelSnapshot, ranges: StatsRanges): StatsJson {
+  return channelStats(ctx.stats, ch.stats, ranges);
+}
+
+/** A connection's recv_oct, send_oct (with _details), recv_cnt and send_cnt (stats/render.ts connectionStats). */
+export function connectionStatistics(ctx: AdminContext, c: ConnectionSnapshot, ranges: StatsRanges): StatsJson {
+  return connectionStats(ctx.stats, c.counters, ranges);
 }

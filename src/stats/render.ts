@@ -25,6 +25,8 @@ export type StatsJson = Record<string, unknown>;
 /** One reported number: its name and the stored values it adds up. */
 interface Field {
   readonly name: string;
+  /** `<name>_details`, made once. */
+  readonly details: string;
   readonly cols: readonly number[];
 }
 
@@ -34,7 +36,7 @@ interface Source {
   readonly series: Series | null;
 }
 
-const f = (name: string, ...cols: number[]): Field => ({ name, cols });
+const f = (name: string, ...cols: number[]): Field => ({ name, details: `${name}_details`, cols });
 
 /** RabbitMQ's fine_stats group of a channel or vhost (channel_stats_fine_stats). */
 const FINE: readonly Field[] = [
@@ -88,28 +90,47 @@ const CHURN: readonly Field[] = [
  * deliver_get, get_empty). Parse its ranges with lengthsCeil (RabbitMQ's range_ceil).
  */
 export function queueStats(stats: StatsCollector, q: Queue, ranges: StatsRanges): StatsJson {
-  const live = new Float64Array(Q.WIDTH);
+  // Lists render this once per queue (10,000 of them): the values are read into a scratch row that
+  // nothing keeps (putFields copies numbers out synchronously), so only the JSON itself is allocated.
+  const live = QUEUE_LIVE;
   readQueue(q, live);
-  const src: Source[] = [{ live, series: q.stats.series }];
+  const src = QUEUE_SRC;
+  src[0].series = q.stats.series;
   const out: StatsJson = {};
   putFields(out, stats.clock, Q_LENGTHS, src, ranges.lengths);
-  const ms: StatsJson = {};
-  if (live[Q.PUBLISH] !== 0) putFields(ms, stats.clock, Q_PUBLISH, src, ranges.msgRates);
-  if (anyNonZero(live, Q_DELIVER)) putFields(ms, stats.clock, Q_DELIVER, src, ranges.msgRates);
-  if (Object.keys(ms).length !== 0) out.message_stats = ms;
+  const publish = live[Q.PUBLISH] !== 0;
+  const deliver = anyNonZero(live, Q_DELIVER);
+  if (publish || deliver) {
+    const ms: StatsJson = {};
+    if (publish) putFields(ms, stats.clock, Q_PUBLISH, src, ranges.msgRates);
+    if (deliver) putFields(ms, stats.clock, Q_DELIVER, src, ranges.msgRates);
+    out.message_stats = ms;
+  }
+  src[0].series = null;
   return out;
 }
 
 /** An exchange's message_stats (publish_in, publish_out), or nothing before its first publish. */
 export function exchangeStats(stats: StatsCollector, x: Exchange, ranges: StatsRanges): StatsJson {
-  const live = new Float64Array(X.WIDTH);
+  const live = EXCHANGE_LIVE;
   readExchange(x, live);
-  const src: Source[] = [{ live, series: x.stats.series }];
+  const pubIn = live[X.PUBLISH_IN] !== 0;
+  const pubOut = live[X.PUBLISH_OUT] !== 0;
+  if (!pubIn && !pubOut) return {};
+  const src = EXCHANGE_SRC;
+  src[0].series = x.stats.series;
   const ms: StatsJson = {};
-  if (live[X.PUBLISH_IN] !== 0) putFields(ms, stats.clock, X_IN, src, ranges.msgRates);
-  if (live[X.PUBLISH_OUT] !== 0) putFields(ms, stats.clock, X_OUT, src, ranges.msgRates);
-  return Object.keys(ms).length === 0 ? {} : { message_stats: ms };
+  if (pubIn) putFields(ms, stats.clock, X_IN, src, ranges.msgRates);
+  if (pubOut) putFields(ms, stats.clock, X_OUT, src, ranges.msgRates);
+  src[0].series = null;
+  return { message_stats: ms };
 }
+
+// Scratch rows of queueStats and exchangeStats (see there).
+const QUEUE_LIVE = new Float64Array(Q.WIDTH);
+const QUEUE_SRC: [{ live: Float64Array; series: Series | null }] = [{ live: QUEUE_LIVE, series: null }];
+const EXCHANGE_LIVE = new Float64Array(X.WIDTH);
+const EXCHANGE_SRC: [{ live: Float64Array; series: Series | null }] = [{ live: EXCHANGE_LIVE, series: null }];
 
 /** A channel's message_stats (the publish group once it published, the deliver/get group once it consumed or got). */
 export function channelStats(stats: StatsCollector, c: Readonly<ChannelCounters>, ranges: StatsRanges): StatsJson {
@@ -229,7 +250,7 @@ export function nodeStats(stats: StatsCollector, now: NodeGaugeValues, range: St
   const gauges: StatsJson = {};
   putFields(gauges, stats.clock, GAUGES, [{ live, series: stats.gaugeSeries }], range);
   const out: StatsJson = {};
-  for (const fl of GAUGES) if (fl.name !== 'fd_used' || now.fdUsed !== undefined) out[`${fl.name}_details`] = gauges[`${fl.name}_details`];
+  for (const fl of GAUGES) if (fl.name !== 'fd_used' || now.fdUsed !== undefined) out[fl.details] = gauges[fl.details];
   return { ...out, ...churnRates(stats, range) };
 }
 
@@ -260,7 +281,7 @@ function putFields(out: StatsJson, clock: StatsClock, fields: readonly Field[], 
         }
       }
       out[fl.name] = value;
-      out[`${fl.name}_details`] = { rate };
+      out[fl.details] = { rate };
     }
     return;
   }
@@ -281,7 +302,7 @@ function putFields(out: StatsJson, clock: StatsClock, fields: readonly Field[], 
       }
     }
     out[fl.name] = sum[0];
-    out[`${fl.name}_details`] = details(sum, times, range.incr);
+    out[fl.details] = details(sum, times, range.incr);
   }
 }
 

@@ -67,6 +67,12 @@ describe('warrenctl list_connections', () => {
     expect(row).toContain('{"product","amqplib"}');
     expect(row).toMatch(/\{"capabilities",\[.*\{"publisher_confirms",true\}.*\]\}/);
 
+    // The socket counters come from the API's statistics: recv_cnt and send_cnt are numbers, not empty cells.
+    const counts = await ctl('-q', '--no-table-headers', 'list_connections', 'name', 'recv_oct', 'recv_cnt', 'send_oct', 'send_cnt');
+    const countRow = counts.stdout.split('\n').find((l) => l.startsWith(`${name}\t`))?.split('\t');
+    expect(countRow).toHaveLength(5);
+    for (const v of countRow!.slice(1)) expect(Number(v), v).toBeGreaterThan(0);
+
     if (!t.external) {
       // Warren has no Erlang pid: the name stands for it.
       const pid = await ctl('-s', 'list_connections', 'pid', 'name');

@@ -18,11 +18,6 @@ const CONNECTION_IGNORE = [
   'garbage_collection',
   'reductions',
   'reductions_details',
-  // stats: wired in later (octet rates and socket read/write counts are the statistics work's).
-  'recv_oct_details',
-  'send_oct_details',
-  'recv_cnt',
-  'send_cnt',
 ];
 /** The same paths inside a list answer. */
 const inList = (paths: readonly string[]): string[] => paths.map((p) => `[].${p}`);
@@ -85,6 +80,11 @@ describe('GET /api/connections', () => {
     expect(c.connected_at as number).toBeGreaterThan(before - 60_000);
     expect(c.recv_oct as number).toBeGreaterThan(0);
     expect(c.send_oct as number).toBeGreaterThan(0);
+    // The socket's reads and writes, and the octet rates (RabbitMQ's data_rates).
+    expect(c.recv_cnt as number).toBeGreaterThan(0);
+    expect(c.send_cnt as number).toBeGreaterThan(0);
+    expect(c.recv_oct_details).toEqual({ rate: expect.any(Number) });
+    expect(c.send_oct_details).toEqual({ rate: expect.any(Number) });
     // amqplib's client properties, as a JSON table with sorted keys.
     const props = c.client_properties as Record<string, unknown>;
     expect(props).toMatchObject({ connection_name: name, product: 'amqplib', capabilities: { publisher_confirms: true, 'basic.nack': true } });
@@ -94,6 +94,17 @@ describe('GET /api/connections', () => {
     expect(one.status).toBe(200);
     const single = one.json as Record<string, unknown>;
     expect(single).toMatchObject({ name: connName, user: 'guest', channels: 2, ssl: false, ssl_protocol: '', ssl_cipher: '', ssl_hash: '', ssl_key_exchange: '', peer_cert_subject: '', peer_cert_issuer: '', peer_cert_validity: '' });
+    expect(single.recv_cnt as number).toBeGreaterThanOrEqual(c.recv_cnt as number);
+    // With a data_rates range the octets come with their samples (age 60 / incr 5: 13 of them).
+    const ranged = (await call(t.base, `/api/connections/${seg(connName)}?data_rates_age=60&data_rates_incr=5`)).json as Record<string, Record<string, unknown>>;
+    expect(ranged.recv_oct_details).toMatchObject({ rate: expect.any(Number), avg_rate: expect.any(Number), avg: expect.any(Number) });
+    expect((ranged.send_oct_details.samples as unknown[]).length).toBe(13);
+    // A bad range pair: bad_request on the list and on one connection, before it is looked up.
+    const badRange = [400, { error: 'bad_request', reason: 'Invalid range parameters: age 30, incr 0' }];
+    for (const path of ['/api/connections', `/api/connections/${seg(connName)}`, `/api/connections/${seg('no such connection')}`]) {
+      const bad = await call(t.base, `${path}?data_rates_age=30&data_rates_incr=0`);
+      expect([bad.status, bad.json], path).toEqual(badRange);
+    }
 
     if (t.external) return;
     // Without the connection_name client property there is no user_provided_name.

@@ -27,15 +27,10 @@ async function connect(url: string): Promise<amqp.ChannelModel> {
 }
 
 /**
- * Keys of RabbitMQ's queue JSON Warren leaves out, with why: the statistics (counters and their
- * rates) come from the statistics work; the rest has no Warren equivalent.
+ * Keys of RabbitMQ's queue JSON Warren leaves out, with why: none of them has a Warren equivalent.
  */
 const QUEUE_IGNORE = [
-  'message_stats', // stats: wired in later
-  'messages_details', // stats: wired in later
-  'messages_ready_details', // stats: wired in later
-  'messages_unacknowledged_details', // stats: wired in later
-  'reductions_details', // stats: wired in later
+  'reductions_details', // the rate of the queue process's Erlang scheduler work
   'reductions', // Erlang scheduler work of the queue process
   'idle_since', // Warren does not track when a queue went idle
   'messages_persistent', // not counted by Warren's queues
@@ -81,10 +76,14 @@ describe('declare, get and list', () => {
       vhost: '/',
     });
     expect(Object.keys(q)[0]).toBe('consumer_details');
+    // The statistics: the lengths' rates and the two publishes routed to it (the HTTP API's own channel counts them).
+    expect(q).toMatchObject({ messages_details: { rate: expect.any(Number) }, messages_ready_details: { rate: expect.any(Number) }, messages_unacknowledged_details: { rate: expect.any(Number) } });
+    expect(q.message_stats).toEqual({ publish: 2, publish_details: { rate: expect.any(Number) } });
     const list = await env.pair('GET', '/api/queues/%2F');
     expect((list.warren.body as Array<{ name: string }>).map((x) => x.name)).toEqual(['objects-t-q1']);
     if (env.ref !== undefined) {
       const ref = await referenceWhen(env.ref, '/api/queues/%2F/objects-t-q1', (b: Record<string, unknown>) => b.messages === 2 && 'message_stats' in b);
+      expect((ref as { message_stats: unknown }).message_stats).toEqual({ publish: 2, publish_details: { rate: expect.any(Number) } });
       expectShapeLike('queue', q, ref, QUEUE_IGNORE);
       const refList = await referenceWhen(env.ref, '/api/queues/%2F', (b: Array<Record<string, unknown>>) => b.some((x) => x.name === 'objects-t-q1' && x.messages === 2));
       expectShapeLike('queues', list.warren.body, refList, inList(QUEUE_IGNORE));
@@ -113,6 +112,61 @@ describe('declare, get and list', () => {
       status: 200,
       body: expect.objectContaining({ items: [{ messages: 0, messages_ready: 0, messages_unacknowledged: 0, name: 'objects-t-q2', state: 'running' }] }),
     });
+  });
+
+  it('message_stats count gets, acks and publishes; ranges give samples; a bad range is a 400 after the 404; PUT counts the churn', async () => {
+    const rate = { rate: expect.any(Number) };
+    const expected = {
+      publish: 3, publish_details: rate, get: 1, get_details: rate, get_no_ack: 1, get_no_ack_details: rate, deliver: 0, deliver_details: rate,
+      deliver_no_ack: 0, deliver_no_ack_details: rate, redeliver: 0, redeliver_details: rate, ack: 1, ack_details: rate, deliver_get: 2, deliver_get_details: rate,
+      get_empty: 0, get_empty_details: rate,
+    };
+    const sides: [string, string][] = [[env.warren.amqpUrl, env.warren.base]];
+    if (env.ref !== undefined) sides.push([env.refAmqp, env.ref]);
+    for (const [url, base] of sides) {
+      const c = await connect(url);
+      const ch = await c.createChannel();
+      await ch.assertQueue('objects-t-wire-st', { durable: false });
+      for (let i = 0; i < 3; i++) ch.sendToQueue('objects-t-wire-st', Buffer.from('x'));
+      let first: amqp.GetMessage | false = false;
+      while (first === false) first = await ch.get('objects-t-wire-st');
+      let second: amqp.GetMessage | false = false;
+      while (second === false) second = await ch.get('objects-t-wire-st', { noAck: true });
+      ch.ack(first);
+      const q = (await referenceWhen(base, '/api/queues/%2F/objects-t-wire-st', (b: Record<string, unknown>) => b.messages === 1 && (b.message_stats as { ack?: number } | undefined)?.ack === 1)) as Record<string, unknown>;
+      expect(q.message_stats, base).toEqual(expected);
+      expect(q, base).toMatchObject({ messages: 1, messages_ready: 1, messages_unacknowledged: 0, messages_details: rate });
+      await c.close();
+    }
+    // With ranges: each count with its samples (age 60 / incr 5: 13), the lengths' newest sample the current length.
+    const ranged = (await request(env.warren.base, 'GET', '/api/queues/%2F/objects-t-wire-st?lengths_age=60&lengths_incr=5&msg_rates_age=60&msg_rates_incr=5')).body as Record<string, any>;
+    expect(ranged.messages).toBe(1);
+    expect(ranged.messages_details).toMatchObject({ rate: expect.any(Number), avg_rate: expect.any(Number), avg: expect.any(Number) });
+    expect(ranged.messages_details.samples).toHaveLength(13);
+    expect(ranged.messages_details.samples[0]).toEqual({ sample: 1, timestamp: expect.any(Number) });
+    expect(ranged.message_stats.ack_details.samples).toHaveLength(13);
+    const listed = (await request(env.warren.base, 'GET', '/api/queues/%2F?msg_rates_age=60&msg_rates_incr=5')).body as Array<Record<string, any>>;
+    expect(listed.find((x) => x.name === 'objects-t-wire-st')?.message_stats.get_details.samples).toHaveLength(13);
+
+    const reason = 'Invalid range parameters: age 30, incr 0';
+    await env.both('GET', '/api/queues?lengths_age=30&lengths_incr=0', undefined, undefined, { status: 400, body: { error: 'invalid_range_parameters', reason } });
+    await env.both('GET', '/api/queues/%2F?msg_rates_age=30&msg_rates_incr=0', undefined, undefined, { status: 400, body: { error: 'invalid_range_parameters', reason } });
+    await env.both('GET', '/api/queues/%2F/objects-t-wire-st?lengths_age=30&lengths_incr=0', undefined, undefined, { status: 400, body: { error: 'bad_request', reason } });
+    await env.both('GET', '/api/queues/%2F/objects-t-wire-none?lengths_age=30&lengths_incr=0', undefined, undefined, { status: 404 });
+    await env.both('GET', '/api/queues/objects-t-wire-none?lengths_age=30&lengths_incr=0', undefined, undefined, { status: 404 });
+    // disable_stats skips the statistics, their ranges with them.
+    const plain = await env.both('GET', '/api/queues/%2F?disable_stats=true&lengths_age=30&lengths_incr=0', undefined, undefined, { status: 200 });
+    expect((plain.body as Array<Record<string, unknown>>).every((x) => x.message_stats === undefined && x.messages_details === undefined)).toBe(true);
+
+    // PUT /api/queues is a queue.declare in RabbitMQ's churn: declared every time, created once.
+    const churn = async (): Promise<Record<string, number>> => ((await request(env.warren.base, 'GET', '/api/overview')).body as { churn_rates: Record<string, number> }).churn_rates;
+    const before = await churn();
+    await request(env.warren.base, 'PUT', '/api/queues/%2F/objects-t-wire-churn', {});
+    await request(env.warren.base, 'PUT', '/api/queues/%2F/objects-t-wire-churn', {});
+    const after = await churn();
+    expect([after.queue_declared - before.queue_declared, after.queue_created - before.queue_created, after.channel_created - before.channel_created]).toEqual([2, 1, 0]);
+    await env.both('DELETE', '/api/queues/%2F/objects-t-wire-st', undefined, undefined, { status: 204 });
+    await request(env.warren.base, 'DELETE', '/api/queues/%2F/objects-t-wire-churn');
   });
 
   it('a policy that matches shows as policy and effective_policy_definition, and acts (max-length)', async () => {

@@ -100,7 +100,7 @@ function tableValue(c: ConnectionJson, column: string): string {
       return formatCtlTerm(c.client_properties ?? {});
     default: {
       const v = c[column];
-      // Not reported (recv_cnt, send_cnt until statistics provide them) or a plain connection's TLS field.
+      // Not reported, or a plain connection's TLS field (recv_cnt and send_cnt come from the API's statistics).
       if (v === null || v === undefined) return '';
       return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : formatCtlTerm(v);
     }

@@ -3,10 +3,11 @@
  * /api/connections/{name}/channels with RabbitMQ 3.10.8's JSON and rules
  * (rabbit_mgmt_wm_channel(s), rabbit_mgmt_wm_channels_vhost, rabbit_mgmt_wm_connection_channels).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminContext } from '../../admin/admin-context.js';
 import { getChannel, listChannels, listConnectionChannels, type ChannelInfo } from '../../admin/channels.js';
 import { badRequest } from '../../admin/errors.js';
+import { channelStatistics, statsRanges, type StatsJson } from '../../admin/stats-query.js';
 import { authenticate } from '../auth.js';
 import { listReply } from '../list-query.js';
 import { sendError } from '../send-error.js';
@@ -19,13 +20,13 @@ export interface ChannelRouteOptions {
 }
 
 /**
- * A channel in RabbitMQ 3.10.8's management JSON, keys sorted as its lists have them. Left out:
- * message_stats (the statistics work adds it), idle_since (3.10.8 reports it while the channel
+ * A channel in RabbitMQ 3.10.8's management JSON, keys sorted as its lists have them, with its
+ * message_stats (`stats`: admin/stats-query.ts channelStatistics). Left out: idle_since (3.10.8 reports it while the channel
  * has been idle; Warren keeps no per-channel activity time), and Erlang's garbage_collection
  * and reductions. pending_raft_commands counts quorum-queue commands in flight: Warren has none.
  */
-export function channelJson(ch: ChannelInfo): Record<string, unknown> {
-  return {
+export function channelJson(ch: ChannelInfo, stats: StatsJson = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {
     acks_uncommitted: ch.acksUncommitted,
     confirm: ch.confirm,
     connection_details: { name: ch.connectionName, peer_host: ipText(ch.peerHost), peer_port: ch.peerPort },
@@ -45,6 +46,9 @@ export function channelJson(ch: ChannelInfo): Record<string, unknown> {
     user_who_performed_action: ch.user,
     vhost: ch.vhost,
   };
+  // RabbitMQ's lists put message_stats after the sorted keys.
+  if (stats.message_stats !== undefined) out.message_stats = stats.message_stats;
+  return out;
 }
 
 /**
@@ -52,8 +56,8 @@ export function channelJson(ch: ChannelInfo): Record<string, unknown> {
  * per-exchange and per-queue statistics `publishes` and `deliveries` (empty until the
  * statistics work fills them).
  */
-export function channelDetailJson(ch: ChannelInfo): Record<string, unknown> {
-  const all: Record<string, unknown> = { ...channelJson(ch), consumer_details: ch.consumerDetails.map(consumerJson), deliveries: [], publishes: [] };
+export function channelDetailJson(ch: ChannelInfo, stats: StatsJson = {}): Record<string, unknown> {
+  const all: Record<string, unknown> = { ...channelJson(ch, stats), consumer_details: ch.consumerDetails.map(consumerJson), deliveries: [], publishes: [] };
   return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
 }
 
@@ -70,23 +74,31 @@ export async function channelRoutes(app: FastifyInstance, opts: ChannelRouteOpti
   const { admin } = opts;
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
+  // Each channel with its message_stats; a bad range pair is RabbitMQ's bad_request (lists included).
+  const withStats = (req: FastifyRequest, channels: ChannelInfo[]): Record<string, unknown>[] => {
+    const ranges = statsRanges(req.query);
+    return channels.map((ch) => channelJson(ch, channelStatistics(admin, ch, ranges)));
+  };
   app.get('/api/channels', async (req) => {
     const user = authenticate(admin, req);
     refuseWithoutStats(statsDisabled(req));
-    return listReply(req, listChannels(admin, user).map(channelJson), CONNECTION_SORT);
+    return listReply(req, withStats(req, listChannels(admin, user)), CONNECTION_SORT);
   });
   app.get<VhostParams>('/api/vhosts/:vhost/channels', async (req) => {
     const user = authenticate(admin, req);
     const channels = listChannels(admin, user, req.params.vhost);
     refuseWithoutStats(statsDisabled(req));
-    return listReply(req, channels.map(channelJson), CONNECTION_SORT);
+    return listReply(req, withStats(req, channels), CONNECTION_SORT);
   });
   app.get<NameParams>('/api/channels/:name', async (req) => {
     const user = authenticate(admin, req);
     refuseWithoutStats(statsDisabled(req));
-    return channelDetailJson(getChannel(admin, user, req.params.name));
+    const ranges = statsRanges(req.query);
+    const ch = getChannel(admin, user, req.params.name);
+    return channelDetailJson(ch, channelStatistics(admin, ch, ranges));
   });
-  app.get<NameParams>('/api/connections/:name/channels', async (req) =>
-    listReply(req, listConnectionChannels(admin, authenticate(admin, req), req.params.name).map(channelJson), CONNECTION_SORT),
-  );
+  app.get<NameParams>('/api/connections/:name/channels', async (req) => {
+    const user = authenticate(admin, req);
+    return listReply(req, withStats(req, listConnectionChannels(admin, user, req.params.name)), CONNECTION_SORT);
+  });
 }

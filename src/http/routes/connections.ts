@@ -17,6 +17,7 @@ import {
   trackedConnection,
   type ConnectionInfo,
 } from '../../admin/connections.js';
+import { connectionStatistics, statsRanges, type StatsJson, type StatsRanges } from '../../admin/stats-query.js';
 import { amqpTableJson } from '../amqp-table-json.js';
 import { authenticate } from '../auth.js';
 import { listReply } from '../list-query.js';
@@ -45,11 +46,11 @@ function clientProvidedName(c: ConnectionInfo): string | undefined {
 /**
  * A connection in RabbitMQ 3.10.8's management JSON, keys sorted as its lists have them.
  * `single` (GET of one connection): the TLS and certificate fields of a plain connection are
- * "" there, null in lists, as 3.10.8 gives them. Left out: message and octet rates
- * (recv_oct_details, send_oct_details), recv_cnt and send_cnt (the statistics work adds them),
- * and Erlang's garbage_collection and reductions.
+ * "" there, null in lists, as 3.10.8 gives them. `stats` (admin/stats-query.ts
+ * connectionStatistics): recv_oct, send_oct with their _details (RabbitMQ's data_rates), recv_cnt
+ * and send_cnt. Left out: Erlang's garbage_collection and reductions.
  */
-export function connectionJson(c: ConnectionInfo, single = false): Record<string, unknown> {
+export function connectionJson(c: ConnectionInfo, single = false, stats: StatsJson = {}): Record<string, unknown> {
   const none = single ? '' : null;
   const tls = c.tls === null ? null : tlsDetails(c.tls);
   const out: Record<string, unknown> = {
@@ -70,8 +71,12 @@ export function connectionJson(c: ConnectionInfo, single = false): Record<string
     peer_port: c.peerPort,
     port: c.port,
     protocol: 'AMQP 0-9-1',
+    recv_cnt: c.counters.recvCnt,
     recv_oct: c.recvOct,
+    recv_oct_details: stats.recv_oct_details,
+    send_cnt: c.counters.sendCnt,
     send_oct: c.sendOct,
+    send_oct_details: stats.send_oct_details,
     send_pend: c.sendPend,
     ssl: tls !== null,
     ssl_cipher: tls?.cipher ?? none,
@@ -88,6 +93,10 @@ export function connectionJson(c: ConnectionInfo, single = false): Record<string
   if (provided !== undefined) out.user_provided_name = provided;
   out.user_who_performed_action = c.user;
   out.vhost = c.vhost;
+  // With a data_rates range the octets are its newest sample, as RabbitMQ's are.
+  for (const k of ['recv_oct', 'send_oct', 'recv_cnt', 'send_cnt']) if (stats[k] !== undefined) out[k] = stats[k];
+  if (out.recv_oct_details === undefined) delete out.recv_oct_details;
+  if (out.send_oct_details === undefined) delete out.send_oct_details;
   return out;
 }
 
@@ -117,18 +126,19 @@ export async function connectionRoutes(app: FastifyInstance, opts: ConnectionRou
   const { admin } = opts;
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
+  // Each connection with its octets and their rates; a bad range pair is RabbitMQ's bad_request (lists included).
+  const ranges = (req: FastifyRequest): StatsRanges => statsRanges(req.query, { lengthsCeil: true });
   app.get('/api/connections', async (req) => {
     const conns = listConnections(admin, authenticate(admin, req));
-    const items = statsDisabled(req) ? conns.map((c) => ({ ...trackedConnection(c) })) : conns.map((c) => connectionJson(c));
-    return listReply(req, items, CONNECTION_SORT);
+    if (statsDisabled(req)) return listReply(req, conns.map((c) => ({ ...trackedConnection(c) })), CONNECTION_SORT);
+    const r = ranges(req);
+    return listReply(req, conns.map((c) => connectionJson(c, false, connectionStatistics(admin, c, r))), CONNECTION_SORT);
   });
-  app.get<VhostParams>('/api/vhosts/:vhost/connections', async (req) =>
-    listReply(
-      req,
-      listConnections(admin, authenticate(admin, req), req.params.vhost).map((c) => connectionJson(c)),
-      CONNECTION_SORT,
-    ),
-  );
+  app.get<VhostParams>('/api/vhosts/:vhost/connections', async (req) => {
+    const conns = listConnections(admin, authenticate(admin, req), req.params.vhost);
+    const r = ranges(req);
+    return listReply(req, conns.map((c) => connectionJson(c, false, connectionStatistics(admin, c, r))), CONNECTION_SORT);
+  });
 
   app.get<UserParams>('/api/connections/username/:user', async (req) =>
     listReply(req, listUserConnections(admin, authenticate(admin, req), req.params.user).map((c) => ({ ...c })), CONNECTION_SORT),
@@ -139,8 +149,12 @@ export async function connectionRoutes(app: FastifyInstance, opts: ConnectionRou
   });
 
   app.get<NameParams>('/api/connections/:name', async (req) => {
-    const c = getConnection(admin, authenticate(admin, req), req.params.name);
-    return statsDisabled(req) ? { name: c.name } : connectionJson(c, true);
+    const user = authenticate(admin, req);
+    if (statsDisabled(req)) return { name: getConnection(admin, user, req.params.name).name };
+    // RabbitMQ checks the range parameters before it looks the connection up.
+    const r = ranges(req);
+    const c = getConnection(admin, user, req.params.name);
+    return connectionJson(c, true, connectionStatistics(admin, c, r));
   });
   app.delete<NameParams>('/api/connections/:name', async (req, reply) => {
     closeConnection(admin, authenticate(admin, req), req.params.name, closeReason(req));

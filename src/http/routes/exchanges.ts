@@ -1,15 +1,16 @@
 /**
  * /api/exchanges with RabbitMQ 3.10.8's paths, JSON, status codes and errors
  * (rabbit_mgmt_wm_exchanges, _exchange, _exchange_publish; the bindings sub-lists are in
- * routes/bindings.ts). Statistics (message_stats, incoming/outgoing rates) are not given here yet.
+ * routes/bindings.ts). Statistics: message_stats (admin/ renders it with the request's ranges);
+ * the single exchange's per-source/destination rates (incoming, outgoing) are not kept yet.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminContext } from '../../admin/admin-context.js';
 import { deleteExchange, getExchange, listExchanges, publishMessage, putExchange, type ExchangeInfo } from '../../admin/exchanges.js';
 import { amqpTableJson } from '../amqp-table-json.js';
 import { authenticate } from '../auth.js';
 import { acceptRawBodies } from '../json-body.js';
-import { listReply, objectReply, queryParam } from '../list-query.js';
+import { disableStats, listReply, objectReply, queryParam } from '../list-query.js';
 import { sendError } from '../send-error.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 
@@ -23,8 +24,8 @@ export const EXCHANGE_SORT = ['vhost', 'name'] as const;
 
 /**
  * An exchange in RabbitMQ's management JSON (keys in RabbitMQ's order). `policy` appears only
- * when one applies, as in 3.10.8. Statistics: message_stats (publish_in, publish_out and their
- * rates) is added by the statistics work; ExchangeInfo has the exchange's own counters.
+ * when one applies, as in 3.10.8. message_stats (publish_in, publish_out and their rates) once
+ * the exchange had a publish, when admin/ rendered it (ExchangeInfo.stats).
  */
 export function exchangeJson(x: ExchangeInfo): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -38,6 +39,7 @@ export function exchangeJson(x: ExchangeInfo): Record<string, unknown> {
   out.type = x.type;
   out.user_who_performed_action = x.userWhoPerformedAction;
   out.vhost = x.vhost;
+  if (x.stats !== undefined) Object.assign(out, x.stats);
   return out;
 }
 
@@ -50,13 +52,15 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeRouteOp
   acceptRawBodies(app);
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
-  app.get('/api/exchanges', async (req) => listReply(req, listExchanges(admin, authenticate(admin, req)).map(exchangeJson), EXCHANGE_SORT));
+  // The lists skip the statistics (and their range parameters) with disable_stats, as RabbitMQ's do; one exchange keeps them.
+  const statsQuery = (req: FastifyRequest): unknown => (disableStats(req) ? undefined : req.query);
+  app.get('/api/exchanges', async (req) => listReply(req, listExchanges(admin, authenticate(admin, req), undefined, statsQuery(req)).map(exchangeJson), EXCHANGE_SORT));
   app.get<VhostParams>('/api/exchanges/:vhost', async (req) =>
-    listReply(req, listExchanges(admin, authenticate(admin, req), req.params.vhost).map(exchangeJson), EXCHANGE_SORT),
+    listReply(req, listExchanges(admin, authenticate(admin, req), req.params.vhost, statsQuery(req)).map(exchangeJson), EXCHANGE_SORT),
   );
 
   app.get<ExchangeParams>('/api/exchanges/:vhost/:name', async (req) => {
-    const x = getExchange(admin, authenticate(admin, req), req.params.vhost, req.params.name);
+    const x = getExchange(admin, authenticate(admin, req), req.params.vhost, req.params.name, req.query ?? {});
     // The single exchange adds its per-source/destination rates (statistics: empty until they are kept).
     return objectReply(req, { ...exchangeJson(x), incoming: [], outgoing: [] });
   });

@@ -10,8 +10,9 @@
  * (backing_queue_status: Warren's counts in RabbitMQ's keys, rates 0). Left out: idle_since
  * (Warren does not track idleness), reductions (Erlang scheduler work), messages_persistent and
  * message_bytes_persistent (not counted), owner_pid_details (the owning connection is not
- * visible from here), and the statistics: message_stats and every *_details rate, which the
- * statistics work adds (queueJson is where).
+ * visible from here). The statistics (messages_details, messages_ready_details,
+ * messages_unacknowledged_details and message_stats, with the request's ranges) are admin/'s
+ * (QueueInfo.stats); left out of them: reductions_details (Erlang scheduler work).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminContext } from '../../admin/admin-context.js';
@@ -115,6 +116,8 @@ export function queueJson(q: QueueInfo, view: QueueView = 'full'): Record<string
     state: 'running',
     type: 'classic',
     vhost: q.vhost,
+    // messages and the other lengths with their _details, message_stats (a range's newest sample replaces the lengths).
+    ...q.stats,
   };
 }
 
@@ -171,8 +174,10 @@ export async function queueRoutes(app: FastifyInstance, opts: QueueRouteOptions)
   const list = (req: FastifyRequest, vhost: string | undefined, detailed: boolean): unknown => {
     const user = authenticate(admin, req);
     const view = viewOf(req);
-    const queues = listQueues(admin, user, vhost);
-    if (!detailed || view !== 'full') return listReply(req, queues.map((q) => queueJson(q, view)), QUEUE_SORT);
+    // RabbitMQ skips the statistics (and their range parameters) with disable_stats.
+    const queues = listQueues(admin, user, vhost, view === 'full' ? req.query : undefined);
+    // QueueInfo carries vhost and name as the JSON has them: only the answered page is rendered.
+    if (!detailed || view !== 'full') return listReply(req, queues, QUEUE_SORT, { render: (q: QueueInfo) => queueJson(q, view) });
     const byQueue = new Map<string, ConsumerInfo[]>();
     for (const c of listConsumers(admin, localAdministrator())) {
       const k = JSON.stringify([c.vhost, c.queue]);
@@ -196,8 +201,9 @@ export async function queueRoutes(app: FastifyInstance, opts: QueueRouteOptions)
   });
 
   app.get<QueueParams>('/api/queues/:vhost/:name', async (req) => {
-    const { queue, consumers } = getQueue(admin, authenticate(admin, req), req.params.vhost, req.params.name);
+    const user = authenticate(admin, req);
     const view = viewOf(req);
+    const { queue, consumers } = getQueue(admin, user, req.params.vhost, req.params.name, view === 'full' ? req.query : undefined);
     // A single queue with disable_stats has only the basic keys (rabbit_mgmt_format:queue, no policy).
     if (view !== 'full') {
       const basic = queueJson({ ...queue, policy: undefined }, 'basic');
