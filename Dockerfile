@@ -36,7 +36,9 @@ RUN mkdir -p /var/lib/warren && chown node:node /var/lib/warren
 USER node
 VOLUME /var/lib/warren
 EXPOSE 5672 15672 15692
+# The health checks need a management user (as RabbitMQ's): the check logs in with the local
+# credentials the broker writes into its data directory at each start (warrenctl's), whatever users exist.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:15672/api/health/checks/port-listener/5672').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const c = JSON.parse(require('fs').readFileSync('/var/lib/warren/warrenctl.credentials', 'utf8')); fetch(c.api_url + '/api/health/checks/port-listener/5672', { headers: { authorization: 'Basic ' + Buffer.from(c.username + ':' + c.secret).toString('base64') } }).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 and receives SIGTERM itself (docker stop -> 320 to clients, exit 0).
 CMD ["node", "dist/main.js", "--data-dir", "/var/lib/warren"]

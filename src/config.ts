@@ -387,6 +387,32 @@ export const configSchema = {
     help: 'Warren: body bytes a queue keeps in RAM before paging',
     parse: (raw) => bytesize(raw, 2, UINT32),
   }),
+  /**
+   * Warren: the product connection.start, the management API and the metrics announce
+   * (src/identity.ts). "RabbitMQ" goes with the RabbitMQ version Warren matches, which clients
+   * such as kombu/Celery need for RabbitMQ's basic.qos semantics; any other name (e.g. "Warren")
+   * with Warren's own version.
+   */
+  serverPropertiesProduct: option({
+    default: 'RabbitMQ',
+    keys: ['server_properties.product'],
+    env: 'WARREN_SERVER_PROPERTIES_PRODUCT',
+    flag: '--server-properties-product',
+    arg: 'NAME',
+    help: 'Warren: product announced to clients and tools; RabbitMQ (with the RabbitMQ version matched) or e.g. Warren (with its own version)',
+    parse: nonEmpty,
+  }),
+  /** RabbitMQ's cluster_name: set at every boot when given (as RabbitMQ does); "" = keep the stored one, else the node name. */
+  clusterName: option({
+    default: '',
+    keys: ['cluster_name'],
+    env: 'WARREN_CLUSTER_NAME',
+    flag: '--cluster-name',
+    arg: 'NAME',
+    help: 'cluster name announced to clients and the management API',
+    defaultText: 'the stored one, else the node name',
+    parse: nonEmpty,
+  }),
 };
 
 type Schema = typeof configSchema;

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { AdminContext } from './admin/admin-context.js';
+import type { AdminContext, ListenerInfo, NodeRuntime } from './admin/admin-context.js';
+import { restoreClusterName } from './admin/cluster-name.js';
 import { UserStore } from './auth/users.js';
 import { Broker } from './broker/broker.js';
 import { defaultConfig, pagingThresholdBytes, type Config } from './config.js';
@@ -16,14 +17,15 @@ import { readConfigFile } from './config-load.js';
 import { buildHttpApp } from './http/app.js';
 import { loadDefinitionsFile } from './admin/definitions-import.js';
 import { localApiUrl, newLocalSecret, removeLocalCredentials, writeLocalCredentials } from './admin/local-credentials.js';
-import { NODE_NAME } from './admin/node-name.js';
+import { nodeIdentity } from './identity.js';
 import { createLogger } from './log.js';
 import { brokerMetricsSource, memoryHighWatermark } from './metrics/broker-source.js';
-import { clusterPermanentId } from './metrics/identity.js';
+import { buildInfo, clusterPermanentId, productInfo } from './metrics/identity.js';
 import { MetricsServer } from './metrics/metrics-server.js';
 import { AmqpServer } from './server/amqp-server.js';
 import type { ResourceAlarms } from './resources/alarms.js';
 import type { DiskMonitor } from './resources/disk-monitor.js';
+import { readFileDescriptors } from './resources/file-descriptors.js';
 import { NodeResources } from './resources/node-resources.js';
 import { LevelStore } from './store/level-store.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -130,7 +132,21 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
   try {
     const server = new AmqpServer({ config, broker, users, logger, alarms });
     const localSecret = newLocalSecret();
-    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms, localSecret };
+    // Who the node says it is (connection.start reads the same one through broker.config), and its cluster name.
+    const identity = nodeIdentity(config);
+    await restoreClusterName(identity, config.dataDir, config.clusterName);
+    const listeners: ListenerInfo[] = [];
+    const node: NodeRuntime = {
+      startedAt: Date.now(),
+      listeners: () => listeners,
+      memoryUsed: () => process.memoryUsage.rss(),
+      memoryLimit: config.memoryHighWatermarkAbsolute > 0 ? config.memoryHighWatermarkAbsolute : Math.floor(config.memoryHighWatermark * os.totalmem()),
+      memoryWatermark: config.memoryHighWatermarkAbsolute > 0 ? { absolute: config.memoryHighWatermarkAbsolute } : { relative: config.memoryHighWatermark },
+      diskFree: () => diskMonitor.free,
+      diskFreeLimit: () => diskMonitor.limit,
+      fileDescriptors: readFileDescriptors,
+    };
+    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms, localSecret, identity, node };
     // load_definitions: imported before any client can connect; a bad file stops the start.
     if (config.loadDefinitions !== '') {
       await loadDefinitionsFile(admin, config.loadDefinitions);
@@ -141,6 +157,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     resources.start();
     undo.unshift(async () => resources.stop());
     logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
+    listeners.push({ protocol: 'amqp', ip: amqp.host, port: amqp.port });
 
     const running: Config = { ...config, port: amqp.port };
     const http = buildHttpApp({ admin, config: running, logger });
@@ -149,13 +166,14 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     const bound = http.server.address() as AddressInfo;
     const management = { host: config.managementHost, port: bound.port };
     running.managementPort = management.port;
+    listeners.push({ protocol: 'http', ip: management.host, port: management.port });
     // warrenctl on this machine logs in with this file (the secret itself is never logged).
     await writeLocalCredentials(config.dataDir, localApiUrl(management.host, management.port), localSecret);
     undo.unshift(() => removeLocalCredentials(config.dataDir));
     logger.info({ address: formatAddress(management) }, 'management listener started');
 
     // rabbitmq_prometheus: values are read from the broker when scraped.
-    const permanentId = clusterPermanentId(NODE_NAME, config.dataDir);
+    const permanentId = clusterPermanentId(identity.node, config.dataDir);
     const metrics = new MetricsServer(
       brokerMetricsSource({
         broker,
@@ -163,7 +181,8 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
         alarms,
         disk: diskMonitor,
         memoryLimit: memoryHighWatermark(config.memoryHighWatermark, config.memoryHighWatermarkAbsolute),
-        identity: () => ({ node: NODE_NAME, cluster: NODE_NAME, clusterPermanentId: permanentId }),
+        // The cluster name as it is now (PUT /api/cluster-name renames it at run time).
+        identity: () => ({ node: identity.node, cluster: identity.clusterName, clusterPermanentId: permanentId }),
       }),
       {
         host: config.prometheusHost,
@@ -173,10 +192,13 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
         aggregatedQueueFilter: config.prometheusFilterAggregatedQueueMetricsPattern,
       },
       logger,
+      // rabbitmq_build_info names the product as connection.start and /api/overview do.
+      buildInfo(productInfo(identity.product)),
     );
     const prometheus = await metrics.listen();
     undo.unshift(() => metrics.close());
     running.prometheusPort = prometheus.port;
+    listeners.push({ protocol: 'http/prometheus', ip: prometheus.host, port: prometheus.port });
     logger.info({ address: formatAddress(prometheus) }, 'Prometheus metrics listener started');
 
     return {

@@ -64,3 +64,17 @@ export function requirePolicymaker(ctx: AdminContext, user: User, vhost: string)
   if (user.tags.includes('policymaker') && vhostOk) return;
   throw new AdminError(401, 'not_authorised', 'User not authorised to access object');
 }
+
+/**
+ * RabbitMQ's filter_vhost (runtime parameters, operator policies): administrators see every
+ * vhost's rows, everyone else (monitoring users too) only those of vhosts they have permissions in.
+ */
+export function listsVhost(ctx: AdminContext, user: User, vhost: string): boolean {
+  return isAdministrator(user) || ctx.users.canAccessVhost(user, vhost);
+}
+
+/** RabbitMQ's is_authorized_global_parameters (and the vhost-less parameter lists): the policymaker or administrator tag. */
+export function requirePolicymakerTag(user: User): void {
+  if (isAdministrator(user) || user.tags.includes('policymaker')) return;
+  throw new AdminError(401, 'not_authorised', 'User not authorised to access object');
+}

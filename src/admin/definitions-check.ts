@@ -14,8 +14,9 @@ import { validateHeadersBinding } from '../broker/exchange/headers-router.js';
 import type { VhostMetadata } from '../broker/persistence.js';
 import { parsePolicy, PolicyValidationError, type Policy } from '../broker/policy.js';
 import type { AdminContext } from './admin-context.js';
-import { badRequest } from './errors.js';
+import { AdminError, badRequest } from './errors.js';
 import { USER_LIMITS, VHOST_LIMITS } from './limits.js';
+import { checkParameter, type CheckedParameter } from './parameters.js';
 import { compiled } from './permissions.js';
 import { parseMetadata } from './vhosts.js';
 
@@ -29,6 +30,10 @@ export interface ImportPlan {
   permissions: { user: string; vhost: string; configure: string; write: string; read: string }[];
   topicPermissions: { user: string; vhost: string; exchange: string; write: string; read: string }[];
   vhostLimits: { vhost: string; limits: Record<string, number> }[];
+  /** The other runtime parameters (operator policies, stored-only components), checked. */
+  parameters: CheckedParameter[];
+  /** Whole-node documents only (RabbitMQ ignores them in a vhost's import). */
+  globalParameters: { name: string; value: unknown }[];
   policies: Policy[];
   exchanges: { vhost: string; name: string; type: string; durable: boolean; autoDelete: boolean; internal: boolean; arguments: FieldTable }[];
   queues: { vhost: string; name: string; durable: boolean; autoDelete: boolean; arguments: FieldTable }[];
@@ -52,7 +57,19 @@ export function parseDefinitionsJson(text: string): Row {
  * /api/definitions/{vhost}: rows without `vhost`, only policies, parameters, queues, exchanges, bindings).
  */
 export function checkDefinitions(ctx: AdminContext, doc: Row, vhost?: string): ImportPlan {
-  const plan: ImportPlan = { users: [], vhosts: [], permissions: [], topicPermissions: [], vhostLimits: [], policies: [], exchanges: [], queues: [], bindings: [] };
+  const plan: ImportPlan = {
+    users: [],
+    vhosts: [],
+    permissions: [],
+    topicPermissions: [],
+    vhostLimits: [],
+    parameters: [],
+    globalParameters: [],
+    policies: [],
+    exchanges: [],
+    queues: [],
+    bindings: [],
+  };
   const rabbitVersion = typeof doc.rabbit_version === 'string' ? doc.rabbit_version : undefined;
   const vhosts = new Set(ctx.broker.vhosts.keys());
   const users = new Set(ctx.users.users.keys());
@@ -92,10 +109,22 @@ export function checkDefinitions(ctx: AdminContext, doc: Row, vhost?: string): I
     }
   }
   for (const r of rows(doc, 'parameters')) {
-    // Only vhost limits mean something to Warren; other components (federation, shovel ...) are ignored.
-    if (r.component !== 'vhost-limits') continue;
     const v = vhostOf(r);
-    plan.vhostLimits.push({ vhost: v, limits: limits(r.value, VHOST_LIMITS, v) ?? {} });
+    const component = str(r, 'component');
+    const name = str(r, 'name');
+    let p: CheckedParameter;
+    try {
+      p = checkParameter(v, component, name, r.value);
+    } catch (e) {
+      // RabbitMQ names the parameter after its validation text (rabbit_definitions:add_parameter).
+      if (e instanceof AdminError && typeof e.reason === 'string') throw badRequest(`${e.reason} (${v}/${component}/${name})`);
+      throw e;
+    }
+    if (p.kind === 'limits') plan.vhostLimits.push({ vhost: v, limits: p.limits });
+    else plan.parameters.push(p);
+  }
+  if (vhost === undefined) {
+    for (const r of rows(doc, 'global_parameters')) plan.globalParameters.push({ name: str(r, 'name'), value: r.value ?? null });
   }
   for (const r of rows(doc, 'policies')) {
     const v = vhostOf(r);

@@ -12,6 +12,8 @@ import { requireAdministrator, type User } from './authorization.js';
 import type { VhostMetadata } from '../broker/persistence.js';
 import { checkDefinitions, parseDefinitionsJson, type ImportPlan } from './definitions-check.js';
 import { notFound } from './errors.js';
+import { applyGlobalParameter } from './global-parameters.js';
+import { applyCheckedParameter } from './parameters.js';
 import { setPermission, setTopicPermission } from './permissions.js';
 import { setPolicy } from './policies.js';
 import { putUser } from './users.js';
@@ -82,6 +84,8 @@ function applyPlan(ctx: AdminContext, actor: User, plan: ImportPlan): void {
   for (const p of plan.permissions) setPermission(ctx, actor, p.vhost, p.user, { configure: p.configure, write: p.write, read: p.read });
   for (const p of plan.topicPermissions) setTopicPermission(ctx, actor, p.vhost, p.user, { exchange: p.exchange, write: p.write, read: p.read });
   for (const l of plan.vhostLimits) ctx.broker.setVhostLimits(l.vhost, l.limits);
+  for (const g of plan.globalParameters) applyGlobalParameter(ctx, g.name, g.value);
+  for (const p of plan.parameters) applyCheckedParameter(ctx, p);
   for (const p of plan.policies) setPolicy(ctx, p.vhost, p.name, { pattern: p.pattern, definition: p.definition, priority: p.priority, applyTo: p.applyTo });
   for (const x of plan.exchanges) {
     const v = vhostOf(ctx, x.vhost);

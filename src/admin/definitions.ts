@@ -4,15 +4,14 @@
  * the default exchange and `amq.*` exchanges are left out; bindings to exclusive queues too.
  * Arguments stay field tables here; the HTTP layer renders them as RabbitMQ's JSON.
  */
-import { createRequire } from 'node:module';
 import type { FieldTable } from '../amqp/codec/field-value.js';
 import { isExchange } from '../broker/exchange/exchange.js';
 import type { AdminContext } from './admin-context.js';
 import { requireAdministrator, type User } from './authorization.js';
+import { identityOf } from './cluster-name.js';
 import { notFound } from './errors.js';
-
-const require = createRequire(import.meta.url);
-const pkg = require('../../package.json') as { version: string };
+import { allGlobalParameters } from './global-parameters.js';
+import { allParameters } from './parameters.js';
 
 /** The RabbitMQ definitions format version Warren writes (3.13's: vhosts carry metadata). */
 export const DEFINITIONS_RABBIT_VERSION = '3.13.7';
@@ -27,8 +26,9 @@ export interface DefinitionsExport {
   vhosts: { name: string; description: string; tags: string[]; default_queue_type?: string; limits: Record<string, number>; metadata: Record<string, unknown> }[];
   permissions: { user: string; vhost: string; configure: string; write: string; read: string }[];
   topic_permissions: { user: string; vhost: string; exchange: string; write: string; read: string }[];
-  parameters: unknown[];
-  global_parameters: unknown[];
+  /** Runtime parameters (vhost limits and operator policies among them, as RabbitMQ exports them). */
+  parameters: { value: unknown; vhost: string; component: string; name: string }[];
+  global_parameters: { name: string; value: unknown }[];
   policies: { vhost: string; name: string; pattern: string; 'apply-to': string; definition: Record<string, unknown>; priority: number }[];
   queues: { name: string; vhost: string; durable: boolean; auto_delete: boolean; arguments: FieldTable }[];
   exchanges: { name: string; vhost: string; type: string; durable: boolean; auto_delete: boolean; internal: boolean; arguments: FieldTable }[];
@@ -41,8 +41,9 @@ export function exportDefinitions(ctx: AdminContext, actor: User): DefinitionsEx
   const out: DefinitionsExport = {
     rabbit_version: DEFINITIONS_RABBIT_VERSION,
     rabbitmq_version: DEFINITIONS_RABBIT_VERSION,
-    product_name: 'Warren',
-    product_version: pkg.version,
+    // As connection.start and /api/overview name the product (src/identity.ts).
+    product_name: identityOf(ctx).product.product,
+    product_version: identityOf(ctx).product.version,
     users: [...ctx.users.users.values()].map((u) => ({
       name: u.name,
       password_hash: u.passwordHash,
@@ -53,8 +54,8 @@ export function exportDefinitions(ctx: AdminContext, actor: User): DefinitionsEx
     vhosts: [],
     permissions: ctx.users.access.permissions().map((p) => ({ user: p.user, vhost: p.vhost, configure: p.configure, write: p.write, read: p.read })),
     topic_permissions: ctx.users.access.topicPermissions().map((p) => ({ user: p.user, vhost: p.vhost, exchange: p.exchange, write: p.write, read: p.read })),
-    parameters: [],
-    global_parameters: [],
+    parameters: allParameters(ctx).map((p) => ({ value: p.value, vhost: p.vhost, component: p.component, name: p.name })),
+    global_parameters: allGlobalParameters(ctx),
     policies: [],
     queues: [],
     exchanges: [],
@@ -104,7 +105,8 @@ export function exportDefinitions(ctx: AdminContext, actor: User): DefinitionsEx
 /** One vhost's definitions as GET /api/definitions/{vhost} gives them (3.10.8: no `vhost` on queues, exchanges, bindings). */
 export interface VhostDefinitionsExport {
   rabbit_version: string;
-  parameters: unknown[];
+  /** This vhost's runtime parameters (3.10.8 keeps their `vhost`). */
+  parameters: DefinitionsExport['parameters'];
   policies: DefinitionsExport['policies'];
   queues: Omit<DefinitionsExport['queues'][number], 'vhost'>[];
   exchanges: Omit<DefinitionsExport['exchanges'][number], 'vhost'>[];
@@ -120,7 +122,7 @@ export function exportVhostDefinitions(ctx: AdminContext, actor: User, vhost: st
     rows.filter((r) => r.vhost === vhost).map(({ vhost: _v, ...rest }) => rest);
   return {
     rabbit_version: all.rabbit_version,
-    parameters: [],
+    parameters: all.parameters.filter((p) => p.vhost === vhost),
     policies: all.policies.filter((p) => p.vhost === vhost),
     queues: mine(all.queues),
     exchanges: mine(all.exchanges),

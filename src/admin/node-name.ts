@@ -1,4 +1,2 @@
-import { hostname } from 'node:os';
-
-/** This node's name as the management API reports it (RabbitMQ: rabbit@<host>; the cluster_name Warren announces). */
-export const NODE_NAME = `warren@${hostname()}`;
+/** This node's name as the management API reports it (RabbitMQ: rabbit@<host>); it is src/identity.ts's. */
+export { NODE_NAME } from '../identity.js';

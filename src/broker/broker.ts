@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Definitions, Store, VhostLimits, VhostMetadata } from './persistence.js';
 import { isExchange, type Destination } from './exchange/exchange.js';
-import { parsePolicy } from './policy.js';
+import { parseOperatorPolicy, parsePolicy } from './policy.js';
 import { DirectReplyTo } from './direct-reply-to.js';
 import { Vhost, type DefinitionListener } from './vhost.js';
 
@@ -19,6 +20,12 @@ export class Broker {
   readonly vhosts = new Map<string, Vhost>();
   /** The direct reply-to consumers of every vhost: RabbitMQ's reply addresses work across vhosts. */
   readonly directReplyTo = new DirectReplyTo();
+  /**
+   * Global runtime parameters by name (JSON values): internal_cluster_id (made on first start, as
+   * RabbitMQ does), cluster_name once set, and whatever clients set. Change them with
+   * setGlobalParameter / clearGlobalParameter, which store them.
+   */
+  readonly globalParameters = new Map<string, unknown>();
   /** True while start() rebuilds from the store: nothing is written back. */
   private recovering = false;
   private readonly vhostDeletedListeners: ((vhost: string) => void)[] = [];
@@ -51,6 +58,14 @@ export class Broker {
           ),
         );
       }
+      for (const p of defs.operatorPolicies) {
+        this.recoverOne({ vhost: p.vhost, operatorPolicy: p.name }, () =>
+          this.addVhost(p.vhost).setOperatorPolicy(
+            parseOperatorPolicy(p.vhost, p.name, { pattern: p.pattern, definition: p.definition, priority: p.priority, applyTo: p.applyTo }),
+          ),
+        );
+      }
+      for (const p of defs.parameters) this.addVhost(p.vhost).setParameter(p.component, p.name, p.value);
       // Declare as they were; a definition that no longer fits (e.g. a binding whose queue record was unreadable) is logged and skipped.
       for (const x of defs.exchanges) {
         this.recoverOne({ vhost: x.vhost, exchange: x.name }, () =>
@@ -85,6 +100,9 @@ export class Broker {
       const v = this.vhosts.get(r.name);
       if (v !== undefined) v.limits = { ...r.limits };
     }
+    for (const g of defs.globalParameters) this.globalParameters.set(g.name, g.value);
+    // RabbitMQ 3.10 seeds one on first start (rabbit_nodes:seed_internal_cluster_id): a 16-byte GUID in url-safe base64.
+    if (!this.globalParameters.has('internal_cluster_id')) this.setGlobalParameter('internal_cluster_id', `rabbitmq-cluster-id-${randomBytes(16).toString('base64url')}`);
     // RabbitMQ creates default_vhost on first start only: a deleted `/` stays deleted.
     if (defs.vhosts.length === 0) this.addVhost(c.defaultVhost, { description: 'Default virtual host' });
     this.logger.info(
@@ -159,6 +177,21 @@ export class Broker {
     return true;
   }
 
+  /** Sets (and stores) a global runtime parameter; true when it is new. */
+  setGlobalParameter(name: string, value: unknown): boolean {
+    const created = !this.globalParameters.has(name);
+    this.globalParameters.set(name, value);
+    this.store.putGlobalParameter({ name, value });
+    return created;
+  }
+
+  /** Removes a global runtime parameter; false when there was none. */
+  clearGlobalParameter(name: string): boolean {
+    if (!this.globalParameters.delete(name)) return false;
+    this.store.deleteGlobalParameter(name);
+    return true;
+  }
+
   /** Registers a listener called (synchronously) after a vhost was deleted, with its name. */
   onVhostDeleted(cb: (vhost: string) => void): void {
     this.vhostDeletedListeners.push(cb);
@@ -206,5 +239,10 @@ function storeListener(store: Store, vhost: string): DefinitionListener {
     policySet: (p) =>
       store.putPolicy({ vhost, name: p.name, pattern: p.pattern, applyTo: p.applyTo, priority: p.priority, definition: { ...p.definition } }),
     policyCleared: (name) => store.deletePolicy(vhost, name),
+    operatorPolicySet: (p) =>
+      store.putOperatorPolicy({ vhost, name: p.name, pattern: p.pattern, applyTo: p.applyTo, priority: p.priority, definition: { ...p.definition } }),
+    operatorPolicyCleared: (name) => store.deleteOperatorPolicy(vhost, name),
+    parameterSet: (p) => store.putParameter({ vhost, component: p.component, name: p.name, value: p.value }),
+    parameterCleared: (component, name) => store.deleteParameter(vhost, component, name),
   };
 }

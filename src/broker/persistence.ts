@@ -50,6 +50,20 @@ export interface StoredPolicy {
   definition: Record<string, unknown>;
 }
 
+/** A runtime parameter of a vhost as stored (rabbit_runtime_parameters: component, name, JSON value). */
+export interface StoredParameter {
+  vhost: string;
+  component: string;
+  name: string;
+  value: unknown;
+}
+
+/** A global runtime parameter as stored (e.g. internal_cluster_id, cluster_name): a name and a JSON value. */
+export interface StoredGlobalParameter {
+  name: string;
+  value: unknown;
+}
+
 /** A vhost's metadata (3.13's `metadata`: description, tags, default queue type). */
 export interface VhostMetadata {
   description: string;
@@ -111,6 +125,11 @@ export interface Definitions {
   queues: StoredQueue[];
   bindings: StoredBinding[];
   policies: StoredPolicy[];
+  /** Operator policies: the same shape as policies. */
+  operatorPolicies: StoredPolicy[];
+  /** Stored-only runtime parameters (not vhost limits or operator policies, which have their own records). */
+  parameters: StoredParameter[];
+  globalParameters: StoredGlobalParameter[];
 }
 
 /**
@@ -145,6 +164,15 @@ export interface Store {
   /** Adds or replaces the policy named p.name in p.vhost. */
   putPolicy(p: StoredPolicy): void;
   deletePolicy(vhost: string, name: string): void;
+  /** Adds or replaces the operator policy named p.name in p.vhost. */
+  putOperatorPolicy(p: StoredPolicy): void;
+  deleteOperatorPolicy(vhost: string, name: string): void;
+  /** Adds or replaces a runtime parameter (vhost, component, name). */
+  putParameter(p: StoredParameter): void;
+  deleteParameter(vhost: string, component: string, name: string): void;
+  /** Adds or replaces a global runtime parameter. */
+  putGlobalParameter(p: StoredGlobalParameter): void;
+  deleteGlobalParameter(name: string): void;
   /** Message persistence; absent for a store that keeps no messages (the memory store). */
   readonly messages?: MessageStore;
 }

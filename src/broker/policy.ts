@@ -34,14 +34,15 @@ export interface PolicyInput {
   applyTo?: unknown;
 }
 
-/** A policy that failed validation; `messages` are RabbitMQ's texts, sorted as RabbitMQ reports them. */
+/** A policy that failed validation; `messages` are RabbitMQ's texts, in the order RabbitMQ reports them. */
 export class PolicyValidationError extends Error {
   readonly messages: readonly string[];
   constructor(messages: string[]) {
-    // RabbitMQ (rabbit_runtime_parameters): every failing check, de-duplicated and sorted.
-    const sorted = [...new Set(messages)].sort();
-    super(`Validation failed\n\n${sorted.join('\n')}\n`);
-    this.messages = sorted;
+    // RabbitMQ (rabbit_parameter_validation:proplist): every failing check, the last field checked
+    // first: definition, apply-to, pattern, priority (the callers push them in that order).
+    const unique = [...new Set(messages)];
+    super(`Validation failed\n\n${unique.join('\n')}\n`);
+    this.messages = unique;
   }
 }
 
@@ -85,25 +86,79 @@ const CHECKS: ReadonlyMap<string, Check> = new Map<string, Check>([
 ]);
 
 /**
+ * The definition keys an operator policy may set (rabbit_policies' operator_policy_validator
+ * registrations, RabbitMQ 3.10.8): numeric limits only, merged with the policy's by the lower value.
+ */
+export const OPERATOR_POLICY_KEYS: readonly string[] = [
+  'delivery-limit',
+  'expires',
+  'max-in-memory-bytes',
+  'max-in-memory-length',
+  'max-length',
+  'max-length-bytes',
+  'message-ttl',
+];
+
+const OPERATOR_CHECKS: ReadonlyMap<string, Check> = new Map([...CHECKS].filter(([k]) => OPERATOR_POLICY_KEYS.includes(k)));
+
+/**
  * Validates a policy as RabbitMQ's rabbit_policy:policy_validation does and
  * returns it; throws PolicyValidationError with every failing check.
  */
 export function parsePolicy(vhost: string, name: string, input: PolicyInput): Policy {
-  const errors: string[] = [];
-  const priority = input.priority === undefined ? 0 : input.priority;
-  if (typeof priority !== 'number' || !Number.isFinite(priority)) {
-    errors.push(`priority should be a number, actually was ${formatJsonTerm(priority)}`);
+  return parseWith(CHECKS, vhost, name, input);
+}
+
+/**
+ * Validates an operator policy (rabbit_policy:operator_policy_validation): a policy whose
+ * definition may hold only OPERATOR_POLICY_KEYS; any other key "is not recognised".
+ */
+export function parseOperatorPolicy(vhost: string, name: string, input: PolicyInput): Policy {
+  return parseWith(OPERATOR_CHECKS, vhost, name, input);
+}
+
+/**
+ * An operator policy given as a runtime parameter's value (PUT /api/parameters/operator_policy/...,
+ * a definitions file's `parameters`): RabbitMQ checks it as a proplist, so priority, pattern and
+ * definition are mandatory ("Key "priority" not found in <name>") and other keys are
+ * "Unrecognised terms". An absent apply-to means all (RabbitMQ 3.10.8 stores `undefined`, which
+ * then matches nothing).
+ */
+export function parseOperatorPolicyValue(vhost: string, name: string, value: unknown): Policy {
+  if (Array.isArray(value)) {
+    // A JSON array is an Erlang list too: [] lacks every key, anything in it is an unrecognised term.
+    const leading = value.length > 0 ? [`Unrecognised terms ${formatJsonTerm(value)} in ${name}`] : [];
+    return parseWith(OPERATOR_CHECKS, vhost, name, { pattern: undefined, definition: undefined }, name, leading);
   }
-  let regex: RegExp | undefined;
-  if (typeof input.pattern !== 'string') {
-    errors.push(`pattern should be a binary but was ${formatJsonTerm(input.pattern)}`);
-  } else {
-    try {
-      regex = new RegExp(input.pattern);
-    } catch (e) {
-      errors.push(`pattern should be regular expression but is invalid: ${pcreError(input.pattern, (e as Error).message)}`);
-    }
-  }
+  if (typeof value !== 'object' || value === null) throw new PolicyValidationError([`${name} not a list ${formatJsonTerm(value)}`]);
+  const o = value as Record<string, unknown>;
+  const extra = Object.keys(o)
+    .filter((k) => !['priority', 'pattern', 'apply-to', 'definition'].includes(k))
+    .sort();
+  const leading = extra.length > 0 ? [`Unrecognised terms [${extra.map((k) => `{${formatJsonTerm(k)},${formatJsonTerm(o[k])}}`).join(',')}] in ${name}`] : [];
+  return parseWith(OPERATOR_CHECKS, vhost, name, { pattern: o.pattern, definition: o.definition, priority: o.priority, applyTo: o['apply-to'] }, name, leading);
+}
+
+/**
+ * The validation both kinds share. `mandatoryIn` set (a parameter's value, named so): a missing
+ * pattern, definition or priority is an error instead of a default; `leading` errors come first.
+ */
+function parseWith(
+  checks: ReadonlyMap<string, Check>,
+  vhost: string,
+  name: string,
+  input: PolicyInput,
+  mandatoryIn?: string,
+  leading: string[] = [],
+): Policy {
+  // RabbitMQ reports the failures of the last field checked first: definition, apply-to, pattern, priority.
+  const errors: string[] = [...leading];
+  const absent = (key: string, v: unknown): boolean => {
+    if (v !== undefined || mandatoryIn === undefined) return false;
+    errors.push(`Key "${key}" not found in ${mandatoryIn}`);
+    return true;
+  };
+  const definition = absent('definition', input.definition) ? {} : sortedDefinition(input.definition, errors, checks);
   const applyTo = input.applyTo === undefined ? 'all' : input.applyTo;
   if (typeof applyTo !== 'string' || !(APPLY_TO as readonly string[]).includes(applyTo)) {
     // RabbitMQ 3.12+'s text (3.10 knows only queues/exchanges/all); the double space is RabbitMQ's.
@@ -112,12 +167,27 @@ export function parsePolicy(vhost: string, name: string, input: PolicyInput): Po
         `'queues', 'classic_queues',  'quorum_queues', 'streams', 'exchanges', or 'all'`,
     );
   }
-  const definition = sortedDefinition(input.definition, errors);
+  let regex: RegExp | undefined;
+  if (absent('pattern', input.pattern)) {
+    // reported
+  } else if (typeof input.pattern !== 'string') {
+    errors.push(`pattern should be a binary but was ${formatJsonTerm(input.pattern)}`);
+  } else {
+    try {
+      regex = new RegExp(input.pattern);
+    } catch (e) {
+      errors.push(`pattern should be regular expression but is invalid: ${pcreError(input.pattern, (e as Error).message)}`);
+    }
+  }
+  const priority = input.priority === undefined ? 0 : input.priority;
+  if (!absent('priority', input.priority) && (typeof priority !== 'number' || !Number.isFinite(priority))) {
+    errors.push(`priority should be a number, actually was ${formatJsonTerm(priority)}`);
+  }
   if (errors.length > 0 || regex === undefined) throw new PolicyValidationError(errors);
   return { vhost, name, pattern: input.pattern as string, applyTo: applyTo as ApplyTo, priority: priority as number, definition, regex };
 }
 
-function sortedDefinition(def: unknown, errors: string[]): Record<string, unknown> {
+function sortedDefinition(def: unknown, errors: string[], checks: ReadonlyMap<string, Check>): Record<string, unknown> {
   if (typeof def !== 'object' || def === null || Array.isArray(def)) {
     errors.push(`definition must be a dictionary: ${formatJsonTerm(def)}`);
     return {};
@@ -132,14 +202,14 @@ function sortedDefinition(def: unknown, errors: string[]): Record<string, unknow
   // rabbit_policies validates known keys in (sorted) key order and stops at the first error;
   // only when they all pass are the unknown ones reported.
   for (const k of keys) {
-    const check = CHECKS.get(k);
+    const check = checks.get(k);
     const err = check?.(out[k]);
     if (err !== undefined) {
       errors.push(err);
       return out;
     }
   }
-  const unknown = keys.filter((k) => !CHECKS.has(k));
+  const unknown = keys.filter((k) => !checks.has(k));
   if (unknown.length > 0) {
     errors.push(`[${unknown.map((k) => `{${formatJsonTerm(k)},${formatJsonTerm(out[k])}}`).join(',')}] are not recognised policy settings`);
   }
@@ -170,6 +240,31 @@ export function effectivePolicy(policies: Iterable<Policy>, kind: 'queue' | 'exc
     if (best === undefined || p.priority > best.priority || (p.priority === best.priority && p.name < best.name)) best = p;
   }
   return best;
+}
+
+/**
+ * The definition a queue or exchange gets from its policy and its operator policy
+ * (rabbit_policy:merge_operator_definitions): the keys of both, sorted; where both set a
+ * key, the lower value (every operator policy key is a numeric limit); undefined when
+ * neither applies.
+ */
+export function mergeOperatorDefinition(
+  policy: Readonly<Record<string, unknown>> | undefined,
+  operator: Readonly<Record<string, unknown>> | undefined,
+): Readonly<Record<string, unknown>> | undefined {
+  if (operator === undefined) return policy;
+  if (policy === undefined) return operator;
+  const out: Record<string, unknown> = {};
+  for (const k of [...new Set([...Object.keys(policy), ...Object.keys(operator)])].sort()) {
+    const p = policy[k];
+    const o = operator[k];
+    if (o === undefined) out[k] = p;
+    else if (p === undefined) out[k] = o;
+    // rabbit_policies:merge_policy_value: min for the numeric keys; the operator's value for booleans.
+    else if (typeof p === 'number' && typeof o === 'number') out[k] = Math.min(p, o);
+    else out[k] = o;
+  }
+  return out;
 }
 
 /**

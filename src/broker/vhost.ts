@@ -21,7 +21,7 @@ import { Exchange, isExchange, type Destination } from './exchange/exchange.js';
 import { createRouter, isKnownExchangeType } from './exchange/exchange-types.js';
 import { validateHeadersBinding } from './exchange/headers-router.js';
 import type { Message } from './message.js';
-import { effectivePolicy, type Policy } from './policy.js';
+import { effectivePolicy, mergeOperatorDefinition, type Policy } from './policy.js';
 import { Queue } from './queue/queue.js';
 import type { Consumer } from './consumer.js';
 import { DeadLetterPublisher } from './dead-letter.js';
@@ -57,6 +57,23 @@ export interface DefinitionListener {
   bindingDeleted?(source: Exchange, destination: Destination, routingKey: string, args: FieldTable): void;
   policySet?(p: Policy): void;
   policyCleared?(name: string): void;
+  operatorPolicySet?(p: Policy): void;
+  operatorPolicyCleared?(name: string): void;
+  parameterSet?(p: RuntimeParameter): void;
+  parameterCleared?(component: string, name: string): void;
+}
+
+/** A runtime parameter of a vhost that Warren keeps without acting on it (its value is JSON). */
+export interface RuntimeParameter {
+  readonly component: string;
+  readonly name: string;
+  readonly value: unknown;
+}
+
+/** The policies that apply to one queue (the management API shows both names). */
+interface AppliedPolicies {
+  policy: Policy | undefined;
+  operatorPolicy: Policy | undefined;
 }
 
 /**
@@ -106,6 +123,14 @@ export class Vhost {
   readonly queues = new Map<string, Queue>();
   /** Policies by name. */
   readonly policies = new Map<string, Policy>();
+  /** Operator policies by name: applied on top of the policies (rabbit_policy's operator_policy). */
+  readonly operatorPolicies = new Map<string, Policy>();
+  /**
+   * Runtime parameters stored as they are (components that do nothing in Warren, e.g.
+   * exchange-delete-in-progress), keyed by parameterKey(component, name). Vhost limits and
+   * operator policies are not here: they have their own fields.
+   */
+  readonly parameters = new Map<string, RuntimeParameter>();
   /** The default exchange (""): routes by queue name. */
   readonly defaultExchange: Exchange;
   /** Receives unexpected errors from deferred work (the broker logs them). */
@@ -129,8 +154,8 @@ export class Vhost {
   private readonly scratch = new Set<Destination>();
   private readonly scratchQueues = new Set<Queue>();
   private readonly visited = new Set<Exchange>();
-  /** The policy object last applied to each queue, so re-application only touches queues whose policy changed. */
-  private readonly queuePolicies = new WeakMap<Queue, Policy>();
+  /** The policies last applied to each queue, so re-application only touches queues whose policies changed. */
+  private readonly queuePolicies = new WeakMap<Queue, AppliedPolicies>();
 
   /**
    * directReplyTo: the reply consumers this vhost's replies reach; a broker passes every vhost the same
@@ -343,7 +368,8 @@ export class Vhost {
 
   /**
    * Deletes everything in the vhost (delete_vhost): its queues with their messages (consumers are
-   * cancelled), its exchanges with their bindings, its policies; durable ones through the listener.
+   * cancelled), its exchanges with their bindings, its policies, operator policies and runtime
+   * parameters; durable ones through the listener.
    */
   destroy(): void {
     for (const q of [...this.queues.values()]) this.removeQueue(q);
@@ -355,6 +381,11 @@ export class Vhost {
       this.policies.delete(name);
       this.listener.policyCleared?.(name);
     }
+    for (const name of [...this.operatorPolicies.keys()]) {
+      this.operatorPolicies.delete(name);
+      this.listener.operatorPolicyCleared?.(name);
+    }
+    for (const p of [...this.parameters.values()]) this.clearParameter(p.component, p.name);
   }
 
   // ---- policies ----------------------------------------------------------------------------
@@ -376,6 +407,42 @@ export class Vhost {
     return true;
   }
 
+  /** Adds or replaces a (validated) operator policy and applies it at once; true when it is new. */
+  setOperatorPolicy(p: Policy): boolean {
+    const created = !this.operatorPolicies.has(p.name);
+    this.operatorPolicies.set(p.name, p);
+    this.applyPolicies();
+    this.listener.operatorPolicySet?.(p);
+    return created;
+  }
+
+  /** Removes an operator policy, un-applying it at once; false when there was none. */
+  clearOperatorPolicy(name: string): boolean {
+    if (!this.operatorPolicies.delete(name)) return false;
+    this.applyPolicies();
+    this.listener.operatorPolicyCleared?.(name);
+    return true;
+  }
+
+  // ---- runtime parameters ------------------------------------------------------------------
+
+  /** Sets a stored-only runtime parameter (validated by the caller); true when it is new. */
+  setParameter(component: string, name: string, value: unknown): boolean {
+    const key = parameterKey(component, name);
+    const created = !this.parameters.has(key);
+    const p: RuntimeParameter = { component, name, value };
+    this.parameters.set(key, p);
+    this.listener.parameterSet?.(p);
+    return created;
+  }
+
+  /** Removes a stored-only runtime parameter; false when there was none. */
+  clearParameter(component: string, name: string): boolean {
+    if (!this.parameters.delete(parameterKey(component, name))) return false;
+    this.listener.parameterCleared?.(component, name);
+    return true;
+  }
+
   /** Re-chooses the policy of every queue and exchange (RabbitMQ update_matched_objects). */
   private applyPolicies(): void {
     for (const q of this.queues.values()) this.applyQueuePolicy(q);
@@ -392,11 +459,14 @@ export class Vhost {
   }
 
   private applyQueuePolicy(q: Queue): void {
-    const p = effectivePolicy(this.policies.values(), 'queue', q.name);
-    if (p === this.queuePolicies.get(q)) return;
-    if (p === undefined) this.queuePolicies.delete(q);
-    else this.queuePolicies.set(q, p);
-    q.applyPolicy(p?.name, p?.definition);
+    const policy = effectivePolicy(this.policies.values(), 'queue', q.name);
+    const operatorPolicy = effectivePolicy(this.operatorPolicies.values(), 'queue', q.name);
+    const applied = this.queuePolicies.get(q);
+    if (policy === applied?.policy && operatorPolicy === applied?.operatorPolicy) return;
+    if (policy === undefined && operatorPolicy === undefined) this.queuePolicies.delete(q);
+    else this.queuePolicies.set(q, { policy, operatorPolicy });
+    // RabbitMQ 3.10: the queue reads the merged definition (rabbit_policy:get: the lower of the two numeric values).
+    q.applyPolicy(policy?.name, mergeOperatorDefinition(policy?.definition, operatorPolicy?.definition), operatorPolicy?.name);
   }
 
   // ---- publishing --------------------------------------------------------------------------
@@ -505,6 +575,11 @@ function enqueueOn(q: Queue, message: Message, congestion: CongestionSlot | null
     if (congestion !== null) congestion.congestedQueue = q;
   }
   return outcome;
+}
+
+/** The key of a runtime parameter in Vhost.parameters. */
+export function parameterKey(component: string, name: string): string {
+  return `${component}\u0000${name}`;
 }
 
 /** RabbitMQ's server-named queue: amq.gen- + 22 chars of url-safe base64. */

@@ -26,6 +26,7 @@ const VALUE_OPTIONS: Record<string, string[]> = {
   password: [],
   'data-dir': [],
   timeout: ['-t'],
+  unit: [],
 };
 
 /** The switches (no value). */

@@ -4,13 +4,17 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminContext } from '../admin/admin-context.js';
-import { NODE_NAME } from '../admin/node-name.js';
 import type { Config } from '../config.js';
 import { registerDashboard } from './dashboard.js';
+import { clusterRoutes } from './routes/cluster.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { definitionRoutes } from './routes/definitions.js';
 import { healthRoutes } from './routes/health.js';
 import { limitRoutes } from './routes/limits.js';
+import { operatorPolicyRoutes } from './routes/operator-policies.js';
+import { parameterRoutes } from './routes/parameters.js';
+import { nodeRoutes } from './routes/nodes.js';
+import { overviewRoutes } from './routes/overview.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { policyRoutes } from './routes/policies.js';
 import { userRoutes } from './routes/users.js';
@@ -36,15 +40,7 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
     loggerInstance: opts.logger.child({ component: 'http' }, { level }) as FastifyBaseLogger,
   });
 
-  const managementPorts = (): number[] => {
-    const address = app.server.address();
-    return address && typeof address === 'object' ? [address.port] : [];
-  };
-  void app.register(healthRoutes, {
-    listeningPorts: () => [opts.config.port, ...managementPorts()],
-    alarms: () => opts.admin.alarms.resources,
-    node: NODE_NAME,
-  });
+  void app.register(healthRoutes, { admin: opts.admin });
   void app.register(policyRoutes, { admin: opts.admin });
   void app.register(consumerRoutes, { admin: opts.admin });
   void app.register(userRoutes, { admin: opts.admin });
@@ -52,6 +48,11 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   void app.register(permissionRoutes, { admin: opts.admin });
   void app.register(limitRoutes, { admin: opts.admin });
   void app.register(definitionRoutes, { admin: opts.admin });
+  void app.register(parameterRoutes, { admin: opts.admin });
+  void app.register(operatorPolicyRoutes, { admin: opts.admin });
+  void app.register(overviewRoutes, { admin: opts.admin });
+  void app.register(nodeRoutes, { admin: opts.admin });
+  void app.register(clusterRoutes, { admin: opts.admin });
 
   // The dashboard (dist/ui/) at / and its routes; everything else unknown gets RabbitMQ's 404
   // body, so clients that parse it keep working.

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { productIdentity, type ProductIdentity } from '../identity.js';
 
 const require = createRequire(import.meta.url);
 const warrenPkg = require('../../package.json') as { version: string };
@@ -24,12 +25,12 @@ export interface ProductInfo {
 }
 
 /**
- * The product identity (RabbitMQ 3.10.8). The one place the metrics ask: point it at the node
- * identity module (src/admin/identity.ts, another branch) once that is merged, so that
- * server-properties, /api/overview and the metrics always agree.
+ * The product identity as src/identity.ts gives it (RabbitMQ 3.10.8 by default, or the product
+ * `server_properties.product` names), so that server-properties, /api/overview and the metrics
+ * always agree.
  */
-export function productInfo(): ProductInfo {
-  return { product: 'RabbitMQ', version: '3.10.8', rabbitmqVersion: '3.10.8', erlangVersion: '25.2.3' };
+export function productInfo(p: ProductIdentity = productIdentity()): ProductInfo {
+  return { product: p.product, version: p.version, rabbitmqVersion: p.rabbitmqVersion, erlangVersion: '25.2.3' };
 }
 
 /** rabbitmq_build_info's labels. */

@@ -122,8 +122,10 @@ export class MetricsServer {
     source: MetricsSource,
     private readonly opts: MetricsServerOptions,
     private readonly logger: Logger,
+    /** rabbitmq_build_info's labels (the node's product); RabbitMQ 3.10.8's when not given. */
+    build: BuildInfo = buildInfo(),
   ) {
-    this.renderer = new MetricsRenderer(source, opts);
+    this.renderer = new MetricsRenderer(source, opts, build);
     this.base = opts.path === '/' ? '' : opts.path;
   }
 

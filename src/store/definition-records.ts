@@ -3,6 +3,8 @@ import type { FieldTable } from '../amqp/codec/field-value.js';
 import type {
   StoredBinding,
   StoredExchange,
+  StoredGlobalParameter,
+  StoredParameter,
   StoredPermission,
   StoredPolicy,
   StoredQueue,
@@ -10,7 +12,20 @@ import type {
   StoredUser,
   StoredVhost,
 } from '../broker/persistence.js';
-import { BINDING, EXCHANGE, PERMISSION, POLICY, QUEUE, TOPIC_PERMISSION, nameKey, userKey, vhostKey } from './keys.js';
+import {
+  BINDING,
+  EXCHANGE,
+  OPERATOR_POLICY,
+  PARAMETER,
+  PERMISSION,
+  POLICY,
+  QUEUE,
+  TOPIC_PERMISSION,
+  globalParameterKey,
+  nameKey,
+  userKey,
+  vhostKey,
+} from './keys.js';
 
 /**
  * Definition records: JSON values, with arguments kept as the AMQP field-table
@@ -216,4 +231,39 @@ export function readPolicy(value: Buffer): StoredPolicy {
     priority: num(o, 'priority'),
     definition: d as Record<string, unknown>,
   };
+}
+
+/** Operator policy key. */
+export function operatorPolicyKey(vhost: string, name: string): Buffer {
+  return nameKey(OPERATOR_POLICY, vhost, name);
+}
+/** Operator policy record (a policy record under its own tag). */
+export function operatorPolicyRecord(p: StoredPolicy): [Buffer, Buffer] {
+  return [operatorPolicyKey(p.vhost, p.name), json(p)];
+}
+
+/** Runtime parameter key: (vhost, [component, name]). */
+export function parameterKey(vhost: string, component: string, name: string): Buffer {
+  return nameKey(PARAMETER, vhost, JSON.stringify([component, name]));
+}
+/** Runtime parameter record (the value is JSON already). */
+export function parameterRecord(p: StoredParameter): [Buffer, Buffer] {
+  return [parameterKey(p.vhost, p.component, p.name), json(p)];
+}
+/** Decodes a runtime parameter record. */
+export function readParameter(value: Buffer): StoredParameter {
+  const o = parse(value);
+  if (!('value' in o)) throw new Error('field value missing');
+  return { vhost: str(o, 'vhost'), component: str(o, 'component'), name: str(o, 'name'), value: o.value };
+}
+
+/** Global runtime parameter record. */
+export function globalParameterRecord(p: StoredGlobalParameter): [Buffer, Buffer] {
+  return [globalParameterKey(p.name), json(p)];
+}
+/** Decodes a global runtime parameter record. */
+export function readGlobalParameter(value: Buffer): StoredGlobalParameter {
+  const o = parse(value);
+  if (!('value' in o)) throw new Error('field value missing');
+  return { name: str(o, 'name'), value: o.value };
 }

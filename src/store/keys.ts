@@ -10,6 +10,9 @@
  *   0x06 user                                -> user JSON (hash, algorithm, tags, limits)
  *   0x07 u16 len vhost, user                 -> permission JSON
  *   0x08 u16 len vhost, JSON [user, exchange] -> topic permission JSON
+ *   0x09 u16 len vhost, name                 -> operator policy JSON
+ *   0x0a u16 len vhost, JSON [component, name] -> runtime parameter JSON
+ *   0x0b name                                -> global runtime parameter JSON
  *   0x10 u64 msgId, u32 propsLength          -> message body: the wire form Message.raw, as published
  *   0x11 u32 qid, u64 seq                    -> index record: u64 msgId, u32 propsLength, u32 body size,
  *                                               u64 absolute expiry (ms since the epoch, 0: none), u8 flags (1 = transient)
@@ -43,6 +46,12 @@ export const USER = 0x06;
 export const PERMISSION = 0x07;
 /** Key tag of topic permission records. */
 export const TOPIC_PERMISSION = 0x08;
+/** Key tag of operator policy records. */
+export const OPERATOR_POLICY = 0x09;
+/** Key tag of runtime parameter records. */
+export const PARAMETER = 0x0a;
+/** Key tag of global runtime parameter records. */
+export const GLOBAL_PARAMETER = 0x0b;
 /** Key tag of message body records. */
 export const BODY = 0x10;
 /** Key tag of queue index records. */
@@ -73,6 +82,11 @@ export function vhostKey(vhost: string): Buffer {
 /** [USER][user utf8]. */
 export function userKey(user: string): Buffer {
   return Buffer.concat([Buffer.of(USER), Buffer.from(user, 'utf8')]);
+}
+
+/** [GLOBAL_PARAMETER][name utf8]. */
+export function globalParameterKey(name: string): Buffer {
+  return Buffer.concat([Buffer.of(GLOBAL_PARAMETER), Buffer.from(name, 'utf8')]);
 }
 
 /** The smallest key of a tag's range and the first key after it. */

@@ -7,6 +7,8 @@ import type {
   Store,
   StoredBinding,
   StoredExchange,
+  StoredGlobalParameter,
+  StoredParameter,
   StoredPermission,
   StoredPolicy,
   StoredQueue,
@@ -22,6 +24,13 @@ import {
   bindingRecord,
   exchangeKey,
   exchangeRecord,
+  globalParameterRecord,
+  operatorPolicyKey,
+  operatorPolicyRecord,
+  parameterKey,
+  parameterRecord,
+  readGlobalParameter,
+  readParameter,
   policyKey,
   policyRecord,
   queueKey,
@@ -43,7 +52,25 @@ import {
   type QueueRecord,
 } from './definition-records.js';
 import { GroupCommit } from './group-commit.js';
-import { BINDING, EXCHANGE, PERMISSION, POLICY, QUEUE, TOPIC_PERMISSION, USER, VHOST, describeKey, tagRange, userKey, vhostKey, watermarkKey } from './keys.js';
+import {
+  BINDING,
+  EXCHANGE,
+  GLOBAL_PARAMETER,
+  OPERATOR_POLICY,
+  PARAMETER,
+  PERMISSION,
+  POLICY,
+  QUEUE,
+  TOPIC_PERMISSION,
+  USER,
+  VHOST,
+  describeKey,
+  globalParameterKey,
+  tagRange,
+  userKey,
+  vhostKey,
+  watermarkKey,
+} from './keys.js';
 import { recoverMessages, type JournaledQueue } from './message-recovery.js';
 import { DEFAULT_PAGING, type PagingOptions } from './paging-options.js';
 import { LevelQueueJournal } from './queue-journal.js';
@@ -159,7 +186,20 @@ export class LevelStore implements Store, MessageStore {
   // ---- definitions -------------------------------------------------------------------------
 
   async loadDefinitions(): Promise<Definitions> {
-    const defs: Definitions = { vhosts: [], vhostRecords: [], users: [], permissions: [], topicPermissions: [], exchanges: [], queues: [], bindings: [], policies: [] };
+    const defs: Definitions = {
+      vhosts: [],
+      vhostRecords: [],
+      users: [],
+      permissions: [],
+      topicPermissions: [],
+      exchanges: [],
+      queues: [],
+      bindings: [],
+      policies: [],
+      operatorPolicies: [],
+      parameters: [],
+      globalParameters: [],
+    };
     await this.scan(VHOST, (v) => {
       const r = readVhostRecord(v);
       defs.vhosts.push(r.name);
@@ -178,6 +218,9 @@ export class LevelStore implements Store, MessageStore {
     });
     await this.scan(BINDING, (v) => defs.bindings.push(readBinding(v)));
     await this.scan(POLICY, (v) => defs.policies.push(readPolicy(v)));
+    await this.scan(OPERATOR_POLICY, (v) => defs.operatorPolicies.push(readPolicy(v)));
+    await this.scan(PARAMETER, (v) => defs.parameters.push(readParameter(v)));
+    await this.scan(GLOBAL_PARAMETER, (v) => defs.globalParameters.push(readGlobalParameter(v)));
     return defs;
   }
 
@@ -254,6 +297,27 @@ export class LevelStore implements Store, MessageStore {
   }
   deletePolicy(vhost: string, name: string): void {
     this.gc.del(policyKey(vhost, name));
+  }
+  putOperatorPolicy(p: StoredPolicy): void {
+    const [k, v] = operatorPolicyRecord(p);
+    this.gc.put(k, v);
+  }
+  deleteOperatorPolicy(vhost: string, name: string): void {
+    this.gc.del(operatorPolicyKey(vhost, name));
+  }
+  putParameter(p: StoredParameter): void {
+    const [k, v] = parameterRecord(p);
+    this.gc.put(k, v);
+  }
+  deleteParameter(vhost: string, component: string, name: string): void {
+    this.gc.del(parameterKey(vhost, component, name));
+  }
+  putGlobalParameter(p: StoredGlobalParameter): void {
+    const [k, v] = globalParameterRecord(p);
+    this.gc.put(k, v);
+  }
+  deleteGlobalParameter(name: string): void {
+    this.gc.del(globalParameterKey(name));
   }
 
   // ---- messages ----------------------------------------------------------------------------

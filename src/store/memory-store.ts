@@ -4,6 +4,8 @@ import type {
   Store,
   StoredBinding,
   StoredExchange,
+  StoredGlobalParameter,
+  StoredParameter,
   StoredPermission,
   StoredPolicy,
   StoredQueue,
@@ -22,6 +24,9 @@ export class MemoryStore implements Store {
   private readonly queues = new Map<string, StoredQueue>();
   private readonly bindings = new Map<string, StoredBinding>();
   private readonly policies = new Map<string, StoredPolicy>();
+  private readonly operatorPolicies = new Map<string, StoredPolicy>();
+  private readonly parameters = new Map<string, StoredParameter>();
+  private readonly globalParameters = new Map<string, StoredGlobalParameter>();
 
   async open(): Promise<void> {}
   async close(): Promise<void> {}
@@ -37,6 +42,9 @@ export class MemoryStore implements Store {
       queues: [...this.queues.values()],
       bindings: [...this.bindings.values()],
       policies: [...this.policies.values()],
+      operatorPolicies: [...this.operatorPolicies.values()],
+      parameters: [...this.parameters.values()],
+      globalParameters: [...this.globalParameters.values()],
     };
   }
 
@@ -87,6 +95,24 @@ export class MemoryStore implements Store {
   }
   deletePolicy(vhost: string, name: string): void {
     this.policies.delete(vhost + '\u0000' + name);
+  }
+  putOperatorPolicy(p: StoredPolicy): void {
+    this.operatorPolicies.set(p.vhost + '\u0000' + p.name, p);
+  }
+  deleteOperatorPolicy(vhost: string, name: string): void {
+    this.operatorPolicies.delete(vhost + '\u0000' + name);
+  }
+  putParameter(p: StoredParameter): void {
+    this.parameters.set([p.vhost, p.component, p.name].join('\u0000'), p);
+  }
+  deleteParameter(vhost: string, component: string, name: string): void {
+    this.parameters.delete([vhost, component, name].join('\u0000'));
+  }
+  putGlobalParameter(p: StoredGlobalParameter): void {
+    this.globalParameters.set(p.name, p);
+  }
+  deleteGlobalParameter(name: string): void {
+    this.globalParameters.delete(name);
   }
 }
 

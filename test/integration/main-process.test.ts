@@ -11,6 +11,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfNeeded, cleanEnv, MAIN, ROOT, spawnWarren, type WarrenProcess } from '../helpers/warren-process.js';
 
 
+// The health checks need a management user, as RabbitMQ's do.
+const GUEST = { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64') };
 const running: ChildProcess[] = [];
 const tempDirs: string[] = [];
 
@@ -51,21 +53,24 @@ describe('warren process', () => {
     const { w, httpPort } = await startedWarren();
     const base = `http://127.0.0.1:${httpPort}`;
 
-    const alarms = await fetch(`${base}/api/health/checks/alarms`);
+    // The health checks need a management user, as RabbitMQ's do (401 without credentials).
+    expect((await fetch(`${base}/api/health/checks/alarms`)).status).toBe(401);
+    const get = (p: string) => fetch(`${base}${p}`, { headers: GUEST });
+    const alarms = await get('/api/health/checks/alarms');
     expect(alarms.status).toBe(200);
     expect(await alarms.json()).toEqual({ status: 'ok' });
     for (const check of ['local-alarms', 'virtual-hosts', 'is-in-service', 'ready-to-serve-clients']) {
-      expect(await (await fetch(`${base}/api/health/checks/${check}`)).json(), check).toEqual({ status: 'ok' });
+      expect(await (await get(`/api/health/checks/${check}`)).json(), check).toEqual({ status: 'ok' });
     }
-    expect(await (await fetch(`${base}/api/aliveness-test/%2F`)).json()).toEqual({ status: 'ok' });
+    expect(await (await get('/api/aliveness-test/%2F')).json()).toEqual({ status: 'ok' });
 
-    const listening = await fetch(`${base}/api/health/checks/port-listener/${httpPort}`);
+    const listening = await get(`/api/health/checks/port-listener/${httpPort}`);
     expect(listening.status).toBe(200);
     expect(await listening.json()).toEqual({ status: 'ok', port: httpPort });
-    const notListening = await fetch(`${base}/api/health/checks/port-listener/1`);
+    const notListening = await get('/api/health/checks/port-listener/1');
     expect(notListening.status).toBe(503);
     expect(await notListening.json()).toMatchObject({ status: 'failed', reason: 'No active listener', missing: 1 });
-    expect((await fetch(`${base}/api/health/checks/port-listener/abc`)).status).toBe(400);
+    expect((await get('/api/health/checks/port-listener/abc')).status).toBe(400);
 
     const page = await fetch(`${base}/`);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -81,7 +86,7 @@ describe('warren process', () => {
   it('reports the AMQP listener in port-listener', async () => {
     const { w, amqpPort, httpPort } = await startedWarren();
     expect(amqpPort).toBeGreaterThan(0);
-    const r = await fetch(`http://127.0.0.1:${httpPort}/api/health/checks/port-listener/${amqpPort}`);
+    const r = await fetch(`http://127.0.0.1:${httpPort}/api/health/checks/port-listener/${amqpPort}`, { headers: GUEST });
     expect(await r.json()).toEqual({ status: 'ok', port: amqpPort });
     w.child.kill('SIGTERM');
     expect(await w.exited).toBe(0);

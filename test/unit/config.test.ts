@@ -93,6 +93,8 @@ vm_memory_high_watermark_paging_ratio = 0.75
 paging.threshold = 10MB
 paging.head_messages = 100
 paging.head_bytes = 1MB
+server_properties.product = Warren
+cluster_name = c1
 `);
     expect(loadConfig({ file })).toEqual({
       host: '127.0.0.2',
@@ -128,6 +130,8 @@ paging.head_bytes = 1MB
       pagingThreshold: 10485760,
       pagingHeadMessages: 100,
       pagingHeadBytes: 1048576,
+      serverPropertiesProduct: 'Warren',
+      clusterName: 'c1',
     });
   });
 
@@ -266,6 +270,8 @@ describe('environment and flags', () => {
         WARREN_PAGING_THRESHOLD: '0',
         WARREN_PAGING_HEAD_MESSAGES: '8',
         WARREN_PAGING_HEAD_BYTES: '1KB',
+        WARREN_SERVER_PROPERTIES_PRODUCT: 'Warren',
+        WARREN_CLUSTER_NAME: 'c2',
       },
     });
     expect(c).toEqual({
@@ -302,6 +308,8 @@ describe('environment and flags', () => {
       pagingThreshold: 0,
       pagingHeadMessages: 8,
       pagingHeadBytes: 1024,
+      serverPropertiesProduct: 'Warren',
+      clusterName: 'c2',
     });
   });
 

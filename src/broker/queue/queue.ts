@@ -51,6 +51,10 @@ export class Queue {
   settings: QueueSettings;
   /** Name of the policy that applies, if any (management API). */
   policyName: string | undefined = undefined;
+  /** Name of the operator policy that applies, if any (management API `operator_policy`). */
+  operatorPolicyName: string | undefined = undefined;
+  /** The policy's and operator policy's definitions merged (management API `effective_policy_definition`); undefined: none. */
+  effectivePolicyDefinition: Readonly<Record<string, unknown>> | undefined = undefined;
   /** Republishes dead-lettered messages (set by the vhost); used only when settings name a dead-letter exchange. */
   deadLetterer: DeadLetterer | null = null;
   /** Persistence: set by the message store through attachJournal (null = nothing is stored; a non-durable queue's journal writes only to page under memory pressure). */
@@ -412,14 +416,17 @@ export class Queue {
   // ---- policies ----------------------------------------------------------------------------
 
   /**
-   * A policy now applies (or none: both undefined). Recomputes the settings
+   * A policy now applies (or none: both undefined), with the definition merged with the
+   * operator policy's (named by operatorPolicyName, if one applies). Recomputes the settings
    * and acts at once: a lower length limit trims (drop-head), a new x-expires
    * restarts its countdown. A new message TTL applies to messages published
    * from now on (RabbitMQ stores the expiry with each message).
    */
-  applyPolicy(name: string | undefined, definition: Record<string, unknown> | undefined): void {
+  applyPolicy(name: string | undefined, definition: Readonly<Record<string, unknown>> | undefined, operatorPolicyName?: string): void {
     const old = this.settings;
     this.policyName = name;
+    this.operatorPolicyName = operatorPolicyName;
+    this.effectivePolicyDefinition = definition;
     this.settings = resolveQueueSettings(this.arguments, definition);
     this.limited = hasLengthLimit(this.settings);
     if (this.limited) this.dropOverLimit();

@@ -4,6 +4,7 @@ import { CONSUMER_COMMANDS } from './consumers.js';
 import { DEFINITION_COMMANDS } from './definitions.js';
 import { LIMIT_COMMANDS } from './limits.js';
 import { NODE_COMMANDS } from './node.js';
+import { PARAMETER_COMMANDS } from './parameters.js';
 import { PERMISSION_COMMANDS } from './permissions.js';
 import { POLICY_COMMANDS } from './policies.js';
 import { USER_COMMANDS } from './users.js';
@@ -19,6 +20,7 @@ export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> 
   ['Consumers', CONSUMER_COMMANDS],
   ['Definitions', DEFINITION_COMMANDS],
   ['Node', NODE_COMMANDS],
+  ['Parameters', PARAMETER_COMMANDS],
 ];
 
 /** The command of this name, if any. */

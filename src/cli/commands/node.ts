@@ -1,10 +1,11 @@
-/** ping, await_startup, version and hash_password: the node-level verbs warrenctl has so far. */
+/** ping, await_startup, version and hash_password, and (from status.ts) status, cluster_status and environment. */
 import { readFileSync } from 'node:fs';
 import { UnreachableError } from '../api-client.js';
 import { expectArgs } from '../args.js';
 import { apiPath, type Command, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { failure, ok } from '../failure.js';
+import { STATUS_COMMANDS } from './status.js';
 
 /** The health check that answers once the broker serves clients (RabbitMQ's is-in-service). */
 const IN_SERVICE = '/api/health/checks/is-in-service';
@@ -75,4 +76,5 @@ export const NODE_COMMANDS: Record<string, Command> = {
   await_startup: { usage: 'await_startup [--timeout <seconds>]', run: awaitStartup },
   version: { usage: 'version', run: version },
   hash_password: { usage: 'hash_password [<password>]', run: hashPassword },
+  ...STATUS_COMMANDS,
 };

@@ -1,49 +1,70 @@
 /**
- * Health checks with RabbitMQ 3.13's paths and JSON shapes (rabbit_mgmt_wm_health_check_*),
- * so load balancers and orchestration written for RabbitMQ work unchanged.
+ * The health checks with RabbitMQ's paths, bodies and codes (rabbit_mgmt_wm_health_check_*:
+ * 3.10.8's set, plus 3.11+'s is-in-service and 3.13's ready-to-serve-clients and
+ * below-node-connection-limit), the deprecated /api/healthchecks/node[/{node}] and
+ * /api/aliveness-test/{vhost}. As RabbitMQ: every one needs a management user (401 without
+ * credentials); the logic is admin/health.ts's.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AdminContext } from '../../admin/admin-context.js';
+import {
+  alarmsCheck,
+  alivenessTest,
+  belowNodeConnectionLimitCheck,
+  certificateExpirationCheck,
+  isInServiceCheck,
+  legacyNodeCheck,
+  portListenerCheck,
+  protocolListenerCheck,
+  readyToServeClientsCheck,
+  singleNodeCheck,
+  virtualHostsCheck,
+  type CheckResult,
+} from '../../admin/health.js';
+import { authenticate } from '../auth.js';
+import { sendError } from '../send-error.js';
 
-/** What the health routes need to know about the running broker. */
+/** What the health routes need. */
 export interface HealthRouteOptions {
-  /** Ports this node listens on right now (AMQP and management), resolved per request. */
-  listeningPorts: () => number[];
-  /** Resources in alarm right now ("disk", "memory"). */
-  alarms: () => readonly string[];
-  /** This node's name as the API reports it. */
-  node: string;
+  admin: AdminContext;
 }
 
-const OK = { status: 'ok' } as const;
+// RabbitMQ's ?HEALTH_CHECK_FAILURE_STATUS.
+const FAILURE_STATUS = 503;
 
-/** Registers GET /api/health/checks/* and /api/aliveness-test/:vhost. */
+function send(reply: FastifyReply, r: CheckResult): FastifyReply {
+  return reply.code(r.ok ? 200 : FAILURE_STATUS).send(r.body);
+}
+
+/** Registers GET /api/health/checks/*, /api/healthchecks/node[/{node}] and /api/aliveness-test/{vhost}. */
 export async function healthRoutes(app: FastifyInstance, opts: HealthRouteOptions): Promise<void> {
-  // rabbit_mgmt_wm_health_check_(local_)alarms: 503 with the alarms as {node, resource} maps.
-  // Warren is a single node, so the cluster's alarms are the node's.
-  const alarmCheck = (reason: string) => async (_req: unknown, reply: FastifyReply) => {
-    const resources = opts.alarms();
-    if (resources.length === 0) return OK;
-    return reply.code(503).send({ status: 'failed', reason, alarms: resources.map((resource) => ({ node: opts.node, resource })) });
+  const { admin } = opts;
+  app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
+
+  /** A check that needs only an authenticated management user; run gets the path parameters. */
+  const check = (path: string, run: (params: Record<string, string>) => CheckResult): void => {
+    app.get<{ Params: Record<string, string> }>(path, async (req, reply) => {
+      authenticate(admin, req);
+      return send(reply, run(req.params));
+    });
   };
-  app.get('/api/health/checks/alarms', alarmCheck('There are alarms in effect in the cluster'));
-  app.get('/api/health/checks/local-alarms', alarmCheck('There are alarms in effect on the node'));
-  // RabbitMQ: fails when a vhost's supervision tree is down; a Warren vhost cannot be down
-  // independently of the process answering this request.
-  app.get('/api/health/checks/virtual-hosts', async () => OK);
-  app.get('/api/health/checks/is-in-service', async () => OK);
-  app.get('/api/health/checks/ready-to-serve-clients', async () => OK);
 
-  app.get<{ Params: { port: string } }>('/api/health/checks/port-listener/:port', async (req, reply) => {
-    const raw = req.params.port;
-    // RabbitMQ: binary_to_integer/1 fails -> 400 "Invalid port".
-    if (!/^\d+$/.test(raw)) return reply.code(400).send({ error: 'bad_request', reason: 'Invalid port' });
-    const port = Number(raw);
-    const ports = opts.listeningPorts();
-    if (ports.includes(port)) return { status: 'ok', port };
-    return reply.code(503).send({ status: 'failed', reason: 'No active listener', missing: port, ports });
+  check('/api/health/checks/alarms', () => alarmsCheck(admin, false));
+  check('/api/health/checks/local-alarms', () => alarmsCheck(admin, true));
+  check('/api/health/checks/virtual-hosts', () => virtualHostsCheck());
+  check('/api/health/checks/port-listener/:port', (p) => portListenerCheck(admin, p.port));
+  check('/api/health/checks/protocol-listener/:protocol', (p) => protocolListenerCheck(admin, p.protocol));
+  check('/api/health/checks/certificate-expiration/:within/:unit', (p) => certificateExpirationCheck(p.within, p.unit));
+  check('/api/health/checks/node-is-quorum-critical', () => singleNodeCheck());
+  check('/api/health/checks/node-is-mirror-sync-critical', () => singleNodeCheck());
+  check('/api/health/checks/is-in-service', () => isInServiceCheck());
+  check('/api/health/checks/ready-to-serve-clients', () => readyToServeClientsCheck(admin));
+  check('/api/health/checks/below-node-connection-limit', () => belowNodeConnectionLimitCheck());
+  check('/api/healthchecks/node', () => legacyNodeCheck(admin));
+  check('/api/healthchecks/node/:node', (p) => legacyNodeCheck(admin, p.node));
+
+  app.get<{ Params: { vhost: string } }>('/api/aliveness-test/:vhost', async (req, reply) => {
+    const user = authenticate(admin, req);
+    return send(reply, alivenessTest(admin, user, req.params.vhost));
   });
-
-  // RabbitMQ declares, publishes to and gets from an `aliveness-test` queue in the vhost;
-  // Warren answers for the process being up and serving requests.
-  app.get<{ Params: { vhost: string } }>('/api/aliveness-test/:vhost', async () => OK);
 }

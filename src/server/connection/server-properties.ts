@@ -1,26 +1,21 @@
-import { hostname } from 'node:os';
-import { createRequire } from 'node:module';
 import type { FieldTable } from '../../amqp/codec/field-table.js';
 import type { Broker } from '../../broker/broker.js';
-
-const require = createRequire(import.meta.url);
-const pkg = require('../../../package.json') as { version: string };
+import { nodeIdentity, WARREN_VERSION } from '../../identity.js';
 
 /** Warren's version (from package.json). */
-export const WARREN_VERSION = pkg.version;
+export { WARREN_VERSION };
 
 /**
- * connection.start server-properties, shaped like RabbitMQ's: clients gate
- * features on these capabilities (rabbit_reader:server_capabilities/1).
+ * connection.start server-properties, shaped like RabbitMQ's (rabbit_reader:server_properties/1):
+ * product and version as src/identity.ts presents the node ("RabbitMQ" 3.10.8 by default, which
+ * kombu needs to give basic.qos global its RabbitMQ meaning), Warren named in platform,
+ * information and warren_version, the current cluster name, and the capabilities clients gate
+ * features on (rabbit_reader:server_capabilities/1).
  */
-export function serverProperties(_broker: Broker): FieldTable {
+export function serverProperties(broker: Broker): FieldTable {
+  const id = nodeIdentity(broker.config);
+  const p = id.product;
   return {
-    product: 'Warren',
-    version: WARREN_VERSION,
-    platform: `Node.js ${process.version}`,
-    cluster_name: `warren@${hostname()}`,
-    copyright: 'Copyright (c) the Warren authors',
-    information: 'Licensed under the MIT license',
     capabilities: {
       publisher_confirms: true,
       exchange_exchange_bindings: true,
@@ -32,5 +27,12 @@ export function serverProperties(_broker: Broker): FieldTable {
       per_consumer_qos: true,
       direct_reply_to: true,
     },
+    cluster_name: id.clusterName,
+    copyright: p.copyright,
+    information: p.information,
+    platform: p.platform,
+    product: p.product,
+    version: p.version,
+    warren_version: p.warrenVersion,
   };
 }
