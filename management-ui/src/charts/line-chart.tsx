@@ -24,6 +24,17 @@ export interface LineChartProps {
   height?: number;
   /** The y axis goes at least this high (5 for counts: whole-number ticks). */
   minMax?: number;
+  /** The time window shown (seconds up to the newest point): the chart's range, not the data's. */
+  ageSeconds: number;
+}
+
+// Tick steps of the time axis, in seconds: never below a second.
+const TIME_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+function clock(ts: number, withSeconds: boolean): string {
+  const d = new Date(ts * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return withSeconds ? `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}` : `${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 function cssVar(name: string, fallback: string): string {
@@ -40,7 +51,7 @@ function lastValue(ys: ArrayLike<number | null | undefined>): number | undefined
 }
 
 /** The chart. */
-export function LineChart({ lines, data: given, format, label, height = 180, minMax = 1 }: LineChartProps) {
+export function LineChart({ lines, data: given, format, label, height = 180, minMax = 1, ageSeconds }: LineChartProps) {
   // One array per line, as uPlot wants, even before the first answer.
   const data: uPlot.AlignedData =
     given.length >= lines.length + 1 ? given : [given[0] ?? [], ...lines.map((_, i) => given[i + 1] ?? new Array<number | null>((given[0] ?? []).length).fill(null))];
@@ -62,9 +73,20 @@ export function LineChart({ lines, data: given, format, label, height = 180, min
         height,
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(minMax, max * 1.1)] } },
+        scales: {
+          // The last `ageSeconds` up to the newest point (or now), however few points there are yet.
+          x: { time: true, range: (_u, _min, max) => { const end = Number.isFinite(max) ? max : Date.now() / 1000; return [end - ageSeconds, end]; } },
+          y: { range: (_u, _min, max) => [0, Math.max(minMax, max * 1.1)] },
+        },
         axes: [
-          { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+          {
+            stroke: fg,
+            grid: { stroke: grid, width: 1 },
+            ticks: { stroke: grid },
+            incrs: TIME_INCRS,
+            space: 60,
+            values: (_u, splits, _ax, _space, incr) => splits.map((t) => clock(t, incr < 60)),
+          },
           { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 60, values: (_u, vals) => vals.map((v) => format(v)) },
         ],
         series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, points: { show: false }, spanGaps: true }))],
@@ -85,7 +107,7 @@ export function LineChart({ lines, data: given, format, label, height = 180, min
       u?.destroy();
       plot.current = null;
     };
-  }, [lines.map((l) => l.label).join('|'), height]);
+  }, [lines.map((l) => l.label).join('|'), height, ageSeconds]);
 
   useEffect(() => {
     plot.current?.setData(data);

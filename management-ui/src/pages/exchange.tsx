@@ -73,7 +73,7 @@ export function ExchangePage({ vhost, name }: { vhost: string; name: string }) {
           </section>
           <section class="panel">
             <h2>Message rates</h2>
-            <LineChart label="Exchange message rates" lines={LINES} data={chart} format={rate} />
+            <LineChart label="Exchange message rates" lines={LINES} data={chart} format={rate} ageSeconds={range.age} />
           </section>
         </div>
       )}

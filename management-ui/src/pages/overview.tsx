@@ -228,11 +228,11 @@ export function OverviewPage() {
       <div class="charts">
         <section class="panel">
           <h2>Queued messages</h2>
-          <LineChart label="Queued messages" lines={QUEUED_LINES} data={queued} format={(v) => count(Math.round(v))} minMax={5} />
+          <LineChart label="Queued messages" lines={QUEUED_LINES} data={queued} format={(v) => count(Math.round(v))} minMax={5} ageSeconds={range.age} />
         </section>
         <section class="panel">
           <h2>Message rates</h2>
-          <LineChart label="Message rates" lines={RATE_LINES} data={rates} format={rate} />
+          <LineChart label="Message rates" lines={RATE_LINES} data={rates} format={rate} ageSeconds={range.age} />
         </section>
       </div>
       <ErrorBox error={nodes.error} context="Node" />

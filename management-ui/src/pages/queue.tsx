@@ -195,9 +195,9 @@ export function QueuePage({ vhost, name }: { vhost: string; name: string }) {
           </section>
           <section class="panel">
             <h2>Queued messages</h2>
-            <LineChart label="Queued messages" lines={QUEUED_LINES} data={lengths} format={(v) => count(Math.round(v))} minMax={5} />
+            <LineChart label="Queued messages" lines={QUEUED_LINES} data={lengths} format={(v) => count(Math.round(v))} minMax={5} ageSeconds={range.age} />
             <h2>Message rates</h2>
-            <LineChart label="Queue message rates" lines={RATE_LINES} data={rates} format={rate} height={140} />
+            <LineChart label="Queue message rates" lines={RATE_LINES} data={rates} format={rate} height={140} ageSeconds={range.age} />
           </section>
         </div>
       )}
