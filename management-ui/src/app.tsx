@@ -108,19 +108,24 @@ function VhostSelector() {
   );
 }
 
+/** Reloads the vhost list on every refresh; a component of its own, so a tick re-renders only it. */
+function VhostNamesLoader() {
+  const t = tick.value;
+  useEffect(() => {
+    void loadVhostNames();
+  }, [t]);
+  return null;
+}
+
 /** The whole app. */
 export function App() {
   const s = session.value;
-  // The vhost list follows the refresh clock like everything else.
-  const t = tick.value;
-  useEffect(() => {
-    if (s !== null) void loadVhostNames();
-  }, [s, t]);
   if (s === null) return <LoginPage />;
   const parts = segments(location.value.path);
   const top = parts[0] === undefined ? '/' : `/${parts[0]}`;
   return (
     <div class="app">
+      <VhostNamesLoader />
       <a class="skip" href="#main">
         Skip to content
       </a>

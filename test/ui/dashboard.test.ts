@@ -57,6 +57,36 @@ describe('logging in', () => {
   });
 });
 
+describe('what the tags allow', () => {
+  it('gives a policymaker the Admin tab with policies only, and a management user no node facts', async () => {
+    await env.warren.addUser('ui-pm', 'pm-pw', ['policymaker'], ['/']);
+    await env.warren.addUser('ui-mgmt', 'mgmt-pw', ['management'], ['/']);
+    const page = await env.page();
+    await login(page, env.warren.base, 'ui-pm', 'pm-pw', '/admin');
+    expect(await page.getByRole('navigation', { name: 'Admin' }).getByRole('link').allTextContents()).toEqual(['Policies']);
+    const add = page.getByRole('form', { name: 'Add policy' });
+    await add.getByLabel('Name', { exact: true }).fill('ui-pm-policy');
+    await add.getByLabel('Pattern').fill('^ui-pm\\.');
+    await add.getByRole('button', { name: 'max-length', exact: true }).click();
+    await add.getByLabel('Definition 1 value').fill('5');
+    await add.getByRole('button', { name: 'Add / update policy' }).click();
+    await expect.poll(() => add.getByRole('status').textContent()).toBe("Policy 'ui-pm-policy' saved.");
+    expect(await apiCall(env.warren.base, 'GET', '/api/policies/%2F/ui-pm-policy')).toMatchObject({ pattern: '^ui-pm\\.', definition: { 'max-length': 5 }, 'apply-to': 'all', priority: 0 });
+    await expect.poll(() => row(page, 'Policies', 'ui-pm-policy').count()).toBe(1);
+    await row(page, 'Policies', 'ui-pm-policy').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row(page, 'Policies', 'ui-pm-policy').count()).toBe(0);
+    // Users are for administrators.
+    await page.goto(env.warren.base + '/admin/users');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Your tags do not allow this page.');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await login(page, env.warren.base, 'ui-mgmt', 'mgmt-pw');
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).not.toContain('Admin');
+    await expect.poll(() => page.locator('[data-tile=Exchanges] .tile-value').textContent()).not.toBe('0');
+    expect(await page.locator('#node-title').count()).toBe(0);
+  });
+});
+
 describe('a queue', () => {
   it('is created, published to from the exchange page, counted in the list, and its message got', async () => {
     const page = await env.page();
