@@ -73,13 +73,13 @@ export function productIdentity(product: string = RABBITMQ_PRODUCT): ProductIden
 
 /**
  * A running node's identity: the product, the node name and the cluster name (RabbitMQ's
- * `cluster_name`: the node name until one is set; PUT /api/cluster-name changes it at run time,
- * admin/cluster-name.ts keeps it across restarts).
+ * `cluster_name`: the node name until one is set; read from the `cluster_name` global parameter,
+ * which PUT /api/cluster-name and /api/global-parameters set and the store keeps across restarts).
  */
 export class NodeIdentity {
   readonly product: ProductIdentity;
   readonly node: string;
-  private name: string | undefined;
+  private stored: () => string | undefined = () => undefined;
 
   constructor(product: string = RABBITMQ_PRODUCT, node: string = NODE_NAME) {
     this.product = productIdentity(product);
@@ -88,11 +88,12 @@ export class NodeIdentity {
 
   /** The cluster name (RabbitMQ's default: the node name). */
   get clusterName(): string {
-    return this.name ?? this.node;
+    return this.stored() ?? this.node;
   }
 
-  set clusterName(name: string) {
-    this.name = name;
+  /** Where the set cluster name is kept (the broker's `cluster_name` global parameter, as RabbitMQ keeps it). */
+  readClusterNameFrom(stored: () => string | undefined): void {
+    this.stored = stored;
   }
 }
 

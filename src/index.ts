@@ -134,7 +134,6 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     const localSecret = newLocalSecret();
     // Who the node says it is (connection.start reads the same one through broker.config), and its cluster name.
     const identity = nodeIdentity(config);
-    await restoreClusterName(identity, config.dataDir, config.clusterName);
     const listeners: ListenerInfo[] = [];
     const node: NodeRuntime = {
       startedAt: Date.now(),
@@ -147,6 +146,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       fileDescriptors: readFileDescriptors,
     };
     const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms, localSecret, identity, node };
+    restoreClusterName(identity, admin, config.clusterName);
     // load_definitions: imported before any client can connect; a bad file stops the start.
     if (config.loadDefinitions !== '') {
       await loadDefinitionsFile(admin, config.loadDefinitions);

@@ -4,6 +4,7 @@
  */
 import type { FieldTable } from '../amqp/codec/field-value.js';
 import type { AdminContext } from './admin-context.js';
+import type { ChannelSnapshot, ConnectionSnapshot } from './connection-registry.js';
 import { seesEverything, type User } from './authorization.js';
 import { notFound } from './errors.js';
 import { NODE_NAME } from './node-name.js';
@@ -58,32 +59,33 @@ export function listConsumers(ctx: AdminContext, user: User, vhost?: string): Co
     if (conn.vhost === null || connUser === null) continue;
     if (vhost !== undefined && conn.vhost !== vhost) continue;
     if (!seesAll && connUser !== user.name) continue;
-    for (const ch of conn.channels) {
-      if (ch.consumers.length === 0) continue;
-      const channel: ConsumerChannel = {
-        name: `${conn.name} (${ch.number})`,
-        number: ch.number,
-        connectionName: conn.name,
-        peerHost: conn.peerHost,
-        peerPort: conn.peerPort,
-        user: connUser,
-        node: NODE_NAME,
-      };
-      for (const c of ch.consumers) {
-        out.push({
-          tag: c.tag,
-          queue: c.queue,
-          vhost: c.vhost,
-          channel,
-          ackRequired: c.ackRequired,
-          exclusive: c.exclusive,
-          prefetchCount: c.prefetchCount,
-          arguments: c.arguments,
-          active: c.active,
-          activityStatus: !c.active ? 'waiting' : c.singleActiveConsumer ? 'single_active' : 'up',
-        });
-      }
-    }
+    for (const ch of conn.channels) out.push(...channelConsumers(conn, connUser, ch));
   }
   return out;
+}
+
+/** The consumers of one channel of conn (whose user is `user`), in subscription order. */
+export function channelConsumers(conn: ConnectionSnapshot, user: string, ch: ChannelSnapshot): ConsumerInfo[] {
+  if (ch.consumers.length === 0) return [];
+  const channel: ConsumerChannel = {
+    name: `${conn.name} (${ch.number})`,
+    number: ch.number,
+    connectionName: conn.name,
+    peerHost: conn.peerHost,
+    peerPort: conn.peerPort,
+    user,
+    node: NODE_NAME,
+  };
+  return ch.consumers.map((c) => ({
+    tag: c.tag,
+    queue: c.queue,
+    vhost: c.vhost,
+    channel,
+    ackRequired: c.ackRequired,
+    exclusive: c.exclusive,
+    prefetchCount: c.prefetchCount,
+    arguments: c.arguments,
+    active: c.active,
+    activityStatus: !c.active ? 'waiting' : c.singleActiveConsumer ? 'single_active' : 'up',
+  }));
 }

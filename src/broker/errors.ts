@@ -288,3 +288,11 @@ export const internalError = (): ConnectionError => new ConnectionError(541, '')
 /** 541: a tx.commit whose writes the message store could not make. */
 export const storeWriteFailed = (): ConnectionError =>
   new ConnectionError(541, 'message store write failed; transaction not committed');
+
+/** 320: an operator closed the connection (DELETE /api/connections/{name}, close_connection): `CONNECTION_FORCED - <reason>`. */
+export const operatorClose = (reason: string): ConnectionError => {
+  const e = new ConnectionError(320, reason);
+  // RabbitMQ keeps the separator for an empty reason (an empty X-Reason header): "CONNECTION_FORCED - ".
+  if (reason === '') e.message = 'CONNECTION_FORCED - ';
+  return e;
+};

@@ -17,9 +17,10 @@ export interface ApiResponse {
 /** The node could not be reached at all. */
 export class UnreachableError extends Error {}
 
-/** Sends one request; rejects with UnreachableError when the connection fails. */
-export async function apiRequest(target: ApiTarget, method: string, path: string, body?: unknown): Promise<ApiResponse> {
+/** Sends one request (with extra headers, e.g. X-Reason); rejects with UnreachableError when the connection fails. */
+export async function apiRequest(target: ApiTarget, method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = {
+    ...extraHeaders,
     authorization: 'Basic ' + Buffer.from(`${target.username}:${target.password}`).toString('base64'),
   };
   if (body !== undefined) headers['content-type'] = 'application/json';

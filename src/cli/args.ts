@@ -27,6 +27,8 @@ const VALUE_OPTIONS: Record<string, string[]> = {
   'data-dir': [],
   timeout: ['-t'],
   unit: [],
+  limit: [],
+  'per-connection-delay': [],
 };
 
 /** The switches (no value). */

@@ -55,9 +55,9 @@ export class Context {
     this.io.out(text + '\n');
   }
 
-  /** One management API request. */
-  request(method: string, path: string, body?: unknown): Promise<ApiResponse> {
-    return apiRequest(this.target, method, path, body);
+  /** One management API request (extra headers: e.g. X-Reason). */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse> {
+    return apiRequest(this.target, method, path, body, headers);
   }
 }
 

@@ -19,6 +19,8 @@ import { permissionRoutes } from './routes/permissions.js';
 import { policyRoutes } from './routes/policies.js';
 import { userRoutes } from './routes/users.js';
 import { vhostRoutes } from './routes/vhosts.js';
+import { connectionRoutes } from './routes/connections.js';
+import { channelRoutes } from './routes/channels.js';
 
 /** What the HTTP app is built from. */
 export interface HttpAppOptions {
@@ -53,6 +55,8 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   void app.register(overviewRoutes, { admin: opts.admin });
   void app.register(nodeRoutes, { admin: opts.admin });
   void app.register(clusterRoutes, { admin: opts.admin });
+  void app.register(connectionRoutes, { admin: opts.admin });
+  void app.register(channelRoutes, { admin: opts.admin });
 
   // The dashboard (dist/ui/) at / and its routes; everything else unknown gets RabbitMQ's 404
   // body, so clients that parse it keep working.

@@ -105,8 +105,19 @@ export function brokerMetricsSource(deps: BrokerSourceDeps): MetricsSource {
       const connections: ConnectionSample[] = [];
       const channels: ChannelSample[] = [];
       for (const c of deps.connections.listConnections()) {
-        connections.push({ name: c.name, channels: c.channels.length });
-        for (const ch of c.channels) channels.push({ name: `${c.name} (${ch.number})`, consumers: ch.consumers.length });
+        connections.push({ name: c.name, channels: c.channels.length, recvOct: c.recvOct, sendOct: c.sendOct, sendPend: c.sendPend });
+        for (const ch of c.channels) {
+          channels.push({
+            name: `${c.name} (${ch.number})`,
+            consumers: ch.consumers.length,
+            unacked: ch.messagesUnacknowledged,
+            unconfirmed: ch.messagesUnconfirmed,
+            uncommitted: ch.messagesUncommitted,
+            acksUncommitted: ch.acksUncommitted,
+            prefetch: ch.prefetchCount,
+            globalPrefetch: ch.globalPrefetchCount,
+          });
+        }
       }
       return { connections, channels };
     },

@@ -5,9 +5,10 @@ import type { Config } from '../config.js';
 import { ResourceAlarms } from '../resources/alarms.js';
 import type { Broker } from '../broker/broker.js';
 import type { UserStore } from '../auth/users.js';
-import { userDeletedClose, vhostDownClose } from '../broker/errors.js';
+import { operatorClose, userDeletedClose, vhostDownClose } from '../broker/errors.js';
 import { Connection } from './connection/connection.js';
 import { ConnectionTracker } from './connection-tracker.js';
+import { connectionSnapshot } from './snapshots.js';
 
 /** The AMQP listener: accepts sockets and runs a Connection for each; admin/ lists them through ConnectionRegistry. */
 export class AmqpServer implements ConnectionRegistry {
@@ -81,27 +82,17 @@ export class AmqpServer implements ConnectionRegistry {
 
   /** Every connection as plain data, for the management API (ConnectionRegistry). */
   listConnections(): ConnectionSnapshot[] {
-    return [...this.connections].map((conn) => ({
-      name: conn.name,
-      peerHost: conn.peerHost,
-      peerPort: conn.peerPort,
-      user: conn.user?.name ?? null,
-      vhost: conn.vhost?.name ?? null,
-      channels: [...conn.openChannels].map((ch) => ({
-        number: ch.id,
-        consumers: [...ch.consumers.values()].map((c) => ({
-          tag: c.tag,
-          queue: c.queue.name,
-          vhost: c.queue.vhost,
-          ackRequired: !c.noAck,
-          exclusive: c.exclusive,
-          prefetchCount: c.prefetch,
-          arguments: c.arguments,
-          active: c.active,
-          singleActiveConsumer: c.queue.settings.singleActiveConsumer,
-        })),
-      })),
-    }));
+    return [...this.connections].filter((conn) => conn.state !== 'closed').map(connectionSnapshot);
+  }
+
+  /** ConnectionRegistry: closes the named connection with `320 CONNECTION_FORCED - <reason>`; false when there is none. */
+  closeConnection(name: string, reason: string): boolean {
+    for (const conn of this.connections) {
+      if (conn.name !== name || conn.state === 'closed') continue;
+      conn.closeForced(operatorClose(reason));
+      return true;
+    }
+    return false;
   }
 
   /** Stops accepting, closes every connection with 320 CONNECTION_FORCED, resolves when all sockets are gone. */

@@ -3,7 +3,7 @@
 // the reference's answers to the same requests (recorded in test/fixtures/rabbitmq-shapes), values
 // and authorisation asserted on Warren. Users start with node-t and are removed afterwards.
 import amqp from 'amqplib';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, startManagementTarget, type ManagementTarget } from '../helpers/management.js';
@@ -197,7 +197,11 @@ describe('/api/cluster-name', () => {
       await conn.close();
       const metrics = await (await fetch(`http://127.0.0.1:${w.services!.prometheus.port}/metrics`)).text();
       expect(metrics).toMatch(/^rabbitmq_identity_info\{rabbitmq_node="[^"]+",rabbitmq_cluster="node-t-cluster",/m);
-      expect(JSON.parse(await readFile(path.join(dataDir, 'cluster_name.json'), 'utf8'))).toEqual({ name: 'node-t-cluster' });
+      // Kept as RabbitMQ keeps it: the cluster_name global parameter.
+      expect((await fetchJson(w.base, '/api/global-parameters/cluster_name')).json).toEqual({ name: 'cluster_name', value: 'node-t-cluster' });
+      expect((await fetchJson(w.base, '/api/global-parameters/cluster_name', { method: 'PUT', body: { value: 'node-t-param' } })).status).toBe(204);
+      expect((await fetchJson(w.base, '/api/cluster-name')).json).toEqual({ name: 'node-t-param' });
+      expect((await fetchJson(w.base, '/api/cluster-name', { method: 'PUT', body: { name: 'node-t-cluster' } })).status).toBe(204);
 
       await w.close();
       w = await startManagementTarget({ dataDir });

@@ -81,13 +81,6 @@ const UNKNOWN_PER_OBJECT = new Set([
   'rabbitmq_queue_head_message_timestamp',
   'rabbitmq_queue_disk_reads_total',
   'rabbitmq_queue_disk_writes_total',
-  // Channel state the ConnectionRegistry snapshot does not carry yet (the sessions branch adds it).
-  'rabbitmq_channel_messages_unacked',
-  'rabbitmq_channel_messages_unconfirmed',
-  'rabbitmq_channel_messages_uncommitted',
-  'rabbitmq_channel_acks_uncommitted',
-  'rabbitmq_consumer_prefetch',
-  'rabbitmq_channel_prefetch',
   // Per channel/connection message and octet counters (stats: wired in later).
   ...[
     'channel_messages_published',
@@ -101,13 +94,10 @@ const UNKNOWN_PER_OBJECT = new Set([
     'channel_messages_redelivered',
     'channel_messages_acked',
     'channel_get_empty',
-    'connection_incoming_bytes',
-    'connection_outgoing_bytes',
     'connection_incoming_packets',
     'connection_outgoing_packets',
     'queue_messages_published',
   ].map((n) => `rabbitmq_${n}_total`),
-  'rabbitmq_connection_pending_packets',
 ]);
 // The aggregated endpoint sums object rows (always a sample), so only the node's own rows can lack one.
 const UNKNOWN_AGGREGATED = new Set([...UNKNOWN_PER_OBJECT].filter((n) => /erlang_|io_|schema_db|msg_store|queue_index|auth_attempts/.test(n)));
@@ -155,6 +145,10 @@ describe('values come from the broker', () => {
     expect(sampleValue(m, 'rabbitmq_connections')).toBe(1);
     expect(sampleValue(m, 'rabbitmq_channels')).toBe(3);
     expect(sampleValue(m, 'rabbitmq_consumers')).toBe(1);
+    // Channel state from the registry's snapshots: the consumer's channel (prefetch 2) holds 2 unacked, the others none.
+    expect(m.get('rabbitmq_channel_messages_unacked')!.samples.map((s) => s.value).sort()).toEqual([0, 0, 2]);
+    expect(m.get('rabbitmq_consumer_prefetch')!.samples.map((s) => s.value).sort()).toEqual([0, 0, 2]);
+    expect(m.get('rabbitmq_connection_incoming_bytes_total')!.samples[0].value).toBeGreaterThan(0);
   });
 
   it('the reference agrees on the same objects', async () => {

@@ -9,6 +9,8 @@ import { PERMISSION_COMMANDS } from './permissions.js';
 import { POLICY_COMMANDS } from './policies.js';
 import { USER_COMMANDS } from './users.js';
 import { VHOST_COMMANDS } from './vhosts.js';
+import { CONNECTION_COMMANDS } from './connections.js';
+import { CHANNEL_COMMANDS } from './channels.js';
 
 /** The families in --help order. */
 export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> = [
@@ -21,6 +23,8 @@ export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> 
   ['Definitions', DEFINITION_COMMANDS],
   ['Node', NODE_COMMANDS],
   ['Parameters', PARAMETER_COMMANDS],
+  ['Connections', CONNECTION_COMMANDS],
+  ['Channels', CHANNEL_COMMANDS],
 ];
 
 /** The command of this name, if any. */

@@ -31,7 +31,7 @@ export async function clusterRoutes(app: FastifyInstance, opts: ClusterRouteOpti
   app.put<{ Body: string | undefined }>('/api/cluster-name', async (req, reply) => {
     const actor = authenticate(admin, req);
     // An empty body reads as {} (RabbitMQ: then key_missing).
-    await putClusterName(admin, actor, jsonObject(req.body, true));
+    putClusterName(admin, actor, jsonObject(req.body, true));
     return reply.code(204).send();
   });
   // RabbitMQ allows HEAD, GET, PUT and OPTIONS here: 405 without a body for the rest.

@@ -23,6 +23,11 @@ export class Transaction {
   private commits = 0;
   private answered = 0;
 
+  /** The actions held until the commit, in order (read by the management API). */
+  get pending(): readonly TxAction[] {
+    return this.actions;
+  }
+
   /** Holds an action until the commit. */
   hold(action: TxAction): void {
     this.actions.push(action);

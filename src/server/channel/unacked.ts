@@ -16,6 +16,11 @@ export class Unacked {
     return this.byTag.size;
   }
 
+  /** The delivery tags waiting for an ack, ascending (read by the management API). */
+  tags(): IterableIterator<number> {
+    return this.byTag.keys();
+  }
+
   /** The oldest unacknowledged delivery, if any. */
   oldest(): QueueEntry | undefined {
     return this.byTag.values().next().value;

@@ -46,6 +46,17 @@ export class FlowControl {
   }
 
   /**
+   * RabbitMQ's connection state as flow control sees it (rabbit_reader i(state)): `blocked`
+   * once it published during an alarm, `blocking` while an alarm is raised before that,
+   * `flow` while throttled by a congested queue, else `running`. Read for the management API.
+   */
+  get state(): 'running' | 'flow' | 'blocking' | 'blocked' {
+    if (this.alarmBlocked) return 'blocked';
+    if (this.alarms.active) return 'blocking';
+    return this.throttled ? 'flow' : 'running';
+  }
+
+  /**
    * Flow control: stop reading from this publisher until queue drains.
    * A connection that also consumes is never paused: its acks arrive on the
    * same socket, and pausing them could stop the very drain it waits for.
