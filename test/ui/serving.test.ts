@@ -115,3 +115,26 @@ describe('the dashboard files', () => {
     expect(html).not.toMatch(/(?:src|href)="https?:/);
   });
 });
+
+describe('without a built dashboard', () => {
+  it('answers / and the dashboard paths with a page saying how to build it, /api paths with the JSON 404', async () => {
+    const Fastify = (await import('fastify')).default;
+    const { registerDashboard } = await import('../../src/http/dashboard.js');
+    const app = Fastify();
+    registerDashboard(app, path.join(DASHBOARD_DIR, 'no-such-build'));
+    try {
+      for (const p of ['/', '/queues/%2F/q']) {
+        const r = await app.inject({ method: 'GET', url: p });
+        expect(r.statusCode, p).toBe(503);
+        expect(r.headers['content-type'], p).toMatch(/^text\/html/);
+        expect(r.body, p).toContain('The management dashboard is not built. Run <code>npm run build</code>');
+      }
+      const api = await app.inject({ method: 'GET', url: '/api/nothing' });
+      expect(api.statusCode).toBe(404);
+      expect(api.json()).toEqual({ error: 'Object Not Found', reason: 'Not Found' });
+      expect((await app.inject({ method: 'GET', url: '/assets/index-x.js' })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import { computed, signal } from '@preact/signals';
 import { ApiError, basicHeader, onSessionExpired, setAuthorization } from '../api/client';
 import { api } from '../api/endpoints';
+import { currentVhost } from './vhost';
 
 /** The logged-in user. */
 export interface Session {
@@ -70,6 +71,8 @@ export async function login(user: string, password: string): Promise<string> {
 /** Ends the session (the tab forgets the credentials). */
 export function logout(reason = ''): void {
   sessionStorage.removeItem(KEY);
+  // The next user may not see the vhost this one had selected.
+  currentVhost.value = '';
   setAuthorization(null);
   logoutReason.value = reason;
   session.value = null;
