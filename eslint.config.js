@@ -19,7 +19,7 @@ const ROOT = import.meta.dirname;
 // that cannot be resolved is an error (import-x/no-unresolved below), so a zone cannot be
 // bypassed by a path the resolver does not understand.
 // ---------------------------------------------------------------------------------------------
-const LAYERS = ['amqp', 'server', 'broker', 'store', 'auth', 'admin', 'http', 'cli', 'resources', 'metrics'];
+const LAYERS = ['amqp', 'server', 'broker', 'store', 'auth', 'admin', 'http', 'cli', 'resources', 'metrics', 'stats'];
 
 /** One zone: `layer` may not import any of `forbidden` (each a path under src/). */
 function forbid(layer, forbidden, why, except) {
@@ -55,15 +55,18 @@ const zones = [
   ...forbid('broker', ['server', 'http', 'admin', 'cli'], 'the domain is called by the outer layers, it does not call them'),
   ...forbid('broker', ['store'], 'the domain owns the persistence interfaces and is handed a store by index.ts'),
   ...forbid('broker', ['auth'], 'who may do what is checked in server/ and admin/, not in the domain'),
+  // Of stats/ the domain embeds the counter holders only (plain integer fields its hot path increments).
+  ...forbid('broker', ['stats'], 'only stats/counters.ts, the counter holders the hot path increments', { stats: ['./counters.ts'] }),
   // store/ implements the broker's persistence interfaces.
   ...forbid('store', ['server', 'http', 'admin', 'cli'], 'the store implements the interfaces broker/ defines'),
+  ...forbid('store', ['stats'], 'statistics are sampled by stats/ from the domain objects, not written by the store'),
   // server/ joins the wire to the broker; it reaches the store only through broker interfaces.
   ...forbid('server', ['store', 'http', 'cli'], 'server/ joins the wire to the broker and reaches the store only through broker/ interfaces'),
   // Of admin/ only the interface admin/ defines for seeing connections, which AmqpServer implements
   // (the consumer of an interface owns it; the implementation depends on it, not the other way round).
   ...forbid('server', ['admin'], 'only admin/connection-registry.ts, the interface AmqpServer implements', { admin: ['./connection-registry.ts'] }),
   // auth/ (users, passwords, permissions) is used by server/ and admin/, not the other way round.
-  ...forbid('auth', ['server', 'http', 'admin', 'cli'], 'auth/ is used by server/ and admin/, it does not use them'),
+  ...forbid('auth', ['server', 'http', 'admin', 'cli', 'stats'], 'auth/ is used by server/ and admin/, it does not use them'),
   // admin/ is the one service HTTP, the CLI and definitions import call; it sees connections and
   // channels through an interface it defines (and the server implements). Of store/ it may use
   // the interface only.
@@ -73,10 +76,14 @@ const zones = [
   // are allowed because admin/ hands out FieldTable values (x-arguments, policy definitions)
   // and formatting them needs their type tags; frames and the parser are not.
   ...forbid('http', ['amqp'], 'only amqp/codec/** (value types) for formatting field tables', { amqp: ['./codec'] }),
-  ...forbid('http', ['broker', 'server', 'store', 'cli'], 'routes go through admin/'),
+  ...forbid('http', ['broker', 'server', 'store', 'cli', 'stats'], 'routes go through admin/'),
   // resources/ (disk, memory, file descriptors and the alarms they raise) is read by store/,
   // server/ and index.ts; it reaches into none of the outer layers.
-  ...forbid('resources', ['server', 'http', 'admin', 'cli'], 'node resources are read by the layers, they do not call them'),
+  ...forbid('resources', ['server', 'http', 'admin', 'cli', 'stats'], 'node resources are read by the layers, they do not call them'),
+  // stats/ (counters, the sampler, the JSON of message_stats) reads the domain's objects (broker/
+  // types) and is used by server/ (registering channels and connections), admin/ (rendering) and
+  // metrics/ (the Prometheus counters).
+  ...forbid('stats', ['server', 'http', 'admin', 'cli', 'store', 'auth', 'resources', 'metrics'], 'stats/ reads broker/ objects; server/, admin/ and metrics/ call it'),
   // metrics/ (the Prometheus endpoint) reads the broker, the node resources and, through the
   // interface admin/ defines, the connections, when scraped; index.ts alone wires it in.
   ...forbid('metrics', ['server', 'http', 'store', 'cli', 'auth'], 'metrics/ reads broker/, resources/ and admin/connection-registry.ts; index.ts wires it'),

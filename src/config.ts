@@ -387,6 +387,16 @@ export const configSchema = {
     help: 'Warren: body bytes a queue keeps in RAM before paging',
     parse: (raw) => bytesize(raw, 2, UINT32),
   }),
+  /** How often the statistics sampler records counters and lengths (rates, charts), ms (RabbitMQ: collect_statistics_interval, 5 s). */
+  collectStatisticsInterval: option({
+    default: 5000,
+    keys: ['collect_statistics_interval'],
+    env: 'WARREN_COLLECT_STATISTICS_INTERVAL',
+    flag: '--collect-statistics-interval',
+    arg: 'MS',
+    help: 'how often message rates and queue lengths are sampled for the management API',
+    parse: (raw) => integer(raw, 10, 3600000),
+  }),
   /**
    * Warren: the product connection.start, the management API and the metrics announce
    * (src/identity.ts). "RabbitMQ" goes with the RabbitMQ version Warren matches, which clients

@@ -22,7 +22,10 @@ import { createLogger } from './log.js';
 import { brokerMetricsSource, memoryHighWatermark } from './metrics/broker-source.js';
 import { buildInfo, clusterPermanentId, productInfo } from './metrics/identity.js';
 import { MetricsServer } from './metrics/metrics-server.js';
+import { statsMessageCounters } from './metrics/stats-counters.js';
 import { AmqpServer } from './server/amqp-server.js';
+import { StatsCollector } from './stats/collector.js';
+import { GAUGE } from './stats/layout.js';
 import type { ResourceAlarms } from './resources/alarms.js';
 import type { DiskMonitor } from './resources/disk-monitor.js';
 import { readFileDescriptors } from './resources/file-descriptors.js';
@@ -88,6 +91,8 @@ export interface BrokerServices {
   alarms: ResourceAlarms;
   /** The free disk space check on the data dir (its limit can be changed at run time). */
   diskMonitor: DiskMonitor;
+  /** The statistics sampler (message rates, queue length history), sampling every collectStatisticsInterval. */
+  stats: StatsCollector;
   /** Stops accepting, closes every AMQP connection with 320 (reason in its text), then HTTP, then the broker. */
   close(reason?: string): Promise<void>;
 }
@@ -130,7 +135,25 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     throw e;
   }
   try {
-    const server = new AmqpServer({ config, broker, users, logger, alarms });
+    // The node's gauges for /api/nodes' rates: descriptors are read in the background (the value lags a tick).
+    let fdUsed = 0;
+    const stats = new StatsCollector({
+      broker,
+      intervalMs: config.collectStatisticsInterval,
+      nodeGauges: (out) => {
+        readFileDescriptors()
+          .then((f) => {
+            if (f !== null) fdUsed = f.used;
+          })
+          .catch(() => undefined);
+        out[GAUGE.MEM_USED] = process.memoryUsage.rss();
+        out[GAUGE.FD_USED] = fdUsed;
+        out[GAUGE.SOCKETS_USED] = server.connectionCount;
+        out[GAUGE.PROC_USED] = process.getActiveResourcesInfo().length;
+        out[GAUGE.DISK_FREE] = diskMonitor.free;
+      },
+    });
+    const server = new AmqpServer({ config, broker, users, logger, alarms, stats });
     const localSecret = newLocalSecret();
     // Who the node says it is (connection.start reads the same one through broker.config), and its cluster name.
     const identity = nodeIdentity(config);
@@ -145,7 +168,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       diskFreeLimit: () => diskMonitor.limit,
       fileDescriptors: readFileDescriptors,
     };
-    const admin: AdminContext = { broker, users, connections: server, loopbackUsers: config.loopbackUsers, alarms, localSecret, identity, node };
+    const admin: AdminContext = { broker, users, connections: server, stats, loopbackUsers: config.loopbackUsers, alarms, localSecret, identity, node };
     restoreClusterName(identity, admin, config.clusterName);
     // load_definitions: imported before any client can connect; a bad file stops the start.
     if (config.loadDefinitions !== '') {
@@ -156,6 +179,8 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
     undo.unshift(() => server.close());
     resources.start();
     undo.unshift(async () => resources.stop());
+    stats.start();
+    undo.unshift(async () => stats.stop());
     logger.info({ address: formatAddress(amqp) }, 'AMQP listener started');
     listeners.push({ protocol: 'amqp', ip: amqp.host, port: amqp.port });
 
@@ -183,6 +208,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
         memoryLimit: memoryHighWatermark(config.memoryHighWatermark, config.memoryHighWatermarkAbsolute),
         // The cluster name as it is now (PUT /api/cluster-name renames it at run time).
         identity: () => ({ node: identity.node, cluster: identity.clusterName, clusterPermanentId: permanentId }),
+        counters: statsMessageCounters(stats),
       }),
       {
         host: config.prometheusHost,
@@ -212,9 +238,11 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       prometheus,
       alarms,
       diskMonitor,
+      stats,
       async close(reason = 'shutdown') {
         // Clients first (they get 320 and can reconnect elsewhere), then HTTP, then the store.
         resources.stop();
+        stats.stop();
         await server.close(reason);
         await http.close();
         await metrics.close();

@@ -7,6 +7,7 @@ import type { UserStore } from '../auth/users.js';
 import type { Broker } from '../broker/broker.js';
 import type { NodeIdentity } from '../identity.js';
 import type { FileDescriptorUsage } from '../resources/file-descriptors.js';
+import type { StatsCollector } from '../stats/collector.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 
 /** The node's resource alarms, as the health checks report them. */
@@ -50,6 +51,8 @@ export interface AdminContext {
   readonly users: UserStore;
   /** The AMQP server's connections, channels and consumers. */
   readonly connections: ConnectionRegistry;
+  /** The statistics sampler: message_stats, rates and samples (stats/render.ts renders them). */
+  readonly stats: StatsCollector;
   /** loopback_users: the management API applies it as AMQP does. */
   readonly loopbackUsers: readonly string[];
   readonly alarms: AlarmStatus;

@@ -6,6 +6,7 @@
  * channels' own state when listConnections() is called.
  */
 import type { FieldTable } from '../amqp/codec/field-value.js';
+import type { ChannelCounters, ConnectionCounters } from '../stats/counters.js';
 
 /** One basic.consume subscription on a channel. */
 export interface ConsumerSnapshot {
@@ -53,6 +54,8 @@ export interface ChannelSnapshot {
   confirm: boolean;
   /** tx.select was sent. */
   transactional: boolean;
+  /** Its live message_stats counters, to render with stats/render.ts channelStats (read only). */
+  stats: Readonly<ChannelCounters>;
 }
 
 /**
@@ -105,6 +108,8 @@ export interface ConnectionSnapshot {
   sendPend: number;
   /** null for a plain TCP connection. */
   tls: TlsSnapshot | null;
+  /** Its live socket counters, to render with stats/render.ts connectionStats (read only). */
+  counters: Readonly<ConnectionCounters>;
 }
 
 /** The AMQP server's connections as admin/ may see them. */

@@ -16,6 +16,8 @@ import { identityOf } from './cluster-name.js';
 import { AdminError, notFound } from './errors.js';
 import { AUTH_MECHANISMS, exchangeTypes, nodeApplications } from './node-facts.js';
 import { nodeListeners, webContexts } from './overview.js';
+import { nodeStats } from '../stats/render.js';
+import { statsRanges, type StatsRanges } from './stats-query.js';
 
 /** RabbitMQ's is_authorized_monitor: administrators and monitoring users. */
 export function requireMonitor(user: User): void {
@@ -95,8 +97,11 @@ function enabledPlugins(listeners: readonly ListenerInfo[]): string[] {
   return plugins;
 }
 
-/** A node as /api/nodes shows it, resources read now; with `memory` the breakdown of ?memory=true. */
-async function nodeJson(ctx: AdminContext, memory: boolean): Promise<Record<string, unknown>> {
+/**
+ * A node as /api/nodes shows it, resources read now; with `memory` the breakdown of ?memory=true;
+ * the rates of the sampled resources and the churn counters from the statistics sampler.
+ */
+async function nodeJson(ctx: AdminContext, memory: boolean, ranges: StatsRanges | undefined): Promise<Record<string, unknown>> {
   const id = identityOf(ctx);
   const rt = runtime(ctx);
   const fds = await rt.fileDescriptors();
@@ -146,14 +151,20 @@ async function nodeJson(ctx: AdminContext, memory: boolean): Promise<Record<stri
     crypto_lib_version: `OpenSSL ${process.versions.openssl}`,
     vm_memory_high_watermark_setting: { ...rt.memoryWatermark },
   };
+  if (ranges !== undefined) {
+    const now = { memUsed: out.mem_used as number, fdUsed: fds?.used, socketsUsed: connections, procUsed: out.proc_used as number, diskFree: out.disk_free as number };
+    Object.assign(out, nodeStats(ctx.stats, now, ranges.nodeStats));
+  }
   if (memory) out.memory = memoryBreakdown();
   return out;
 }
 
-/** GET /api/nodes: the one node. */
-export async function listNodes(ctx: AdminContext, user: User): Promise<Record<string, unknown>[]> {
+/** GET /api/nodes: the one node; with `query` (range parameters) its statistics too. */
+export async function listNodes(ctx: AdminContext, user: User, query?: unknown): Promise<Record<string, unknown>[]> {
   requireMonitor(user);
-  return [await nodeJson(ctx, false)];
+  // 3.10.8: bad_request here, unlike the vhosts, queues and exchanges lists.
+  const ranges = query === undefined ? undefined : statsRanges(query, { lengthsCeil: true });
+  return [await nodeJson(ctx, false, ranges)];
 }
 
 /** The node named name (404 for another name). */
@@ -165,10 +176,10 @@ function requireNode(ctx: AdminContext, name: string): void {
  * GET /api/nodes/{name}[?memory=true]; 404 for a name that is not this node's (3.10.8 answers an
  * empty 500 there, later releases 404).
  */
-export async function getNode(ctx: AdminContext, user: User, name: string, memory: boolean): Promise<Record<string, unknown>> {
+export async function getNode(ctx: AdminContext, user: User, name: string, memory: boolean, query?: unknown): Promise<Record<string, unknown>> {
   requireMonitor(user);
   requireNode(ctx, name);
-  return nodeJson(ctx, memory);
+  return nodeJson(ctx, memory, query === undefined ? undefined : statsRanges(query, { lengthsCeil: true }));
 }
 
 /** GET /api/nodes/{name}/memory[/relative]: `{"memory": {...}}`. */

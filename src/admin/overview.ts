@@ -12,6 +12,8 @@ import type { AdminContext, ListenerInfo } from './admin-context.js';
 import { canSeeVhost, seesEverything, type User } from './authorization.js';
 import { identityOf } from './cluster-name.js';
 import { exchangeTypes } from './node-facts.js';
+import { overviewStats } from '../stats/render.js';
+import { NO_RANGES, type StatsRanges } from './stats-query.js';
 
 /** The query parameters the overview reads. */
 export interface OverviewQuery {
@@ -19,6 +21,8 @@ export interface OverviewQuery {
   disableStats: boolean;
   /** `enable_queue_totals=true` (echoed, as RabbitMQ does). */
   enableQueueTotals: boolean;
+  /** The range parameters (`msg_rates_age` ...: admin/stats-query.ts); none: instant rates only. */
+  ranges?: StatsRanges;
 }
 
 /** RabbitMQ's default sample retention (rabbitmq_management_agent's sample_retention_policies, in seconds). */
@@ -140,8 +144,8 @@ export function nodeListeners(ctx: AdminContext): readonly ListenerInfo[] {
 }
 
 /**
- * The overview for user. `message_stats` and `churn_rates` are left to the statistics work
- * (message_stats is `{}` until it is wired in); the `_details` rates are 0 until then.
+ * The overview for user. message_stats (its vhosts' totals), churn_rates and the rates and
+ * samples of queue_totals come from the statistics sampler (stats/render.ts overviewStats).
  */
 export function overview(ctx: AdminContext, user: User, query: OverviewQuery): Record<string, unknown> {
   const id = identityOf(ctx);
@@ -171,18 +175,22 @@ export function overview(ctx: AdminContext, user: User, query: OverviewQuery): R
     return { ...head, node: id.node, object_totals: short };
   }
   const q = queueTotals(ctx, user);
+  const stats = overviewStats(ctx.stats, visibleVhosts(ctx, user), query.ranges ?? NO_RANGES);
   const body: Record<string, unknown> = {
     ...head,
-    // stats: the statistics work fills message_stats (and churn_rates) in; {} until then, as on a fresh RabbitMQ.
-    message_stats: {},
-    queue_totals: {
-      messages: q.messages,
-      messages_details: { rate: 0.0 },
-      messages_ready: q.messagesReady,
-      messages_ready_details: { rate: 0.0 },
-      messages_unacknowledged: q.messagesUnacknowledged,
-      messages_unacknowledged_details: { rate: 0.0 },
-    },
+    message_stats: stats.message_stats,
+    churn_rates: stats.churn_rates,
+    // The sampler's queue_totals (rates, samples) once a visible vhost had a queue; the counts now before that.
+    queue_totals: Array.isArray(stats.queue_totals)
+      ? {
+          messages: q.messages,
+          messages_details: { rate: 0.0 },
+          messages_ready: q.messagesReady,
+          messages_ready_details: { rate: 0.0 },
+          messages_unacknowledged: q.messagesUnacknowledged,
+          messages_unacknowledged_details: { rate: 0.0 },
+        }
+      : stats.queue_totals,
     object_totals: totals,
     statistics_db_event_queue: 0,
   };

@@ -5,14 +5,21 @@
  * permissions there and close its connections.
  */
 import type { VhostMetadata } from '../broker/persistence.js';
+import { vhostStats, type StatsJson } from '../stats/render.js';
 import type { AdminContext } from './admin-context.js';
 import { canSeeVhost, requireAdministrator, type User } from './authorization.js';
 import { badRequest, notFound } from './errors.js';
+import { statsRanges } from './stats-query.js';
 
 /** A vhost as listed: its name and metadata. */
 export interface VhostInfo {
   name: string;
   metadata: VhostMetadata;
+  /**
+   * Its statistics in RabbitMQ's JSON (send_oct, recv_oct, messages..., message_stats, each with
+   * _details; absent until something was counted there), when the caller asked for them.
+   */
+  stats?: StatsJson;
 }
 
 /** The body of PUT /api/vhosts/{name} (JSON as received; every field optional). */
@@ -27,19 +34,32 @@ export interface VhostInput {
 /** The queue types a vhost's default may name (RabbitMQ 3.11+). */
 export const QUEUE_TYPES = ['classic', 'quorum', 'stream'] as const;
 
-/** The vhosts the actor may see (administrators and monitoring users: all; others those they have permissions in), by name. */
-export function listVhosts(ctx: AdminContext, actor: User): VhostInfo[] {
+/**
+ * The vhosts the actor may see (administrators and monitoring users: all; others those they have
+ * permissions in), by name. With `query` (the request's query string: range parameters) each
+ * carries its statistics (RabbitMQ's rabbit_mgmt_db:augment_vhosts); a bad range is a 400.
+ */
+export function listVhosts(ctx: AdminContext, actor: User, query?: unknown): VhostInfo[] {
+  const ranges = query === undefined ? undefined : statsRanges(query, { list: true });
+  const totals = ranges === undefined ? undefined : ctx.stats.liveTotals();
   const out: VhostInfo[] = [];
-  for (const v of ctx.broker.vhosts.values()) if (canSeeVhost(ctx, actor, v.name)) out.push(info(v.name, v.metadata));
+  for (const v of ctx.broker.vhosts.values()) {
+    if (!canSeeVhost(ctx, actor, v.name)) continue;
+    const i = info(v.name, v.metadata);
+    if (ranges !== undefined && totals !== undefined) i.stats = vhostStats(ctx.stats, v.name, ranges, totals);
+    out.push(i);
+  }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** One vhost (3.10.8: administrators only, 401 for others even with permissions); 404 when missing. */
-export function getVhost(ctx: AdminContext, actor: User, name: string): VhostInfo {
+/** One vhost (3.10.8: administrators only, 401 for others even with permissions); 404 when missing. With `query`, its statistics too. */
+export function getVhost(ctx: AdminContext, actor: User, name: string, query?: unknown): VhostInfo {
   requireAdministrator(actor);
   const v = ctx.broker.getVhost(name);
   if (v === undefined) throw notFound();
-  return info(v.name, v.metadata);
+  const i = info(v.name, v.metadata);
+  if (query !== undefined) i.stats = vhostStats(ctx.stats, v.name, statsRanges(query), ctx.stats.liveTotals());
+  return i;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Definitions, Store, VhostLimits, VhostMetadata } from './persisten
 import { isExchange, type Destination } from './exchange/exchange.js';
 import { parseOperatorPolicy, parsePolicy } from './policy.js';
 import { DirectReplyTo } from './direct-reply-to.js';
+import { NodeCounters } from '../stats/counters.js';
 import { Vhost, type DefinitionListener } from './vhost.js';
 
 /**
@@ -20,6 +21,8 @@ export class Broker {
   readonly vhosts = new Map<string, Vhost>();
   /** The direct reply-to consumers of every vhost: RabbitMQ's reply addresses work across vhosts. */
   readonly directReplyTo = new DirectReplyTo();
+  /** The node's churn counters (queue deletions are counted by the vhosts, the rest by the server); the statistics sampler reads them. */
+  readonly nodeCounters = new NodeCounters();
   /**
    * Global runtime parameters by name (JSON values): internal_cluster_id (made on first start, as
    * RabbitMQ does), cluster_name once set, and whatever clients set. Change them with
@@ -124,7 +127,7 @@ export class Broker {
   addVhost(name: string, metadata?: Partial<VhostMetadata>): Vhost {
     let v = this.vhosts.get(name);
     if (v === undefined) {
-      v = new Vhost(name, this.directReplyTo);
+      v = new Vhost(name, this.directReplyTo, this.nodeCounters);
       v.onError = (err) => this.logger.error({ err, vhost: name }, 'internal error in deferred delivery');
       if (metadata !== undefined) v.metadata = mergeMetadata(v.metadata, metadata);
       this.vhosts.set(name, v);

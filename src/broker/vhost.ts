@@ -26,6 +26,7 @@ import { Queue } from './queue/queue.js';
 import type { Consumer } from './consumer.js';
 import { DeadLetterPublisher } from './dead-letter.js';
 import { DirectReplyTo, REPLY_TO_PREFIX } from './direct-reply-to.js';
+import { NodeCounters } from '../stats/counters.js';
 
 /** exchange.declare arguments as the domain sees them. */
 export interface ExchangeDeclare {
@@ -149,6 +150,8 @@ export class Vhost {
   readonly deadLetters: DeadLetterPublisher;
   /** Direct reply-to: the reply consumers that default-exchange messages to amq.rabbitmq.reply-to.* reach. */
   readonly directReplyTo: DirectReplyTo;
+  /** The node's churn counters (the broker's): this vhost counts its deleted queues there. */
+  readonly nodeCounters: NodeCounters;
   /** Number of exchange-to-exchange bindings and alternate exchanges: when 0, routing takes the fast path. */
   private indirections = 0;
   private readonly scratch = new Set<Destination>();
@@ -159,11 +162,12 @@ export class Vhost {
 
   /**
    * directReplyTo: the reply consumers this vhost's replies reach; a broker passes every vhost the same
-   * one so that addresses work across vhosts, as RabbitMQ's do.
+   * one so that addresses work across vhosts, as RabbitMQ's do. nodeCounters: the broker's churn counters.
    */
-  constructor(name: string, directReplyTo = new DirectReplyTo()) {
+  constructor(name: string, directReplyTo = new DirectReplyTo(), nodeCounters = new NodeCounters()) {
     this.name = name;
     this.directReplyTo = directReplyTo;
+    this.nodeCounters = nodeCounters;
     this.deadLetters = new DeadLetterPublisher(this);
     const opts = { durable: true, autoDelete: false, internal: false, arguments: {} };
     this.defaultExchange = new Exchange('', name, 'direct', createRouter('direct'), opts);
@@ -353,6 +357,7 @@ export class Vhost {
   removeQueue(q: Queue): void {
     if (q.deleted || this.queues.get(q.name) !== q) return;
     this.queues.delete(q.name);
+    this.nodeCounters.queueDeleted++;
     const consumers = q.markDeleted();
     for (const x of this.exchanges.values()) {
       if (x.removeDestination(q) > 0) this.maybeAutoDeleteExchange(x);
@@ -377,6 +382,8 @@ export class Vhost {
       if (x === this.defaultExchange || isStandardExchange(x.name)) continue;
       if (this.exchanges.get(x.name) === x) this.removeExchange(x);
     }
+    // The default and standard exchanges go with the vhost: keep what they routed in the node's total.
+    for (const x of this.exchanges.values()) this.nodeCounters.routedOfDeleted += x.stats.publishOut;
     for (const name of [...this.policies.keys()]) {
       this.policies.delete(name);
       this.listener.policyCleared?.(name);
@@ -483,13 +490,19 @@ export class Vhost {
    * Routes message through exchange (bindings, exchange-to-exchange bindings,
    * alternate exchanges) and enqueues it on every matched queue, once each.
    * Returns PublishOutcome bits (0: unroutable); when CONGESTED is among them,
-   * congestion (if given) names the last congested queue.
+   * congestion (if given) names the last congested queue. A channel's publish:
+   * counted in the statistics (RabbitMQ 3.10: publish_in on the exchange published
+   * to, publish_out on it once per queue reached, publish on each queue).
    */
   publish(exchange: Exchange, message: Message, congestion: CongestionSlot | null = null): number {
-    exchange.stats.publishIn++;
+    const xs = exchange.stats;
+    xs.publishIn++;
     if (exchange === this.defaultExchange) {
       const q = this.queues.get(message.routingKey);
-      if (q !== undefined) return enqueueOn(q, message, congestion);
+      if (q !== undefined) {
+        xs.publishOut++;
+        return enqueueOn(q, message, congestion);
+      }
       return message.routingKey.startsWith(REPLY_TO_PREFIX) && this.directReplyTo.deliver(message) ? ROUTED : 0;
     }
     let outcome = 0;
@@ -497,7 +510,7 @@ export class Vhost {
       const out = this.scratch;
       exchange.router.route(message.routingKey, message.headers, out);
       if (out.size !== 0) {
-        exchange.stats.publishOut++;
+        xs.publishOut += out.size;
         for (const d of out) outcome |= enqueueOn(d as Queue, message, congestion);
         out.clear();
       }
@@ -506,6 +519,8 @@ export class Vhost {
     const queues = this.scratchQueues;
     this.routeIndirect(exchange, message, queues);
     this.visited.clear();
+    // RabbitMQ counts every queue reached (through exchange-to-exchange bindings or an alternate exchange) on the exchange published to.
+    xs.publishOut += queues.size;
     for (const q of queues) outcome |= enqueueOn(q, message, congestion);
     queues.clear();
     return outcome;
@@ -536,7 +551,6 @@ export class Vhost {
       if (aex !== undefined) this.routeIndirect(aex, message, queues);
       return;
     }
-    x.stats.publishOut++;
     for (const d of out) {
       if (isExchange(d)) this.routeIndirect(d, message, queues);
       else queues.add(d);
@@ -545,6 +559,7 @@ export class Vhost {
 
   private removeExchange(x: Exchange): void {
     this.exchanges.delete(x.name);
+    this.nodeCounters.routedOfDeleted += x.stats.publishOut;
     if (x.alternateExchange !== undefined) this.indirections--;
     for (const b of x.bindings.values()) if (isExchange(b.destination)) this.indirections--;
     x.bindings.clear();
@@ -567,8 +582,10 @@ export class Vhost {
   }
 }
 
-/** Enqueues message on q and reports the outcome bits; names q in congestion when it is congested. */
+/** Enqueues a channel's message on q (counted in q's publish) and reports the outcome bits; names q in congestion when it is congested. */
 function enqueueOn(q: Queue, message: Message, congestion: CongestionSlot | null): number {
+  // RabbitMQ counts the publish on every queue it was routed to, a refused one (reject-publish) included.
+  q.stats.publish++;
   let outcome = q.enqueue(message) ? ROUTED : ROUTED | REFUSED;
   if (q.congested) {
     outcome |= CONGESTED;

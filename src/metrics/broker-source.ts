@@ -87,6 +87,7 @@ export function brokerMetricsSource(deps: BrokerSourceDeps): MetricsSource {
             consumers,
             consumerCapacity: consumerCapacity(q),
             readyBytes: q.messageBytes,
+            unackedBytes: q.unackedBytes,
             readyRam: q.messageCount - paged,
             pagedOut: paged,
           });
@@ -105,7 +106,8 @@ export function brokerMetricsSource(deps: BrokerSourceDeps): MetricsSource {
       const connections: ConnectionSample[] = [];
       const channels: ChannelSample[] = [];
       for (const c of deps.connections.listConnections()) {
-        connections.push({ name: c.name, channels: c.channels.length, recvOct: c.recvOct, sendOct: c.sendOct, sendPend: c.sendPend });
+        const o = c.counters;
+        connections.push({ name: c.name, channels: c.channels.length, recvOct: o.recvOct, sendOct: o.sendOct, recvCnt: o.recvCnt, sendCnt: o.sendCnt, sendPend: c.sendPend });
         for (const ch of c.channels) {
           channels.push({
             name: `${c.name} (${ch.number})`,

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { ConnectionRegistry, ConnectionSnapshot } from '../admin/connection-registry.js';
 import type { Config } from '../config.js';
+import type { StatsCollector } from '../stats/collector.js';
 import { ResourceAlarms } from '../resources/alarms.js';
 import type { Broker } from '../broker/broker.js';
 import type { UserStore } from '../auth/users.js';
@@ -21,11 +22,14 @@ export class AmqpServer implements ConnectionRegistry {
   private readonly broker: Broker;
   private readonly users: UserStore;
   private readonly logger: Logger;
+  /** The statistics sampler connections and channels register their counters with. */
+  readonly stats: StatsCollector;
   private server: Server | null = null;
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor(opts: { config: Config; broker: Broker; users: UserStore; logger: Logger; alarms?: ResourceAlarms }) {
+  constructor(opts: { config: Config; broker: Broker; users: UserStore; logger: Logger; stats: StatsCollector; alarms?: ResourceAlarms }) {
     this.config = opts.config;
+    this.stats = opts.stats;
     this.broker = opts.broker;
     this.users = opts.users;
     this.logger = opts.logger;
@@ -113,6 +117,7 @@ export class AmqpServer implements ConnectionRegistry {
       logger: this.logger,
       alarms: this.alarms,
       tracker: this.tracker,
+      stats: this.stats,
       onClosed: (c) => {
         this.connections.delete(c);
         if (this.connections.size === 0) for (const w of this.idleWaiters.splice(0)) w();

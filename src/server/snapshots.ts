@@ -34,11 +34,12 @@ export function connectionSnapshot(conn: Connection): ConnectionSnapshot {
     frameMax: conn.frameMax,
     channelMax: conn.channelMax,
     heartbeat: conn.heartbeat,
-    recvOct: conn.bytesIn,
-    sendOct: conn.writer.bytesOut,
+    recvOct: conn.counters.recvOct,
+    sendOct: conn.counters.sendOct,
     // Encoded but not yet handed to the socket, plus what the socket still buffers.
     sendPend: conn.writer.pos + socket.writableLength,
     tls: tlsSnapshot(socket as Partial<TLSSocket>),
+    counters: conn.counters,
   };
 }
 
@@ -91,6 +92,7 @@ export function channelSnapshot(ch: Channel): ChannelSnapshot {
     acksUncommitted: tx.acked,
     confirm: ch.publisher.confirm,
     transactional: ch.tx !== null,
+    stats: ch.stats,
   };
 }
 

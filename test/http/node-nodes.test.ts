@@ -51,11 +51,6 @@ async function both(p: string, auth?: string): Promise<{ w: { status: number; js
 
 // Keys of RabbitMQ's node Warren leaves out on purpose, each with its reason.
 const NODE_IGNORE = [
-  // stats: wired in later (rates of the sampled values, and the churn counters).
-  'mem_used_details', 'fd_used_details', 'sockets_used_details', 'proc_used_details', 'disk_free_details',
-  'connection_created', 'connection_created_details', 'connection_closed', 'connection_closed_details',
-  'channel_created', 'channel_created_details', 'channel_closed', 'channel_closed_details',
-  'queue_declared', 'queue_declared_details', 'queue_created', 'queue_created_details', 'queue_deleted', 'queue_deleted_details',
   // Erlang VM internals with no Node.js counterpart: garbage collector and scheduler counters.
   'gc_num', 'gc_num_details', 'gc_bytes_reclaimed', 'gc_bytes_reclaimed_details', 'context_switches', 'context_switches_details',
   // RabbitMQ's file_handle_cache and message store / queue index I/O counters, Mnesia transactions, Ra (quorum queues) files.

@@ -93,6 +93,7 @@ vm_memory_high_watermark_paging_ratio = 0.75
 paging.threshold = 10MB
 paging.head_messages = 100
 paging.head_bytes = 1MB
+collect_statistics_interval = 1000
 server_properties.product = Warren
 cluster_name = c1
 `);
@@ -130,6 +131,7 @@ cluster_name = c1
       pagingThreshold: 10485760,
       pagingHeadMessages: 100,
       pagingHeadBytes: 1048576,
+      collectStatisticsInterval: 1000,
       serverPropertiesProduct: 'Warren',
       clusterName: 'c1',
     });
@@ -270,6 +272,7 @@ describe('environment and flags', () => {
         WARREN_PAGING_THRESHOLD: '0',
         WARREN_PAGING_HEAD_MESSAGES: '8',
         WARREN_PAGING_HEAD_BYTES: '1KB',
+        WARREN_COLLECT_STATISTICS_INTERVAL: '250',
         WARREN_SERVER_PROPERTIES_PRODUCT: 'Warren',
         WARREN_CLUSTER_NAME: 'c2',
       },
@@ -308,6 +311,7 @@ describe('environment and flags', () => {
       pagingThreshold: 0,
       pagingHeadMessages: 8,
       pagingHeadBytes: 1024,
+      collectStatisticsInterval: 250,
       serverPropertiesProduct: 'Warren',
       clusterName: 'c2',
     });

@@ -1,5 +1,6 @@
 import type { FieldTable } from '../../amqp/codec/field-value.js';
 import { fieldTableKey } from '../field-table-key.js';
+import { ExchangeCounters } from '../../stats/counters.js';
 import type { Policy } from '../policy.js';
 import type { Queue } from '../queue/queue.js';
 import type { Router } from './router.js';
@@ -35,8 +36,8 @@ export class Exchange {
   /** Bindings with this exchange as source, keyed by destination + routing key + arguments. */
   readonly bindings = new Map<string, Binding>();
   readonly router: Router<Destination>;
-  /** Counters for statistics. */
-  readonly stats = { publishIn: 0, publishOut: 0 };
+  /** message_stats counters (vhost.publish increments them). */
+  readonly stats = new ExchangeCounters();
   /** The policy that applies to this exchange; set by the vhost, which keeps its routing counters in step. */
   policy: Policy | undefined = undefined;
 

@@ -11,6 +11,7 @@ import { QueueExpiry } from './queue-expiry.js';
 import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
 import { PagedList } from './paged-list.js';
 import { PriorityList, type ReadyList } from './ready-list.js';
+import { QueueCounters } from '../../stats/counters.js';
 
 /** How many deliveries one dispatch pass makes before it yields to the event loop (heartbeats, other sockets). */
 const DISPATCH_BUDGET = 2048;
@@ -65,12 +66,18 @@ export class Queue {
   onError: (err: unknown) => void = () => {};
   /** Delivered to a consumer or basic.get and not yet acked. */
   unackedCount = 0;
+  /** Body bytes of the unacked deliveries (message_bytes_unacknowledged). */
+  unackedBytes = 0;
   /** Set once a consumer ever attached (auto-delete only applies after that). */
   hadConsumers = false;
   /** Set when deleted; late acks and requeues are then dropped. */
   deleted = false;
-  /** Counters for statistics. */
-  readonly stats = { published: 0, delivered: 0, acked: 0, redelivered: 0 };
+  /**
+   * message_stats counters: publish is counted by vhost.publish (channel publishes only, not
+   * dead-lettered copies or recovered messages), deliveries and gets by the channel that made them,
+   * ack by settle.
+   */
+  readonly stats = new QueueCounters();
 
   private readonly ready: ReadyList;
   /** The ready list when it can page (no x-max-priority), else null: priority queues keep every message in RAM. */
@@ -238,10 +245,10 @@ export class Queue {
     // undefined with ready messages left: their bodies are being read (the caller checks isLoading and waits).
     if (this.ttl.active) this.ttl.run();
     if (entry === undefined) return undefined;
-    this.stats.delivered++;
     if (noAck) this.removed(entry, null);
     else {
       this.unackedCount++;
+      this.unackedBytes += entry.message.size;
       this.journalDelivered(entry);
     }
     return entry;
@@ -250,7 +257,7 @@ export class Queue {
   /** An unacked entry was acknowledged. */
   settle(entry: QueueEntry): void {
     this.release(entry);
-    this.stats.acked++;
+    this.stats.ack++;
     this.removed(entry, null);
   }
 
@@ -277,7 +284,6 @@ export class Queue {
     for (const e of entries) {
       e.redelivered = true;
       e.deliveryTag = 0;
-      this.stats.redelivered++;
       if (e.expiresAt !== 0) this.ttl.active = true;
       this.ready.requeue(e);
     }
@@ -307,7 +313,6 @@ export class Queue {
 
   /** Every new entry enters the queue here (the persistence seam: one hook for "stored"). */
   private entered(entry: QueueEntry): void {
-    this.stats.published++;
     if (this.journal !== null && entry.message.persistent) this.journal.enqueued(entry);
   }
 
@@ -319,7 +324,6 @@ export class Queue {
   restore(seq: number, message: Message, expiresAt: number, redelivered: boolean): QueueEntry {
     const entry = new QueueEntry(this, seq, message, expiresAt);
     entry.redelivered = redelivered;
-    this.stats.published++;
     this.ready.push(entry);
     if (entry.expiresAt !== 0) this.ttl.active = true;
     if (seq >= this.nextSeq) this.nextSeq = seq + 1;
@@ -338,7 +342,6 @@ export class Queue {
    */
   restorePaged(seq: number, msgId: number, propsLength: number, size: number, expiresAt: number, redelivered: boolean): void {
     (this.paged as PagedList).pushPaged(seq, msgId, propsLength, size, expiresAt, redelivered);
-    this.stats.published++;
     if (expiresAt !== 0) this.ttl.active = true;
     if (seq >= this.nextSeq) this.nextSeq = seq + 1;
   }
@@ -384,6 +387,7 @@ export class Queue {
   /** Undoes an unacked entry's bookkeeping. */
   private release(entry: QueueEntry): void {
     this.unackedCount--;
+    this.unackedBytes -= entry.message.size;
     const c = entry.consumer;
     if (c !== null) {
       c.unacked--;
@@ -490,7 +494,6 @@ export class Queue {
   }
 
   private deliverTo(c: Consumer, entry: QueueEntry): void {
-    this.stats.delivered++;
     if (c.noAck) {
       c.owner.deliver(c, entry);
       this.removed(entry, null);
@@ -498,6 +501,7 @@ export class Queue {
     }
     c.unacked++;
     this.unackedCount++;
+    this.unackedBytes += entry.message.size;
     entry.consumer = c;
     c.owner.deliver(c, entry);
     this.journalDelivered(entry);

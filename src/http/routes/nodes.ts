@@ -22,8 +22,8 @@ type NodeParams = { Params: { node: string }; Querystring: { memory?: string } }
 export async function nodeRoutes(app: FastifyInstance, opts: NodeRouteOptions): Promise<void> {
   const { admin } = opts;
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
-  app.get('/api/nodes', async (req) => listReply(req, await listNodes(admin, authenticate(admin, req)), ['name']));
-  app.get<NodeParams>('/api/nodes/:node', async (req) => getNode(admin, authenticate(admin, req), req.params.node, req.query.memory === 'true'));
+  app.get('/api/nodes', async (req) => listReply(req, await listNodes(admin, authenticate(admin, req), req.query), ['name']));
+  app.get<NodeParams>('/api/nodes/:node', async (req) => getNode(admin, authenticate(admin, req), req.params.node, req.query.memory === 'true', req.query));
   app.get<NodeParams>('/api/nodes/:node/memory', async (req) => getNodeMemory(admin, authenticate(admin, req), req.params.node, false));
   app.get<NodeParams>('/api/nodes/:node/memory/relative', async (req) => getNodeMemory(admin, authenticate(admin, req), req.params.node, true));
   // RabbitMQ 4.x's path (text/plain Erlang terms there); JSON here: warrenctl environment reads it.

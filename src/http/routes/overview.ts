@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminContext } from '../../admin/admin-context.js';
 import { overview } from '../../admin/overview.js';
+import { statsRanges } from '../../admin/stats-query.js';
 import { authenticate } from '../auth.js';
 import { sendError } from '../send-error.js';
 
@@ -18,6 +19,10 @@ export async function overviewRoutes(app: FastifyInstance, opts: OverviewRouteOp
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
   app.get<OverviewQuerystring>('/api/overview', async (req) => {
     const user = authenticate(admin, req);
-    return overview(admin, user, { disableStats: req.query.disable_stats === 'true', enableQueueTotals: req.query.enable_queue_totals === 'true' });
+    return overview(admin, user, {
+      disableStats: req.query.disable_stats === 'true',
+      enableQueueTotals: req.query.enable_queue_totals === 'true',
+      ranges: statsRanges(req.query),
+    });
   });
 }

@@ -29,6 +29,8 @@ export function vhostJson(v: VhostInfo): Record<string, unknown> {
     metadata,
     tracing: false,
     cluster_state: { [NODE_NAME]: 'running' },
+    // Statistics (send_oct, recv_oct, messages..., message_stats) when admin/ rendered them.
+    ...v.stats,
   };
 }
 
@@ -40,8 +42,8 @@ export async function vhostRoutes(app: FastifyInstance, opts: VhostRouteOptions)
   acceptRawBodies(app);
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
-  app.get('/api/vhosts', async (req) => listVhosts(admin, authenticate(admin, req)).map(vhostJson));
-  app.get<VhostParams>('/api/vhosts/:vhost', async (req) => vhostJson(getVhost(admin, authenticate(admin, req), req.params.vhost)));
+  app.get('/api/vhosts', async (req) => listVhosts(admin, authenticate(admin, req), req.query).map(vhostJson));
+  app.get<VhostParams>('/api/vhosts/:vhost', async (req) => vhostJson(getVhost(admin, authenticate(admin, req), req.params.vhost, req.query)));
   app.put<VhostParams>('/api/vhosts/:vhost', async (req, reply) => {
     const actor = authenticate(admin, req);
     const created = putVhost(admin, actor, req.params.vhost, jsonObject(req.body, true));

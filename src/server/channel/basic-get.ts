@@ -28,14 +28,27 @@ function get(ch: Channel, queueName: string, noAck: boolean): void {
       q.whenLoaded(() => ch.heldFrames.release(ch, () => get(ch, queueName, noAck), MethodId.BasicGet));
       return;
     }
+    ch.stats.getEmpty++;
+    q.stats.getEmpty++;
     ch.send(MethodId.BasicGetEmpty, { reserved1: '' });
     return;
   }
   const tag = ch.nextDeliveryTag();
+  const cs = ch.stats;
+  const qs = q.stats;
   if (!noAck) {
     entry.consumer = null;
     ch.unacked.add(tag, entry);
     ch.ackWatch.delivered(entry);
+    cs.get++;
+    qs.get++;
+  } else {
+    cs.getNoAck++;
+    qs.getNoAck++;
+  }
+  if (entry.redelivered) {
+    cs.redeliver++;
+    qs.redeliver++;
   }
   writeGetOk(ch.conn.writer, ch.id, tag, entry.redelivered, entry.message, q.messageCount, ch.conn.maxPayload);
 }

@@ -9,6 +9,7 @@ import type { QueueEntry } from '../../broker/queue/queue-entry.js';
 import type { Vhost } from '../../broker/vhost.js';
 import type { VhostAccess } from '../../auth/access-table.js';
 import { PermissionCache } from '../../auth/permission-cache.js';
+import { ChannelCounters } from '../../stats/counters.js';
 import type { Connection } from '../connection/connection.js';
 import { getMethods } from './basic-get.js';
 import { channelMethods } from './channel-methods.js';
@@ -67,8 +68,8 @@ export class Channel implements ConsumerOwner, DurabilityWaiter, FrameTarget, Re
   readonly heldFrames = new FrameHold();
   /** The channel's most recently declared queue, for "" queue names. */
   lastQueue = '';
-  /** Counters for statistics. */
-  readonly stats = { published: 0, delivered: 0, acked: 0 };
+  /** message_stats counters (the publisher, deliveries, gets and acks increment them; stats/ samples them). */
+  readonly stats = new ChannelCounters();
   /** This channel's amq.rabbitmq.reply-to consumer, if any. */
   replyConsumer: ReplyConsumer | null = null;
   /** The consumer (delivery acknowledgement) timeout. */

@@ -21,6 +21,8 @@ export class ConfirmTracker {
   private readonly held = new Deque<number>(16);
   /** Sequence numbers to nack at the next flush, ascending. */
   private nacks: number[] = [];
+  /** Nacks sent so far (statistics: the acked ones are the rest). */
+  private nacked = 0;
 
   /** Assigns the next publish sequence number. */
   next(): number {
@@ -58,6 +60,16 @@ export class ConfirmTracker {
     return this.published - this.confirmed;
   }
 
+  /** Sequence numbers handed out so far (publishes in confirm mode). */
+  get sequenced(): number {
+    return this.published;
+  }
+
+  /** Publishes confirmed with basic.ack so far (RabbitMQ's confirm count): everything settled on the wire but the nacks. */
+  get acked(): number {
+    return this.confirmed - this.nacked;
+  }
+
   /** True when a flush would send something. */
   get hasPending(): boolean {
     return this.nacks.length !== 0 || this.ackable > this.confirmed;
@@ -80,6 +92,7 @@ export class ConfirmTracker {
           this.confirmed = before;
         }
         send(false, n, false);
+        this.nacked++;
         if (n === this.confirmed + 1) this.confirmed = n;
       }
       this.nacks = [];

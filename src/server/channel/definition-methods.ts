@@ -79,13 +79,19 @@ export const definitionMethods: Pick<
     // RabbitMQ: the reserved amq.* name is refused (by the vhost) before configure; a server-named
     // queue is checked under its generated name.
     const serverName = name === '' && !a.passive ? generateQueueName() : undefined;
-    if (!a.passive && !name.startsWith('amq.')) checkQueueDeclare(ch, serverName ?? name, a.arguments ?? {});
+    const declaring = !a.passive && !name.startsWith('amq.');
+    if (declaring) checkQueueDeclare(ch, serverName ?? name, a.arguments ?? {});
+    // RabbitMQ's churn: every active declare that passed the name and permission checks, and the queues it creates.
+    const churn = ch.vhost.nodeCounters;
+    const existed = ch.vhost.queues.has(name);
+    if (declaring) churn.queueDeclared++;
     const q = ch.vhost.declareQueue(
       name,
       { passive: a.passive, durable: a.durable, exclusive: a.exclusive, autoDelete: a.autoDelete, arguments: a.arguments ?? {} },
       ch.conn,
       serverName,
     );
+    if (declaring && !existed) churn.queueCreated++;
     if (q.isExclusive && q.exclusiveOwner === ch.conn) ch.conn.ownExclusive(q);
     ch.lastQueue = q.name;
     if (!a.nowait) ch.send(M.QueueDeclareOk, { queue: q.name, messageCount: q.messageCount, consumerCount: q.consumerCount });

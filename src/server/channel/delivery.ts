@@ -48,11 +48,21 @@ function recover(ch: Channel, requeue: boolean): void {
 /** basic.deliver of entry to c (a consumer of ch); a delivery that needs an ack gets a tag and joins the unacked set. */
 export function deliver(ch: Channel, c: Consumer, entry: QueueEntry): void {
   const tag = ch.nextDeliveryTag();
+  const cs = ch.stats;
+  const qs = entry.queue.stats;
   if (!c.noAck) {
     ch.unacked.add(tag, entry);
     ch.ackWatch.delivered(entry);
+    cs.deliver++;
+    qs.deliver++;
+  } else {
+    cs.deliverNoAck++;
+    qs.deliverNoAck++;
   }
-  ch.stats.delivered++;
+  // RabbitMQ's redeliver, without a branch: the flag as 0 or 1.
+  const again = +entry.redelivered;
+  cs.redeliver += again;
+  qs.redeliver += again;
   const conn = ch.conn;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- a channel's consumers are all ServerConsumers (consumers.ts makes them)
   writeDeliver(conn.writer, ch.id, (c as ServerConsumer).tagBytes, tag, entry.redelivered, entry.message, conn.maxPayload);
@@ -61,7 +71,7 @@ export function deliver(ch: Channel, c: Consumer, entry: QueueEntry): void {
 /** A direct reply-to reply for ch's reply consumer; false once the channel is closing. */
 export function deliverReply(ch: Channel, tagBytes: Buffer, message: Message): boolean {
   if (ch.state !== 'open') return false;
-  ch.stats.delivered++;
+  // RabbitMQ 3.10 counts no statistics for direct reply-to replies (no queue delivered them).
   // RabbitMQ 3.10 (deliver_reply) sends the next tag without consuming it: replies need no ack.
   writeDeliver(ch.conn.writer, ch.id, tagBytes, ch.peekDeliveryTag(), false, message, ch.conn.maxPayload);
   return true;
@@ -71,7 +81,7 @@ export function deliverReply(ch: Channel, tagBytes: Buffer, message: Message): b
 export function ack(ch: Channel, tag: number, multiple: boolean): void {
   const entries = ch.unacked.collect(tag, multiple);
   for (const e of entries) e.queue.settle(e);
-  ch.stats.acked += entries.length;
+  ch.stats.ack += entries.length;
   afterSettle(ch);
 }
 

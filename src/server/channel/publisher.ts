@@ -79,17 +79,24 @@ export class Publisher {
     if (this.content.body(buf, start, end)) this.complete();
   }
 
-  /** Routes a publish (now, or at tx.commit); returns the vhost's PublishOutcome bits. */
+  /**
+   * Routes a publish (now, or at tx.commit); returns the vhost's PublishOutcome bits. Counted as
+   * RabbitMQ's deliver_to_queues counts: publish, and return_unroutable or drop_unroutable.
+   */
   route(exchange: Exchange, message: Message, mandatory: boolean): number {
     const ch = this.ch;
     const outcome = ch.vhost.publish(exchange, message, this.congestion);
+    ch.stats.publish++;
     if ((outcome & CONGESTED) !== 0) {
       ch.conn.flow.throttle(this.congestion.congestedQueue as Queue);
       this.congestion.congestedQueue = null;
     }
-    if ((outcome & ROUTED) === 0 && mandatory) {
-      // RabbitMQ: the basic.return goes before the confirm.
-      writeReturn(ch.conn.writer, ch.id, NO_ROUTE, 'NO_ROUTE', message, ch.conn.maxPayload);
+    if ((outcome & ROUTED) === 0) {
+      if (mandatory) {
+        // RabbitMQ: the basic.return goes before the confirm.
+        writeReturn(ch.conn.writer, ch.id, NO_ROUTE, 'NO_ROUTE', message, ch.conn.maxPayload);
+        ch.stats.returnUnroutable++;
+      } else ch.stats.dropUnroutable++;
     }
     return outcome;
   }
@@ -98,6 +105,10 @@ export class Publisher {
   flushConfirms(): void {
     if (this.ch.state !== 'open' || !this.confirms.hasPending) return;
     this.confirms.flush(this.sendConfirm);
+    // Once per flush, not per message: RabbitMQ's confirm counts the publishes acked.
+    const s = this.ch.stats;
+    s.confirm = this.confirms.acked;
+    s.receivedConfirm = this.confirms.sequenced;
   }
 
   private readonly sendConfirm = (ack: boolean, deliveryTag: number, multiple: boolean): void => {
@@ -146,7 +157,6 @@ export class Publisher {
       props.expiration,
     );
     if ((flags & REPLY_TO_FLAG) !== 0) message = withReplyAddress(message, ch.replyConsumer);
-    ch.stats.published++;
     if (ch.tx !== null) {
       ch.tx.hold({ kind: 'publish', exchange, message, mandatory: p.mandatory });
       return;

@@ -24,6 +24,8 @@ import type { MessageStore } from '../../broker/persistence.js';
 import type { Queue } from '../../broker/queue/queue.js';
 import type { Vhost } from '../../broker/vhost.js';
 import type { Config } from '../../config.js';
+import type { StatsCollector } from '../../stats/collector.js';
+import { ConnectionCounters } from '../../stats/counters.js';
 import { Channel } from '../channel/channel.js';
 import { FlowControl } from './flow-control.js';
 import { Handshake } from './handshake.js';
@@ -48,6 +50,8 @@ export interface ConnectionContext {
   alarms: ResourceAlarms;
   /** The node's opened connections by vhost and user (connection and channel limits). */
   tracker: ConnectionTracker<Connection>;
+  /** The statistics sampler: the connection registers its counters and its channels' there. */
+  stats: StatsCollector;
   /** Called once when the socket is gone. */
   onClosed(conn: Connection): void;
 }
@@ -90,8 +94,8 @@ export class Connection {
   heartbeat = 0;
   /** Largest body-frame payload we send: frame_max - 8. */
   maxPayload: number;
-  /** Bytes received (for statistics). */
-  bytesIn = 0;
+  /** Socket counters (recv_oct, send_oct, recv_cnt, send_cnt); stats/ samples them. */
+  readonly counters = new ConnectionCounters();
   /** Message persistence (absent with the memory store): channels wait on it for confirms and tx.commit-ok. */
   readonly messageStore: MessageStore | undefined;
   /** When the socket is not read: congested queues (channels throttle through it) and resource alarms. */
@@ -136,8 +140,10 @@ export class Connection {
     this.maxPayload = this.frameMax - 8;
     // Before tune-ok, accept frames up to our own frame_max (lenient: big client property tables).
     this.parser = new FrameParser(this.frameMax - 8);
+    ctx.stats.addConnection(this.counters);
     this.writer = new OutputWriter(
       socket,
+      this.counters,
       () => this.flushConfirms(),
       () => this.resumeDeliveries(),
     );
@@ -193,7 +199,9 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     this.heartbeats.received();
-    this.bytesIn += chunk.length;
+    const s = this.counters;
+    s.recvOct += chunk.length;
+    s.recvCnt++;
     if (this.state === 'closed') return;
     if (this.state === 'header') {
       const rest = this.handshake.readHeader(chunk);
@@ -263,6 +271,7 @@ export class Connection {
     if (max !== undefined && this.tracker.userChannels(user.name) >= max) throw userChannelLimitReached(user.name, max);
     const ch = new Channel(channel, this);
     this.channels.set(channel, ch);
+    this.ctx.stats.addChannel(ch.stats, (this.vhost as Vhost).name);
     this.sendMethod(channel, M.ChannelOpenOk, {});
   }
 
@@ -324,6 +333,7 @@ export class Connection {
     this.vhost = vhost;
     this.access = access;
     this.tracker.add(this, vhost.name, user.name);
+    this.ctx.stats.connectionOpened(this.counters, vhost.name);
     this.state = 'open';
     if (this.handshakeTimer !== null) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;
@@ -371,6 +381,7 @@ export class Connection {
   channelFinished(ch: Channel): void {
     if (this.channels.get(ch.id) === ch) this.channels.delete(ch.id);
     this.confirmChannels.delete(ch);
+    this.ctx.stats.removeChannel(ch.stats);
   }
 
   /** Tracks an exclusive queue so it is deleted with this connection. */
@@ -411,7 +422,10 @@ export class Connection {
   private teardownChannels(): void {
     // Closing or closed: no longer counted against the vhost's and user's limits.
     if (this.vhost !== null && this.user !== null) this.tracker.remove(this, this.vhost.name, this.user.name);
-    for (const ch of this.channels.values()) ch.teardown();
+    for (const ch of this.channels.values()) {
+      ch.teardown();
+      this.ctx.stats.removeChannel(ch.stats);
+    }
     this.channels.clear();
     this.confirmChannels.clear();
   }
@@ -427,6 +441,7 @@ export class Connection {
     this.teardownChannels();
     if (this.vhost !== null) for (const q of this.exclusiveQueues) this.vhost.removeQueue(q);
     this.exclusiveQueues.clear();
+    this.ctx.stats.removeConnection(this.counters);
     this.log.info('connection closed');
     this.ctx.onClosed(this);
   }

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { ZERO_COPY_MIN, type FrameSink } from '../../amqp/frame/content-writer.js';
+import type { ConnectionCounters } from '../../stats/counters.js';
 
 /** Bytes gathered before a write is forced within a tick. */
 const CHUNK = 64 * 1024;
@@ -28,8 +29,6 @@ export class OutputWriter implements FrameSink {
   pos = 0;
   private flushScheduled = false;
   private closed = false;
-  /** Bytes sent (for statistics). */
-  bytesOut = 0;
   /** Queued bytes reached HIGH_WATER since onWritable was last called. */
   private saturated = false;
   private readonly flushLater = (): void => {
@@ -39,11 +38,18 @@ export class OutputWriter implements FrameSink {
 
   constructor(
     private readonly socket: Socket,
+    /** The connection's socket counters: send_oct and send_cnt are counted per socket write. */
+    private readonly counters: ConnectionCounters,
     /** Called before each flush: lets channels add coalesced confirms. */
     private readonly beforeFlush: () => void,
     /** Called once queued bytes are back below the high-water mark after reaching it. */
     private readonly onWritable: () => void,
   ) {}
+
+  /** Bytes handed to the socket so far (the heartbeat watches it). */
+  get bytesOut(): number {
+    return this.counters.sendOct;
+  }
 
   /** True while more deliveries may be queued without exceeding the high-water mark. */
   get writable(): boolean {
@@ -95,7 +101,9 @@ export class OutputWriter implements FrameSink {
   writeDirect(bytes: Buffer): void {
     if (this.closed) return;
     if (this.pos > 0) this.writeOut();
-    this.bytesOut += bytes.length;
+    const s = this.counters;
+    s.sendOct += bytes.length;
+    s.sendCnt++;
     this.socket.write(bytes);
     if (this.pos + this.socket.writableLength >= HIGH_WATER) this.saturated = true;
     if (!this.flushScheduled) {
@@ -130,7 +138,9 @@ export class OutputWriter implements FrameSink {
 
   private writeOut(): void {
     const n = this.pos;
-    this.bytesOut += n;
+    const s = this.counters;
+    s.sendOct += n;
+    s.sendCnt++;
     this.pos = 0;
     if (n < COPY_OUT_MAX) {
       // Small writes (a confirm, a heartbeat, a few deliveries): copy out and keep the big buffer.

@@ -1,0 +1,109 @@
+/**
+ * The counter holders the hot path embeds: one object per queue, exchange, channel and connection
+ * (and one per node for churn), plain integer fields that the publish, deliver and ack paths
+ * increment on objects they already hold. Every field is initialised here, so V8 keeps one shape
+ * per class. Nothing on the hot path reads them: the sampler (collector.ts) reads them every
+ * collect_statistics_interval and the renderers (render.ts) at request time.
+ *
+ * Which object counts what follows RabbitMQ 3.10.8, where every counter is a channel's
+ * (rabbit_channel's ?INCR_STATS): a channel counts its publishes, confirms, unroutable messages,
+ * deliveries, gets and acks; a queue counts the same deliveries, gets and acks made from it and the
+ * publishes routed to it by channels (not dead-lettered copies); an exchange counts the publishes
+ * to it (publish_in) and the queues they reached (publish_out, one per queue). Vhost and node
+ * totals are not counted here: the sampler sums them.
+ *
+ * This file imports nothing at run time: broker/ may import it (and only it) of stats/.
+ */
+import type { Series } from './series.js';
+import type { VhostAggregate } from './vhost-aggregate.js';
+
+/** A queue's message_stats counters (the lengths are read from the queue itself). */
+export class QueueCounters {
+  /** Messages routed to the queue by a channel's publish (RabbitMQ's queue_exchange_stats publish). */
+  publish = 0;
+  /** basic.get answered with a message, ack required / no-ack. */
+  get = 0;
+  getNoAck = 0;
+  /** basic.deliver to a consumer, ack required / no-ack. */
+  deliver = 0;
+  deliverNoAck = 0;
+  /** Deliveries and gets of messages marked redelivered. */
+  redeliver = 0;
+  /** Deliveries acknowledged (basic.ack; not nack or reject). */
+  ack = 0;
+  /** basic.get answered with get-empty. */
+  getEmpty = 0;
+  /** The sampler's history (owned by collector.ts; null until the first sample). */
+  series: Series | null = null;
+}
+
+/** An exchange's message_stats counters. */
+export class ExchangeCounters {
+  /** Messages published to the exchange by a channel. */
+  publishIn = 0;
+  /** Queues those messages were routed to (one per queue reached: a fanout to 3 queues counts 3). */
+  publishOut = 0;
+  /** The sampler's history (owned by collector.ts). */
+  series: Series | null = null;
+}
+
+/** A channel's message_stats counters. */
+export class ChannelCounters {
+  publish = 0;
+  /** Publishes confirmed with basic.ack (confirm mode; nacks are not counted). */
+  confirm = 0;
+  /** Unroutable mandatory publishes returned with basic.return. */
+  returnUnroutable = 0;
+  /** Unroutable publishes without mandatory, dropped. */
+  dropUnroutable = 0;
+  get = 0;
+  getNoAck = 0;
+  deliver = 0;
+  deliverNoAck = 0;
+  redeliver = 0;
+  ack = 0;
+  getEmpty = 0;
+  /** Publishes made in confirm mode (RabbitMQ's messages_received_confirm; assigned at each confirm flush). */
+  receivedConfirm = 0;
+  /** The sampler's history (owned by collector.ts). */
+  series: Series | null = null;
+  /** The totals of the channel's vhost (set when the collector registers the channel). */
+  vhost: VhostAggregate | null = null;
+}
+
+/** A connection's socket counters: RabbitMQ's recv_oct / send_oct and recv_cnt / send_cnt. */
+export class ConnectionCounters {
+  /** Bytes read from the socket. */
+  recvOct = 0;
+  /** Bytes handed to the socket. */
+  sendOct = 0;
+  /** Socket reads ('data' events). */
+  recvCnt = 0;
+  /** Socket writes. */
+  sendCnt = 0;
+  /** The sampler's history (owned by collector.ts). */
+  series: Series | null = null;
+  /** The totals of the connection's vhost (set once connection.open succeeds). */
+  vhost: VhostAggregate | null = null;
+}
+
+/** The node's churn counters (RabbitMQ's connection_churn_metrics) and its message store's disk operations. */
+export class NodeCounters {
+  /** Connections opened (connection.open succeeded). */
+  connectionCreated = 0;
+  /** Connections closed (every accepted socket, as RabbitMQ's reader counts them). */
+  connectionClosed = 0;
+  channelCreated = 0;
+  channelClosed = 0;
+  /** Non-passive queue.declare calls (new or existing queue). */
+  queueDeclared = 0;
+  /** Queues created by queue.declare. */
+  queueCreated = 0;
+  /** Queues deleted, for any reason (delete, auto-delete, exclusive owner gone, x-expires, vhost deletion). */
+  queueDeleted = 0;
+  /** publish_out of exchanges deleted so far (with the live ones': RabbitMQ's messages_routed). */
+  routedOfDeleted = 0;
+  /** Message store reads and writes (RabbitMQ's disk_reads / disk_writes; 0 until the store reports them). */
+  diskReads = 0;
+  diskWrites = 0;
+}
