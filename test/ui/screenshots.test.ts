@@ -76,6 +76,10 @@ describe('screenshots', () => {
     await page.getByLabel('Refresh interval').selectOption('2000');
     const queued = page.getByRole('figure', { name: 'Queued messages' });
     await expect.poll(async () => Number(await queued.getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThanOrEqual(6);
+    // Traffic on the rates chart, and a few refreshes more so that the lines have a shape.
+    const rates = page.getByRole('figure', { name: 'Message rates' });
+    await expect.poll(async () => Number(await rates.getAttribute('data-max')), { timeout: 30_000 }).toBeGreaterThan(0);
+    for (let i = 0; i < 4; i++) await page.waitForResponse((r) => new URL(r.url()).pathname === '/api/overview', { timeout: 10_000 });
     await shot(page, 'overview');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queues' }).click();

@@ -73,7 +73,7 @@ export function LineChart({ lines, data: given, format, label, height = 180, min
         height,
         legend: { show: false },
         // Room on the right for the last time label.
-        padding: [8, 24, 0, 0],
+        padding: [8, 32, 0, 0],
         cursor: { drag: { x: false, y: false } },
         scales: {
           // The last `ageSeconds` up to the newest point (or now), however few points there are yet.
