@@ -39,7 +39,16 @@ const FLAG_OPTIONS: Record<string, string[]> = {
   'pre-hashed-password': [],
   global: [],
   help: ['-h'],
+  'if-empty': ['-e'],
+  // -u is --if-unused for delete_queue (see parseArgs), --user elsewhere.
+  'if-unused': [],
+  online: [],
+  offline: [],
+  local: [],
 };
+
+/** Short options that mean a different switch for one command: rabbitmqctl's delete_queue -u is --if-unused. */
+const COMMAND_SHORT_FLAGS: Record<string, Record<string, string>> = { delete_queue: { '-u': 'if-unused' } };
 
 /** The parsed command line. */
 export interface ParsedArgs {
@@ -64,6 +73,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (a === '--') {
       parsed.positional.push(...argv.slice(i + 1));
       break;
+    }
+    const commandFlag = COMMAND_SHORT_FLAGS[parsed.positional[0] ?? '']?.[a];
+    if (commandFlag !== undefined) {
+      parsed.flags.add(commandFlag);
+      continue;
     }
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const name = eq > 0 ? a.slice(0, eq) : a;

@@ -21,6 +21,9 @@ import { userRoutes } from './routes/users.js';
 import { vhostRoutes } from './routes/vhosts.js';
 import { connectionRoutes } from './routes/connections.js';
 import { channelRoutes } from './routes/channels.js';
+import { bindingRoutes } from './routes/bindings.js';
+import { exchangeRoutes } from './routes/exchanges.js';
+import { queueRoutes } from './routes/queues.js';
 
 /** What the HTTP app is built from. */
 export interface HttpAppOptions {
@@ -37,6 +40,8 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   // listeners itself and a line per request would drown it, so HTTP logs warnings and up.
   const level = opts.logger.levelVal >= opts.logger.levels.values.warn ? opts.logger.level : 'warn';
   const app = Fastify({
+    // A path segment holds a queue or exchange name (up to 255 bytes, three characters each when escaped).
+    maxParamLength: 1024,
     // Typed as Fastify's base logger so the app is a plain FastifyInstance for route modules.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by tsconfig.build.json, where Fastify's logger type does not widen to pino's
     loggerInstance: opts.logger.child({ component: 'http' }, { level }) as FastifyBaseLogger,
@@ -57,6 +62,9 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   void app.register(clusterRoutes, { admin: opts.admin });
   void app.register(connectionRoutes, { admin: opts.admin });
   void app.register(channelRoutes, { admin: opts.admin });
+  void app.register(exchangeRoutes, { admin: opts.admin });
+  void app.register(queueRoutes, { admin: opts.admin });
+  void app.register(bindingRoutes, { admin: opts.admin });
 
   // The dashboard (dist/ui/) at / and its routes; everything else unknown gets RabbitMQ's 404
   // body, so clients that parse it keep working.

@@ -88,6 +88,11 @@ export class PagedList implements ReadyList {
     return this.tail.length;
   }
 
+  /** Body bytes of those. */
+  get pagedBytes(): number {
+    return this.tail.bytes;
+  }
+
   /** True while the head is empty and a load of paged bodies is on its way (basic.get waits for it). */
   get isLoading(): boolean {
     return this.head.length === 0 && this.tail.length !== 0;
@@ -133,6 +138,11 @@ export class PagedList implements ReadyList {
       if (e === undefined) e = this.head.shift();
     }
     return e;
+  }
+
+  /** The first entry whose body is in memory, without loading anything (management reads). */
+  peekLoaded(): QueueEntry | undefined {
+    return this.head.peek();
   }
 
   /** The entry shift() would return. */

@@ -155,6 +155,16 @@ export class Queue {
     return this.paged === null ? 0 : this.paged.pagedCount;
   }
 
+  /** Body bytes of the paged-out ready messages. */
+  get messageBytesPaged(): number {
+    return this.paged === null ? 0 : this.paged.pagedBytes;
+  }
+
+  /** The next ready message (management: head_message_timestamp); undefined when empty or its body is paged out (nothing is loaded). */
+  get head(): QueueEntry | undefined {
+    return this.paged !== null ? this.paged.peekLoaded() : this.ready.peek();
+  }
+
   /**
    * True while the queue has ready messages but the next ones' bodies are
    * still being read from disk: basic.get must wait (whenLoaded) instead of

@@ -11,6 +11,9 @@ import { USER_COMMANDS } from './users.js';
 import { VHOST_COMMANDS } from './vhosts.js';
 import { CONNECTION_COMMANDS } from './connections.js';
 import { CHANNEL_COMMANDS } from './channels.js';
+import { BINDING_COMMANDS } from './bindings.js';
+import { EXCHANGE_COMMANDS } from './exchanges.js';
+import { QUEUE_COMMANDS } from './queues.js';
 
 /** The families in --help order. */
 export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> = [
@@ -25,6 +28,9 @@ export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> 
   ['Parameters', PARAMETER_COMMANDS],
   ['Connections', CONNECTION_COMMANDS],
   ['Channels', CHANNEL_COMMANDS],
+  ['Queues', QUEUE_COMMANDS],
+  ['Exchanges', EXCHANGE_COMMANDS],
+  ['Bindings', BINDING_COMMANDS],
 ];
 
 /** The command of this name, if any. */

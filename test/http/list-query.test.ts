@@ -1,0 +1,151 @@
+// http/list-query.ts on its own: RabbitMQ 3.10.8's sort (Erlang term order, the default sort as
+// tie-breaker), sort_reverse, columns, pagination with its name / use_regex filter, and the 400s
+// for bad values (texts as RabbitMQ's, seen on the reference broker). The same parameters against
+// real lists are in exchanges.test.ts and queues.test.ts.
+import type { FastifyRequest } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { AdminError } from '../../src/admin/errors.js';
+import { compareTerms, disableStats, enableQueueTotals, listReply, objectReply } from '../../src/http/list-query.js';
+
+const req = (query: Record<string, string | string[]>): FastifyRequest => ({ query }) as unknown as FastifyRequest;
+
+const items = (): Record<string, unknown>[] => [
+  { name: 'b', vhost: '/', type: 'fanout', n: 2, stats: { x: 1, y: 'a' } },
+  { name: 'A', vhost: '/', type: 'direct', n: 10, stats: { x: 3, y: 'b' } },
+  { name: 'a', vhost: '/', type: 'direct' },
+  { name: 'c', vhost: 'v2', type: 'topic', n: 1.5, stats: { x: 2, y: 'c' } },
+];
+
+function adminError(fn: () => unknown): AdminError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AdminError) return e;
+    throw e;
+  }
+  throw new Error('no error thrown');
+}
+
+const names = (r: unknown): unknown[] => (r as Record<string, unknown>[]).map((i) => i.name);
+
+describe('sort', () => {
+  it('sorts by the default sort, strings by UTF-8 bytes (upper case first)', () => {
+    expect(names(listReply(req({}), items(), ['vhost', 'name']))).toEqual(['A', 'a', 'b', 'c']);
+  });
+
+  it('sorts by the asked (dotted) key, a missing key counting as 0, the default sort breaking ties; sort_reverse reverses all', () => {
+    expect(names(listReply(req({ sort: 'n' }), items(), ['vhost', 'name']))).toEqual(['a', 'c', 'b', 'A']);
+    expect(names(listReply(req({ sort: 'stats.x' }), items(), ['vhost', 'name']))).toEqual(['a', 'b', 'c', 'A']);
+    expect(names(listReply(req({ sort: 'type', sort_reverse: 'true' }), items(), ['vhost', 'name']))).toEqual(['c', 'b', 'a', 'A']);
+    expect(names(listReply(req({ sort: 'type', sort_reverse: 'false' }), items(), ['vhost', 'name']))).toEqual(['A', 'a', 'b', 'c']);
+  });
+
+  it('does not sort at all for an empty sort= (RabbitMQ keeps its own order)', () => {
+    expect(names(listReply(req({ sort: '' }), items(), ['vhost', 'name']))).toEqual(['b', 'A', 'a', 'c']);
+  });
+
+  it('refuses a sort_reverse that is neither true nor false (RabbitMQ 3.10.8 answers 500)', () => {
+    const e = adminError(() => listReply(req({ sort_reverse: 'yes' }), items()));
+    expect([e.status, e.error]).toEqual([400, 'bad_request']);
+  });
+
+  it('orders values of different types as Erlang does: numbers < atoms (false < true < null) < objects < lists < strings', () => {
+    const vals = ['s', [1], { a: 1 }, null, true, false, 2, 1.5, -1];
+    expect([...vals].sort(compareTerms)).toEqual([-1, 1.5, 2, false, true, null, { a: 1 }, [1], 's']);
+    // Code points, not UTF-16 units: U+FFFF sorts before U+10000.
+    expect(['\u{10000}', '\uffff'].sort(compareTerms)).toEqual(['\uffff', '\u{10000}']);
+  });
+});
+
+describe('columns', () => {
+  it('keeps the named keys, nested ones by dotted path, in every item', () => {
+    expect(listReply(req({ columns: 'name,stats.y' }), items(), ['name'])).toEqual([
+      { name: 'A', stats: { y: 'b' } },
+      { name: 'a' },
+      { name: 'b', stats: { y: 'a' } },
+      { name: 'c', stats: { y: 'c' } },
+    ]);
+  });
+
+  it('gives [] for an item left with no key (as RabbitMQ writes an empty proplist)', () => {
+    expect(listReply(req({ columns: 'nosuch' }), items().slice(0, 1))).toEqual([[]]);
+    expect(listReply(req({ columns: '' }), items().slice(0, 1))).toEqual([[]]);
+  });
+
+  it('applies to a single object too', () => {
+    expect(objectReply(req({ columns: 'name,n' }), items()[0])).toEqual({ name: 'b', n: 2 });
+    expect(objectReply(req({}), items()[0])).toEqual(items()[0]);
+  });
+
+  it('in a list RabbitMQ does not page, columns apply before the sort', () => {
+    // sort=n is not among the kept keys: every item ties on it (and on vhost), so only name orders them.
+    expect(listReply(req({ columns: 'name', sort: 'n' }), items(), ['vhost', 'name'], { paginate: false })).toEqual([
+      { name: 'A' },
+      { name: 'a' },
+      { name: 'b' },
+      { name: 'c' },
+    ]);
+    // Paged lists sort first: by n, then vhost (c is in v2), then name.
+    expect(listReply(req({ columns: 'name', sort: 'n' }), items(), ['vhost', 'name'])).toEqual([{ name: 'a' }, { name: 'c' }, { name: 'b' }, { name: 'A' }]);
+    expect(listReply(req({ page: '1', page_size: '1' }), items(), ['name'], { paginate: false })).toHaveLength(4);
+  });
+});
+
+describe('pagination', () => {
+  it('answers the paged shape: counts before and after the name filter, the page and its size', () => {
+    expect(listReply(req({ page: '1', page_size: '2', columns: 'name' }), items(), ['name'])).toEqual({
+      filtered_count: 4,
+      item_count: 2,
+      items: [{ name: 'A' }, { name: 'a' }],
+      page: 1,
+      page_count: 2,
+      page_size: 2,
+      total_count: 4,
+    });
+    expect(listReply(req({ page: '2', page_size: '3', columns: 'name' }), items(), ['name'])).toMatchObject({ item_count: 1, items: [{ name: 'c' }], page_count: 2 });
+    // The default page size is 100.
+    expect(listReply(req({ page: '1' }), items(), ['name'])).toMatchObject({ page_size: 100, page_count: 1, item_count: 4 });
+  });
+
+  it('filters by name only when paging: a case-insensitive substring, or a case-insensitive regex with use_regex=true', () => {
+    expect(names(listReply(req({ name: 'A' }), items(), ['name']))).toEqual(['A', 'a', 'b', 'c']);
+    const r = listReply(req({ page: '1', name: 'A', columns: 'name' }), items(), ['name']) as Record<string, unknown>;
+    expect(r).toMatchObject({ filtered_count: 2, total_count: 4, items: [{ name: 'A' }, { name: 'a' }] });
+    const re = listReply(req({ page: '1', name: '^[ab]$', use_regex: 'true', columns: 'name' }), items(), ['name']) as Record<string, unknown>;
+    expect(re).toMatchObject({ filtered_count: 3, items: [{ name: 'A' }, { name: 'a' }, { name: 'b' }] });
+    // Without use_regex the pattern is a plain substring.
+    expect(listReply(req({ page: '1', name: '^[ab]$' }), items(), ['name'])).toMatchObject({ filtered_count: 0, page_count: 0, items: [] });
+  });
+
+  it('answers an empty page just past the end, and RabbitMQ\'s 400s for pages beyond it and bad parameters', () => {
+    expect(listReply(req({ page: '3', page_size: '2' }), items(), ['name'])).toMatchObject({ item_count: 0, items: [], page: 3, page_count: 2 });
+    const cases: Array<[Record<string, string>, string, string]> = [
+      [{ page: '4', page_size: '2' }, 'page_out_of_range', 'Page out of range, page: 4 page size: 2, len: 4'],
+      [{ page: '0' }, 'invalid_pagination_parameters', 'Invalid pagination parameters: page number 0, page size undefined'],
+      [{ page: '-1' }, 'invalid_pagination_parameters', 'Invalid pagination parameters: page number -1, page size undefined'],
+      [{ page: '1', page_size: '501' }, 'invalid_pagination_parameters', 'Invalid pagination parameters: page number 1, page size 501'],
+      [{ page: '1', page_size: '0' }, 'invalid_pagination_parameters', 'Invalid pagination parameters: page number 1, page size 0'],
+      [{ page: 'abc' }, 'bad_request', 'Pagination parameters are invalid'],
+      [{ page: '1.5' }, 'bad_request', 'Pagination parameters are invalid'],
+      [{ page_size: 'x' }, 'bad_request', 'Pagination parameters are invalid'],
+      [{ page: '1', name: '(', use_regex: 'true' }, 'bad_request', 'Pagination parameters are invalid'],
+    ];
+    for (const [query, error, reason] of cases) {
+      const e = adminError(() => listReply(req(query), items(), ['name']));
+      expect({ query, status: e.status, error: e.error, reason: e.reason }).toEqual({ query, status: 400, error, reason });
+    }
+    // A page size alone (no page) is no pagination.
+    expect(Array.isArray(listReply(req({ page_size: '2' }), items(), ['name']))).toBe(true);
+    // The first value of a repeated parameter counts (cowboy's qs_val).
+    expect(listReply(req({ page: ['1', 'x'], page_size: '1' }), items(), ['name'])).toMatchObject({ item_count: 1 });
+  });
+});
+
+describe('flags', () => {
+  it('reads disable_stats and enable_queue_totals as RabbitMQ does: only "true" is true', () => {
+    expect(disableStats(req({ disable_stats: 'true' }))).toBe(true);
+    expect(disableStats(req({ disable_stats: '1' }))).toBe(false);
+    expect(enableQueueTotals(req({ enable_queue_totals: 'true' }))).toBe(true);
+    expect(enableQueueTotals(req({}))).toBe(false);
+  });
+});
