@@ -3,8 +3,8 @@
  * by git, served by src/http/dashboard.ts). JSX through Vite's own transform (Oxc) with Preact's
  * automatic runtime, so no plugin is needed for it. Each text file of the build is also written
  * gzip- and brotli-compressed beside itself (.gz, .br), which the server sends to browsers that
- * accept them. `WARREN_UI_PROXY=http://127.0.0.1:15672 npx vite management-ui` serves the
- * sources with the API of a running broker while developing.
+ * accept them. `WARREN_UI_PROXY=http://127.0.0.1:15672 npx vite --config management-ui/vite.config.ts`
+ * serves the sources with the API of a running broker while developing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,17 +33,22 @@ function precompress(): Plugin {
   };
 }
 
-export default defineConfig({
-  root: fileURLToPath(new URL('.', import.meta.url)),
-  base: '/',
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  plugins: [precompress()],
-  build: {
-    outDir,
-    emptyOutDir: true,
-    target: 'es2022',
-    assetsDir: 'assets',
-    chunkSizeWarningLimit: 200,
-  },
-  server: { proxy: { '/api': { target: proxyTarget, changeOrigin: true } } },
+export default defineConfig(({ command }) => {
+  // A build is for production whatever NODE_ENV says: under vitest ("test") Vite would pick the
+  // libraries' development builds (their "development" export conditions and checks).
+  if (command === 'build') process.env.NODE_ENV = 'production';
+  return {
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    base: '/',
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    plugins: [precompress()],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      assetsDir: 'assets',
+      chunkSizeWarningLimit: 200,
+    },
+    server: { proxy: { '/api': { target: proxyTarget, changeOrigin: true } } },
+  };
 });

@@ -104,9 +104,12 @@ export function buildUiIfNeeded(root = ROOT) {
     if (!isUiBuildNeeded(root)) return 0;
     process.stderr.write('warren: building the dashboard (management-ui/ changed)...\n');
     const tmp = path.join(dist, `ui.build-${process.pid}`);
+    // NODE_ENV=production whatever the caller runs under (vitest sets "test", which would keep
+    // the libraries' development checks in the bundle).
     const r = spawnSync(process.execPath, [vite, 'build', '--config', 'management-ui/vite.config.ts', '--outDir', tmp, '--emptyOutDir', '--logLevel', 'warn'], {
       cwd: root,
       stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
     });
     const status = r.status ?? 1;
     if (status !== 0) {
