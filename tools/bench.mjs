@@ -18,7 +18,7 @@ const EXIT_NO_BROKER = 2;    // usage error, Warren did not start, or the broker
 
 const USAGE = `usage: node tools/bench.mjs [options]      (npm run bench -- [options])
 
-Starts Warren (node dist/main.js --port 0 --management-port 0 --data-dir <tmp>) and runs:
+Starts Warren (node dist/main.js --port 0 --management-port 0 --prometheus-port 0 --data-dir <tmp>) and runs:
 ${SCENARIOS.map((s) => `  ${s.name.padEnd(16)} ${s.what}`).join('\n')}
 Each prints "<name>: <publish msg/s> published, <deliver msg/s> delivered, <n> verified".
 

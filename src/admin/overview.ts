@@ -204,5 +204,7 @@ export function overview(ctx: AdminContext, user: User, query: OverviewQuery): R
       ['protocol', 'port', 'node'],
     ),
     contexts: webContexts(ctx, listeners, true),
+    // Warren's own node fact (extra key): how long the statistics sampler's last tick took, ms (the scale bench reads it).
+    warren_stats_sample_ms: Math.round(ctx.stats.lastSampleMs * 1000) / 1000,
   };
 }

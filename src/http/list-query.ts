@@ -26,6 +26,16 @@ export interface ListOptions {
   paginate?: boolean;
 }
 
+/**
+ * A list whose items are rendered only when answered (paginated lists): `items` are the sources,
+ * which carry the default sort keys and `name` with the values their rendering has, and `render`
+ * turns one into its JSON. With the default sort (or `sort=` one of its keys, or empty) only the
+ * page is rendered; any other `sort` renders every item first.
+ */
+export interface LazyListOptions<T extends object> extends ListOptions {
+  render: (item: T) => Record<string, unknown>;
+}
+
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 500;
 
@@ -64,15 +74,22 @@ function atomName(v: unknown): string {
   return v === true ? 'true' : v === false ? 'false' : 'undefined';
 }
 
-/** Strings by code point, which is UTF-8 byte order (JS's < compares UTF-16 units). */
+/**
+ * Strings by code point, which is UTF-8 byte order (JS's < compares UTF-16 units). At the first
+ * differing UTF-16 unit, units are compared with surrogates moved above U+E000..U+FFFF, which is
+ * code point order for well-formed strings (a supplementary code point is above every BMP one).
+ */
 function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i) as number;
-    const y = b.codePointAt(i) as number;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x !== y) {
+      if (x >= 0xd800) x += x <= 0xdfff ? 0x2000 : -0x800;
+      if (y >= 0xd800) y += y <= 0xdfff ? 0x2000 : -0x800;
+      return x < y ? -1 : 1;
+    }
   }
   return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
@@ -121,12 +138,16 @@ export function compareTerms(a: unknown, b: unknown): number {
   }
 }
 
+/** A dotted sort path as its keys ("a.b" -> ["a", "b"]). */
+function splitPath(path: string): string[] {
+  return path.split('.').filter((k) => k !== '');
+}
+
 /**
- * rabbit_mgmt_util:get_dotted_value: the value at a dotted path. A missing key, at any depth, is 0
- * (a missing middle key gives [], in which the last key is missing).
+ * rabbit_mgmt_util:get_dotted_value: the value at a dotted path (given as its keys). A missing key,
+ * at any depth, is 0 (a missing middle key gives [], in which the last key is missing).
  */
-function dottedValue(item: unknown, path: string): unknown {
-  const keys = path.split('.').filter((k) => k !== '');
+function dottedValue(item: unknown, keys: readonly string[]): unknown {
   let v: unknown = item;
   for (const key of keys) {
     const container = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Item) : undefined;
@@ -136,10 +157,11 @@ function dottedValue(item: unknown, path: string): unknown {
   return keys.length === 0 ? 0 : v;
 }
 
-function sortItems(items: Item[], paths: readonly string[], reverse: boolean): Item[] {
-  const keyed = items.map((item) => ({ item, key: paths.map((p) => dottedValue(item, p)) }));
+function sortItems<T extends object>(items: T[], paths: readonly string[], reverse: boolean): T[] {
+  const split = paths.map(splitPath);
+  const keyed = items.map((item) => ({ item, key: split.map((keys) => dottedValue(item, keys)) }));
   keyed.sort((a, b) => {
-    for (let i = 0; i < paths.length; i++) {
+    for (let i = 0; i < split.length; i++) {
       const c = compareTerms(a.key[i], b.key[i]);
       if (c !== 0) return c;
     }
@@ -215,7 +237,7 @@ function paginationParams(req: FastifyRequest): Pagination | undefined {
   return { page, pageSize: size, name: queryParam(req, 'name'), useRegex: queryParam(req, 'use_regex') === 'true' };
 }
 
-function nameFilter(p: Pagination): ((item: Item) => boolean) | undefined {
+function nameFilter(p: Pagination): ((item: object) => boolean) | undefined {
   const name = p.name;
   if (name === undefined || name === '') return undefined;
   if (p.useRegex) {
@@ -225,10 +247,16 @@ function nameFilter(p: Pagination): ((item: Item) => boolean) | undefined {
     } catch {
       throw invalidParameters();
     }
-    return (item) => typeof item.name === 'string' && re.test(item.name);
+    return (item) => {
+      const n = (item as Item).name;
+      return typeof n === 'string' && re.test(n);
+    };
   }
   const needle = name.toLowerCase();
-  return (item) => typeof item.name === 'string' && item.name.toLowerCase().includes(needle);
+  return (item) => {
+    const n = (item as Item).name;
+    return typeof n === 'string' && n.toLowerCase().includes(needle);
+  };
 }
 
 function sortReverse(req: FastifyRequest): boolean {
@@ -240,7 +268,7 @@ function sortReverse(req: FastifyRequest): boolean {
 }
 
 /** The sort RabbitMQ applies: none for `sort=` (empty), else the asked path before the default ones. */
-function applySort(req: FastifyRequest, items: Item[], defaultSort: readonly string[]): Item[] {
+function applySort<T extends object>(req: FastifyRequest, items: T[], defaultSort: readonly string[]): T[] {
   const sort = queryParam(req, 'sort');
   const reverse = sortReverse(req);
   if (sort === '') return items;
@@ -256,11 +284,28 @@ export function objectReply(req: FastifyRequest, item: Record<string, unknown>):
 /**
  * The answer to a list request: the items (sorted, filtered, paged, reduced to `columns`) or
  * the paged object when `page` is given. `defaultSort` is RabbitMQ's default sort of that list
- * (dotted paths, e.g. ['vhost', 'name']). Throws an AdminError (400) for bad parameters.
+ * (dotted paths, e.g. ['vhost', 'name']). Throws an AdminError (400) for bad parameters. With
+ * `opts.render` the items are sources rendered as late as possible (LazyListOptions).
  */
-export function listReply(req: FastifyRequest, items: Record<string, unknown>[], defaultSort: readonly string[] = ['name'], opts: ListOptions = {}): unknown {
+export function listReply(req: FastifyRequest, items: Record<string, unknown>[], defaultSort?: readonly string[], opts?: ListOptions): unknown;
+export function listReply<T extends object>(req: FastifyRequest, items: T[], defaultSort: readonly string[], opts: LazyListOptions<T>): unknown;
+export function listReply<T extends object>(
+  req: FastifyRequest,
+  sources: T[],
+  defaultSort: readonly string[] = ['name'],
+  opts: ListOptions | LazyListOptions<T> = {},
+): unknown {
   const columns = parseColumns(queryParam(req, 'columns'));
   const cols = columns ?? 'all';
+  let render = 'render' in opts ? opts.render : (i: T) => i as unknown as Item;
+  let items: object[] = sources;
+  const sort = queryParam(req, 'sort');
+  if (opts.paginate === false || (sort !== undefined && sort !== '' && !defaultSort.includes(sort))) {
+    // The sort (or columns-before-sort) needs the rendered items.
+    if ('render' in opts) items = sources.map(opts.render);
+    render = (i) => i as unknown as Item;
+  }
+  const out = (i: object): unknown => extractColumns(render(i as T), cols);
   if (opts.paginate === false) {
     // reply_list: columns first, then the sort (which sees only the kept keys).
     const reduced = items.map((i) => extractColumns(i, cols)) as Item[];
@@ -268,7 +313,7 @@ export function listReply(req: FastifyRequest, items: Record<string, unknown>[],
   }
   const pagination = paginationParams(req);
   const sorted = applySort(req, items, defaultSort);
-  if (pagination === undefined) return sorted.map((i) => extractColumns(i, cols));
+  if (pagination === undefined) return sorted.map(out);
   const filter = nameFilter(pagination);
   const filtered = filter === undefined ? sorted : sorted.filter(filter);
   const { page, pageSize } = pagination;
@@ -281,10 +326,10 @@ export function listReply(req: FastifyRequest, items: Record<string, unknown>[],
   return {
     filtered_count: filtered.length,
     item_count: pageItems.length,
-    items: pageItems.map((i) => extractColumns(i, cols)),
+    items: pageItems.map(out),
     page,
     page_count: Math.ceil(filtered.length / pageSize),
     page_size: pageSize,
-    total_count: items.length,
+    total_count: sources.length,
   };
 }

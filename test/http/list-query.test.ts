@@ -149,3 +149,38 @@ describe('flags', () => {
     expect(enableQueueTotals(req({}))).toBe(false);
   });
 });
+
+describe('lazy rendering (opts.render)', () => {
+  const sources = (): { name: string; vhost: string; n: number }[] =>
+    Array.from({ length: 250 }, (_, i) => ({ name: `q${String(249 - i).padStart(3, '0')}`, vhost: '/', n: i }));
+  const counting = () => {
+    let calls = 0;
+    const render = (s: { name: string; vhost: string; n: number }): Record<string, unknown> => {
+      calls++;
+      return { name: s.name, vhost: s.vhost, n: s.n, rendered: true };
+    };
+    return { render, calls: () => calls };
+  };
+
+  it('with the default sort renders only the page, sorted and filtered as the rendered list would be', () => {
+    const c = counting();
+    const r = listReply(req({ page: '2', page_size: '10', name: 'q0' }), sources(), ['vhost', 'name'], { render: c.render }) as Record<string, any>;
+    expect(c.calls()).toBe(10);
+    expect(r).toMatchObject({ filtered_count: 100, item_count: 10, page: 2, page_count: 10, page_size: 10, total_count: 250 });
+    expect(r.items.map((i: any) => i.name)).toEqual(Array.from({ length: 10 }, (_, i) => `q0${String(10 + i)}`));
+    expect(r.items[0]).toEqual({ name: 'q010', vhost: '/', n: 239, rendered: true });
+    const eager = listReply(req({ page: '2', page_size: '10', name: 'q0' }), sources().map(c.render), ['vhost', 'name']);
+    expect(r).toEqual(eager);
+  });
+
+  it('another sort key renders every item first; columns apply to the rendered items', () => {
+    const c = counting();
+    const r = listReply(req({ sort: 'rendered', sort_reverse: 'true', columns: 'name,rendered' }), sources(), ['vhost', 'name'], { render: c.render }) as any[];
+    expect(c.calls()).toBe(250);
+    expect(r[0]).toEqual({ name: 'q249', rendered: true });
+    const c2 = counting();
+    const all = listReply(req({ sort: 'name' }), sources(), ['vhost', 'name'], { render: c2.render }) as any[];
+    expect(c2.calls()).toBe(250);
+    expect(all.map((i) => i.name).slice(0, 2)).toEqual(['q000', 'q001']);
+  });
+});

@@ -157,6 +157,9 @@ describe('/api/overview', () => {
         socket_opts: { cowboy_opts: { sendfile: false }, port: p.port, protocol: 'http/prometheus' },
       },
     ]);
+    // Warren's extra node fact: the statistics sampler's last tick, ms.
+    expect(o.warren_stats_sample_ms).toEqual(expect.any(Number));
+    expect(o.warren_stats_sample_ms).toBeGreaterThanOrEqual(0);
     expect(o.contexts).toEqual([
       { ssl_opts: [], node: o.node, description: 'RabbitMQ Management', path: '/', cowboy_opts: '[{sendfile,false}]', port: String(m.port) },
       { ssl_opts: [], node: o.node, description: 'RabbitMQ Prometheus', path: '/', cowboy_opts: '[{sendfile,false}]', port: String(p.port), protocol: "'http/prometheus'" },

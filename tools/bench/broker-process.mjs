@@ -49,7 +49,7 @@ function isReadyLine(line) {
 }
 
 /**
- * Starts `node <main> --port 0 --management-port 0 --data-dir <tmp or dataDir> --log-level info` in `root`.
+ * Starts `node <main> --port 0 --management-port 0 --prometheus-port 0 --data-dir <tmp or dataDir> --log-level info` in `root`.
  * Resolves once the AMQP listener is announced; rejects (after killing the child) if it exits
  * first or stays silent for `timeoutMs`. All its output goes to <tmp>/broker.log.
  */
@@ -62,7 +62,7 @@ export async function startWarren({ root, main = 'dist/main.js', nodeArgs = [], 
   if (!givenDataDir) fs.mkdirSync(dataDir);
   const logPath = path.join(baseDir, 'broker.log');
   const log = fs.createWriteStream(logPath);
-  const args = [...nodeArgs, mainPath, '--port', '0', '--management-port', '0', '--data-dir', dataDir, '--log-level', logLevel];
+  const args = [...nodeArgs, mainPath, '--port', '0', '--management-port', '0', '--prometheus-port', '0', '--data-dir', dataDir, '--log-level', logLevel];
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = [];

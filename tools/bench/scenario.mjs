@@ -7,6 +7,7 @@ import { Producer, Consumer, Verifier } from './load.mjs';
 import { ProcWindow } from './proc-stats.mjs';
 import { QUEUE_FEATURE_SCENARIOS } from './queue-features.mjs';
 import { BACKLOG_SCENARIO } from './backlog.mjs';
+import { MANAGEMENT_SCALE_SCENARIO } from './management-scale.mjs';
 
 /** The scenarios, in run order. */
 export const SCENARIOS = [
@@ -22,6 +23,7 @@ export const SCENARIOS = [
   },
   ...QUEUE_FEATURE_SCENARIOS,
   BACKLOG_SCENARIO,
+  MANAGEMENT_SCALE_SCENARIO,
 ];
 
 const STALL_MS = 10000; // drain gives up when nothing arrives for this long
@@ -34,7 +36,7 @@ const STALL_MS = 10000; // drain gives up when nothing arrives for this long
  */
 export async function runScenario(scn, { conn, duration, warmup, size: defaultSize, maxInflight, drainTimeout, brokerPid, brokerExited, brokerMain, nodeArgs }) {
   const size = scn.size ?? defaultSize;
-  if (scn.run) return scn.run({ conn, size, brokerPid, brokerExited, brokerMain, nodeArgs });
+  if (scn.run) return scn.run({ conn, size, brokerPid, brokerExited, brokerMain, nodeArgs, duration, warmup, maxInflight, drainTimeout });
   const nonce = randomBytes(4).readUInt32LE(0);
   const queue = `warren-bench.${scn.name}`;
   const result = {

@@ -172,7 +172,8 @@ export async function queueRoutes(app: FastifyInstance, opts: QueueRouteOptions)
     const user = authenticate(admin, req);
     const view = viewOf(req);
     const queues = listQueues(admin, user, vhost);
-    if (!detailed || view !== 'full') return listReply(req, queues.map((q) => queueJson(q, view)), QUEUE_SORT);
+    // QueueInfo carries vhost and name as the JSON has them: only the answered page is rendered.
+    if (!detailed || view !== 'full') return listReply(req, queues, QUEUE_SORT, { render: (q: QueueInfo) => queueJson(q, view) });
     const byQueue = new Map<string, ConsumerInfo[]>();
     for (const c of listConsumers(admin, localAdministrator())) {
       const k = JSON.stringify([c.vhost, c.queue]);
