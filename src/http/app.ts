@@ -1,11 +1,11 @@
 /**
  * The management HTTP app: RabbitMQ's /api paths and JSON names, plus the dashboard at /.
  */
-import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminContext } from '../admin/admin-context.js';
 import type { Config } from '../config.js';
+import { registerDashboard } from './dashboard.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { definitionRoutes } from './routes/definitions.js';
@@ -33,9 +33,6 @@ export interface HttpAppOptions {
   config: Config;
   logger: Logger;
 }
-
-// Same relative path from src/http/ and dist/http/.
-const INDEX_HTML = new URL('../../management-ui/index.html', import.meta.url);
 
 /** Builds (does not start) the Fastify app; call `listen()` or `inject()` on it. */
 export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
@@ -69,13 +66,8 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   void app.register(queueRoutes, { admin: opts.admin });
   void app.register(bindingRoutes, { admin: opts.admin });
 
-  app.get('/', async (_req, reply) => {
-    const html = await readFile(INDEX_HTML).catch(() => null);
-    if (html === null) return reply.code(404).send({ error: 'Object Not Found', reason: 'Not Found' });
-    return reply.type('text/html; charset=utf-8').send(html);
-  });
-
-  // RabbitMQ's 404 body, so clients that parse it keep working.
-  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: 'Object Not Found', reason: 'Not Found' }));
+  // The dashboard (dist/ui/) at / and its routes; everything else unknown gets RabbitMQ's 404
+  // body, so clients that parse it keep working.
+  registerDashboard(app);
   return app;
 }
