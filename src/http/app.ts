@@ -41,7 +41,7 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   const level = opts.logger.levelVal >= opts.logger.levels.values.warn ? opts.logger.level : 'warn';
   const app = Fastify({
     // A path segment holds a queue or exchange name (up to 255 bytes, three characters each when escaped).
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     // Typed as Fastify's base logger so the app is a plain FastifyInstance for route modules.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by tsconfig.build.json, where Fastify's logger type does not widen to pino's
     loggerInstance: opts.logger.child({ component: 'http' }, { level }) as FastifyBaseLogger,
