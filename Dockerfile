@@ -9,6 +9,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY management-ui ./management-ui
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: compiled JS and production dependencies only ---

@@ -102,6 +102,20 @@ const zones = [
   },
 ];
 
+// The dashboard shares nothing with the server but the API: it talks to the broker over HTTP only.
+const DASHBOARD_ZONES = [
+  {
+    target: 'management-ui',
+    from: ['src', 'test', 'tools', 'bench'],
+    message: 'management-ui/ is a client of the management API: it imports nothing of the server (its API types are management-ui/src/api/types.ts).',
+  },
+  {
+    target: ['src', 'tools', 'bench'],
+    from: 'management-ui',
+    message: 'the server does not import the dashboard; it serves the built files (src/http/dashboard.ts).',
+  },
+];
+
 // ---------------------------------------------------------------------------------------------
 // Packages: LevelDB belongs to store/, Fastify to http/ (index.ts wires them), and broker/ never
 // touches a socket either. ESLint keeps one option set per rule and file, so each group of files
@@ -128,7 +142,7 @@ BROKER_PACKAGES.paths.push({ name: 'pino', allowTypeImports: true, message: 'bro
 
 export default defineConfig(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'management-ui/**', 'src/amqp/spec.generated.ts'],
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/amqp/spec.generated.ts'],
   },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
@@ -148,7 +162,7 @@ export default defineConfig(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: `${ROOT}/tsconfig.json` })],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: [`${ROOT}/tsconfig.json`, `${ROOT}/management-ui/tsconfig.json`], noWarnOnMultipleProjects: true })],
     },
     rules: {
       // Template literals here build log lines, error texts (`PRECONDITION_FAILED - ... ${count}`)
@@ -182,8 +196,13 @@ export default defineConfig(
       'import-x/no-unresolved': 'error',
       'import-x/no-duplicates': 'error',
       'import-x/no-default-export': 'error',
-      'import-x/no-restricted-paths': ['error', { basePath: ROOT, zones }],
+      'import-x/no-restricted-paths': ['error', { basePath: ROOT, zones: [...zones, ...DASHBOARD_ZONES] }],
     },
+  },
+  // The dashboard (management-ui/src, its own tsconfig with the DOM lib) runs in the browser.
+  {
+    files: ['management-ui/src/**/*.ts', 'management-ui/src/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   { files: ['src/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', packages(LEVEL, FASTIFY)] } },
   { files: ['src/store/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', packages(FASTIFY)] } },
@@ -222,7 +241,7 @@ export default defineConfig(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['eslint.config.js', 'vitest.config.ts'],
+    files: ['eslint.config.js', 'vitest.config.ts', 'management-ui/vite.config.ts'],
     rules: { 'import-x/no-default-export': 'off' }, // the tools want a default export
   },
 );

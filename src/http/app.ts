@@ -1,12 +1,12 @@
 /**
  * The management HTTP app: RabbitMQ's /api paths and JSON names, plus the dashboard at /.
  */
-import { readFile } from 'node:fs/promises';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminContext } from '../admin/admin-context.js';
 import type { Config } from '../config.js';
+import { registerDashboard } from './dashboard.js';
 import { certificateRoutes, type CertificateRouteOptions } from './routes/certificates.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { consumerRoutes } from './routes/consumers.js';
@@ -40,9 +40,6 @@ export interface HttpAppOptions {
   certificates?: CertificateRouteOptions['certificates'];
 }
 
-// Same relative path from src/http/ and dist/http/.
-const INDEX_HTML = new URL('../../management-ui/index.html', import.meta.url);
-
 /** Builds (does not start) the Fastify app; call `listen()` or `inject()` on it. */
 export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   // Fastify logs every request and its own "Server listening" at info; the broker logs its
@@ -50,7 +47,7 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   const level = opts.logger.levelVal >= opts.logger.levels.values.warn ? opts.logger.level : 'warn';
   const app = Fastify({
     // A path segment holds a queue or exchange name (up to 255 bytes, three characters each when escaped).
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     // Typed as Fastify's base logger so the app is a plain FastifyInstance for route modules.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by tsconfig.build.json, where Fastify's logger type does not widen to pino's
     loggerInstance: opts.logger.child({ component: 'http' }, { level }) as FastifyBaseLogger,
@@ -77,13 +74,8 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   void app.register(queueRoutes, { admin: opts.admin });
   void app.register(bindingRoutes, { admin: opts.admin });
 
-  app.get('/', async (_req, reply) => {
-    const html = await readFile(INDEX_HTML).catch(() => null);
-    if (html === null) return reply.code(404).send({ error: 'Object Not Found', reason: 'Not Found' });
-    return reply.type('text/html; charset=utf-8').send(html);
-  });
-
-  // RabbitMQ's 404 body, so clients that parse it keep working.
-  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: 'Object Not Found', reason: 'Not Found' }));
+  // The dashboard (dist/ui/) at / and its routes; everything else unknown gets RabbitMQ's 404
+  // body, so clients that parse it keep working.
+  registerDashboard(app);
   return app;
 }

@@ -1,0 +1,153 @@
+/**
+ * Bindings: a table of them (with Unbind) and the forms that add one, used by the exchange
+ * page (from this exchange to a queue or exchange) and the queue page (from an exchange).
+ */
+import { useState } from 'preact/hooks';
+import { api, exchangeSegment } from '../api/endpoints';
+import type { Binding } from '../api/types';
+import { href } from '../state/router';
+import { useAction } from '../state/use-action';
+import { ArgsEditor, rowsToObject, type ArgRow } from './args-editor';
+import { Field } from './controls';
+import { ErrorBox, Notice } from './error-box';
+import { value } from './format';
+import { Link } from './link';
+import { Table, type Column } from './table';
+
+function Args({ b }: { b: Binding }) {
+  const entries = Object.entries(b.arguments);
+  if (entries.length === 0) return null;
+  return (
+    <span class="args-inline">
+      {entries.map(([k, v]) => (
+        <span key={k} class="kv-pill">
+          {k}: {value(v)}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function Endpoint({ vhost, name, kind }: { vhost: string; name: string; kind: 'queue' | 'exchange' }) {
+  return kind === 'queue' ? (
+    <Link href={href('queues', vhost, name)}>{name}</Link>
+  ) : (
+    <>
+      <span class="muted small">exchange </span>
+      <Link href={href('exchanges', vhost, exchangeSegment(name))}>{name === '' ? '(AMQP default)' : name}</Link>
+    </>
+  );
+}
+
+/** Which end of the bindings the table shows. */
+export type BindingSide = 'to' | 'from';
+
+/** The bindings, with an Unbind button each (none for the default exchange's implicit bindings). */
+export function BindingsTable({ bindings, side, label }: { bindings: Binding[]; side: BindingSide; label: string }) {
+  const action = useAction();
+  const columns: Column<Binding>[] = [
+    side === 'to'
+      ? { key: 'to', label: 'To', render: (b) => <Endpoint vhost={b.vhost} name={b.destination} kind={b.destination_type} /> }
+      : { key: 'from', label: 'From', render: (b) => <Endpoint vhost={b.vhost} name={b.source} kind="exchange" /> },
+    { key: 'rk', label: 'Routing key', render: (b) => <code>{b.routing_key}</code> },
+    { key: 'args', label: 'Arguments', render: (b) => <Args b={b} /> },
+    {
+      key: 'unbind',
+      label: '',
+      render: (b) =>
+        b.source === '' ? (
+          <span class="muted small" title="Every queue is bound to the default exchange by its name; this binding cannot be removed.">
+            default binding
+          </span>
+        ) : (
+          <button type="button" class="danger-outline small" disabled={action.busy} onClick={() => void action.run(() => api.deleteBinding(b), 'Binding removed.')}>
+            Unbind
+          </button>
+        ),
+    },
+  ];
+  return (
+    <>
+      <Table label={label} columns={columns} rows={bindings} rowKey={(b) => `${b.source}\u0000${b.destination_type}\u0000${b.destination}\u0000${b.properties_key}`} empty="No bindings." />
+      <Notice text={action.notice} />
+      <ErrorBox error={action.error} context="Unbind" />
+    </>
+  );
+}
+
+/** "Add binding from this exchange": to a queue or an exchange. */
+export function AddBindingFromExchange({ vhost, exchange }: { vhost: string; exchange: string }) {
+  const [kind, setKind] = useState<'q' | 'e'>('q');
+  const [dest, setDest] = useState('');
+  const [rk, setRk] = useState('');
+  const [args, setArgs] = useState<ArgRow[]>([]);
+  const action = useAction();
+  return (
+    <form
+      class="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(() => api.addBinding(vhost, exchange, kind, dest, { routing_key: rk, arguments: rowsToObject(args) }), 'Binding added.').then((ok) => {
+          if (ok) {
+            setRk('');
+            setArgs([]);
+          }
+        });
+      }}
+    >
+      <Field label="To">
+        {(id) => (
+          <span class="inline">
+            <select aria-label="Destination type" value={kind} onChange={(e) => setKind(e.currentTarget.value as 'q' | 'e')}>
+              <option value="q">To queue</option>
+              <option value="e">To exchange</option>
+            </select>
+            <input id={id} name="destination" value={dest} onInput={(e) => setDest(e.currentTarget.value)} required placeholder="name" />
+          </span>
+        )}
+      </Field>
+      <Field label="Routing key">{(id) => <input id={id} name="routing-key" value={rk} onInput={(e) => setRk(e.currentTarget.value)} />}</Field>
+      <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={[{ key: 'x-match', type: 'string', value: 'all', title: 'headers exchange: all or any' }]} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          Bind
+        </button>
+        <Notice text={action.notice} />
+      </div>
+      <ErrorBox error={action.error} context="Bind" />
+    </form>
+  );
+}
+
+/** "Add binding to this queue": from an exchange. */
+export function AddBindingToQueue({ vhost, queue }: { vhost: string; queue: string }) {
+  const [source, setSource] = useState('');
+  const [rk, setRk] = useState('');
+  const [args, setArgs] = useState<ArgRow[]>([]);
+  const action = useAction();
+  return (
+    <form
+      class="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(() => api.addBinding(vhost, source, 'q', queue, { routing_key: rk, arguments: rowsToObject(args) }), 'Binding added.').then((ok) => {
+          if (ok) {
+            setRk('');
+            setArgs([]);
+          }
+        });
+      }}
+    >
+      <Field label="From exchange">{(id) => <input id={id} name="source" value={source} onInput={(e) => setSource(e.currentTarget.value)} required />}</Field>
+      <Field label="Routing key">{(id) => <input id={id} name="routing-key" value={rk} onInput={(e) => setRk(e.currentTarget.value)} />}</Field>
+      <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={[{ key: 'x-match', type: 'string', value: 'all', title: 'headers exchange: all or any' }]} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          Bind
+        </button>
+        <Notice text={action.notice} />
+      </div>
+      <ErrorBox error={action.error} context="Bind" />
+    </form>
+  );
+}

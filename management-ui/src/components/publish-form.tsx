@@ -1,0 +1,98 @@
+/**
+ * "Publish message": routing key, delivery mode, headers, properties and payload, sent through
+ * POST /api/exchanges/{vhost}/{exchange}/publish; the answer says whether it was routed.
+ */
+import { useState } from 'preact/hooks';
+import { api } from '../api/endpoints';
+import type { JsonObject } from '../api/types';
+import { useAction } from '../state/use-action';
+import { ArgsEditor, rowsToObject, type ArgHint, type ArgRow } from './args-editor';
+import { Field } from './controls';
+import { ErrorBox } from './error-box';
+
+const PROPERTY_HINTS: ArgHint[] = [
+  { key: 'content_type', type: 'string', value: 'application/json', title: 'MIME type of the payload' },
+  { key: 'content_encoding', type: 'string', title: 'Encoding of the payload (gzip...)' },
+  { key: 'priority', type: 'number', title: 'Message priority (priority queues)' },
+  { key: 'correlation_id', type: 'string', title: 'Correlates a reply with its request' },
+  { key: 'reply_to', type: 'string', title: 'Queue to reply to' },
+  { key: 'expiration', type: 'string', title: 'Per-message TTL in ms (a string)' },
+  { key: 'message_id', type: 'string', title: 'Application message id' },
+  { key: 'timestamp', type: 'number', title: 'Seconds since the epoch' },
+  { key: 'type', type: 'string', title: 'Application message type' },
+  { key: 'user_id', type: 'string', title: 'Must be the publishing user' },
+  { key: 'app_id', type: 'string', title: 'Publishing application' },
+];
+
+/** Props of PublishForm. */
+export interface PublishFormProps {
+  vhost: string;
+  exchange: string;
+  /** A fixed routing key (the queue page publishes to its queue through the default exchange). */
+  routingKey?: string;
+}
+
+/** The form. */
+export function PublishForm({ vhost, exchange, routingKey }: PublishFormProps) {
+  const [rk, setRk] = useState(routingKey ?? '');
+  const [persistent, setPersistent] = useState(false);
+  const [headers, setHeaders] = useState<ArgRow[]>([]);
+  const [props, setProps] = useState<ArgRow[]>([]);
+  const [payload, setPayload] = useState('');
+  const [encoding, setEncoding] = useState<'string' | 'base64'>('string');
+  const [result, setResult] = useState<boolean | null>(null);
+  const action = useAction();
+  return (
+    <form
+      class="form"
+      aria-label="Publish message"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setResult(null);
+        void action.run(async () => {
+          const properties: JsonObject = { delivery_mode: persistent ? 2 : 1, ...rowsToObject(props, 'property') };
+          const h = rowsToObject(headers, 'header');
+          if (Object.keys(h).length > 0) properties.headers = h;
+          const r = await api.publish(vhost, exchange, { properties, routing_key: routingKey ?? rk, payload, payload_encoding: encoding });
+          setResult(r.routed);
+        });
+      }}
+    >
+      {routingKey === undefined ? (
+        <Field label="Routing key">{(id) => <input id={id} name="publish-routing-key" value={rk} onInput={(e) => setRk(e.currentTarget.value)} />}</Field>
+      ) : (
+        <p class="muted">Published to the default exchange with routing key <code>{routingKey}</code>, so it goes to this queue.</p>
+      )}
+      <Field label="Delivery mode">
+        {(id) => (
+          <select id={id} value={persistent ? '2' : '1'} onChange={(e) => setPersistent(e.currentTarget.value === '2')}>
+            <option value="1">1 - Non-persistent</option>
+            <option value="2">2 - Persistent</option>
+          </select>
+        )}
+      </Field>
+      <ArgsEditor label="Headers" rows={headers} onChange={setHeaders} />
+      <ArgsEditor label="Properties" rows={props} onChange={setProps} hints={PROPERTY_HINTS} />
+      <Field label="Payload">{(id) => <textarea id={id} name="payload" rows={5} value={payload} onInput={(e) => setPayload(e.currentTarget.value)} />}</Field>
+      <Field label="Payload encoding">
+        {(id) => (
+          <select id={id} value={encoding} onChange={(e) => setEncoding(e.currentTarget.value as 'string' | 'base64')}>
+            <option value="string">String (UTF-8)</option>
+            <option value="base64">Base64</option>
+          </select>
+        )}
+      </Field>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          Publish message
+        </button>
+        {result !== null && (
+          <span role="status" class={result ? 'notice' : 'warning'} data-testid="publish-result">
+            {result ? 'Message published and routed.' : 'Message published, but not routed: no queue matched.'}
+          </span>
+        )}
+      </div>
+      <ErrorBox error={action.error} context="Publish" />
+    </form>
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * Definitions: export (download a JSON file) and import (upload one) for the whole broker or
+ * one vhost, through GET and POST /api/definitions[/{vhost}].
+ */
+import { useState } from 'preact/hooks';
+import { api } from '../../api/endpoints';
+import { Field, Section } from '../../components/controls';
+import { ErrorBox, Notice } from '../../components/error-box';
+import { useAction } from '../../state/use-action';
+import { vhostNames } from '../../state/vhosts';
+
+function VhostOrAll({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      <option value="">All (the whole broker)</option>
+      {vhostNames.value.map((n) => (
+        <option key={n} value={n}>
+          {n}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function defaultFileName(vhost: string): string {
+  const d = new Date();
+  const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return vhost === '' ? `warren-definitions-${day}.json` : `warren-definitions-${vhost.replace(/[^\w.-]+/g, '_')}-${day}.json`;
+}
+
+/** Saves `text` as a file named `name` (a download the browser offers). */
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function ExportForm() {
+  const [vhost, setVhost] = useState('');
+  const [file, setFile] = useState('');
+  const action = useAction();
+  return (
+    <form
+      class="form"
+      aria-label="Export definitions"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(async () => {
+          const text = await api.exportDefinitions(vhost);
+          download(file === '' ? defaultFileName(vhost) : file, text);
+        }, 'Definitions downloaded.');
+      }}
+    >
+      <Field label="Virtual host">{(id) => <VhostOrAll id={id} value={vhost} onChange={setVhost} />}</Field>
+      <Field label="File name">
+        {(id) => <input id={id} name="export-file" value={file} placeholder={defaultFileName(vhost)} onInput={(e) => setFile(e.currentTarget.value)} />}
+      </Field>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          Download broker definitions
+        </button>
+        <Notice text={action.notice} />
+      </div>
+      <ErrorBox error={action.error} context="Export" />
+    </form>
+  );
+}
+
+function ImportForm() {
+  const [vhost, setVhost] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const action = useAction();
+  return (
+    <form
+      class="form"
+      aria-label="Import definitions"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = file;
+        void action.run(async () => {
+          if (f === null) throw new Error('Choose a definitions file first');
+          const text = await f.text();
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            throw new Error(`${f.name} is not JSON`);
+          }
+          await api.importDefinitions(vhost, json);
+        }, `Definitions from ${f?.name ?? 'the file'} imported.`);
+      }}
+    >
+      <Field label="Definitions file">
+        {(id) => <input id={id} name="import-file" type="file" accept=".json,application/json" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />}
+      </Field>
+      <Field label="Virtual host" hint="A per-vhost file (exported from one vhost) goes into the vhost chosen here.">
+        {(id) => <VhostOrAll id={id} value={vhost} onChange={setVhost} />}
+      </Field>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          Upload broker definitions
+        </button>
+        <Notice text={action.notice} />
+      </div>
+      <ErrorBox error={action.error} context="Import" />
+    </form>
+  );
+}
+
+/** The definitions page. */
+export function DefinitionsPage() {
+  return (
+    <section>
+      <h1>Definitions</h1>
+      <p class="muted">Users, virtual hosts, permissions, policies, queues, exchanges and bindings as a JSON file RabbitMQ reads too. Import merges: what exists is kept or updated.</p>
+      <Section title="Export definitions">
+        <ExportForm />
+      </Section>
+      <Section title="Import definitions">
+        <ImportForm />
+      </Section>
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * Policies and operator policies: the lists (of the selected vhost, or all) with delete, and
+ * the form to add or update one, with the definition keys as click-to-add hints. Operator
+ * policies are for administrators only.
+ */
+import { useState } from 'preact/hooks';
+import { api, type PolicyKind } from '../../api/endpoints';
+import type { Policy } from '../../api/types';
+import { ArgsEditor, objectToRows, OPERATOR_POLICY_HINTS, POLICY_HINTS, rowsToObject, type ArgRow } from '../../components/args-editor';
+import { Field, Section } from '../../components/controls';
+import { ErrorBox, Notice } from '../../components/error-box';
+import { value } from '../../components/format';
+import { Table } from '../../components/table';
+import { defaultVhost, VhostSelect } from '../../components/vhost-field';
+import { can } from '../../state/session';
+import { useAction } from '../../state/use-action';
+import { usePoll } from '../../state/use-poll';
+import { currentVhost } from '../../state/vhost';
+
+const APPLY_TO: Record<PolicyKind, string[]> = {
+  policies: ['all', 'exchanges', 'queues', 'classic_queues', 'quorum_queues', 'streams'],
+  'operator-policies': ['queues', 'classic_queues', 'quorum_queues', 'streams'],
+};
+
+function PolicyForm({ kind, editing }: { kind: PolicyKind; editing: Policy | null }) {
+  const [vhost, setVhost] = useState(editing?.vhost ?? defaultVhost(currentVhost.value));
+  const [name, setName] = useState(editing?.name ?? '');
+  const [pattern, setPattern] = useState(editing?.pattern ?? '');
+  const [applyTo, setApplyTo] = useState(editing?.['apply-to'] ?? APPLY_TO[kind][0]);
+  const [priority, setPriority] = useState(String(editing?.priority ?? 0));
+  const [definition, setDefinition] = useState<ArgRow[]>(editing === null ? [] : objectToRows(editing.definition));
+  const action = useAction();
+  return (
+    <form
+      class="form"
+      aria-label={kind === 'policies' ? 'Add policy' : 'Add operator policy'}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const n = name;
+        void action.run(async () => {
+          const p = Number(priority);
+          if (!Number.isInteger(p)) throw new Error(`Priority '${priority}' is not a whole number`);
+          await api.putPolicy(kind, vhost, n, { pattern, definition: rowsToObject(definition, 'definition key'), priority: p, 'apply-to': applyTo });
+        }, `${kind === 'policies' ? 'Policy' : 'Operator policy'} '${n}' saved.`);
+      }}
+    >
+      <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
+      <Field label="Name">{(id) => <input id={id} name={`${kind}-name`} value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
+      <Field label="Pattern" hint="A regular expression matched against queue and exchange names, e.g. ^orders\.">
+        {(id) => <input id={id} name={`${kind}-pattern`} value={pattern} onInput={(e) => setPattern(e.currentTarget.value)} required />}
+      </Field>
+      <Field label="Apply to">
+        {(id) => (
+          <select id={id} value={applyTo} onChange={(e) => setApplyTo(e.currentTarget.value)}>
+            {APPLY_TO[kind].map((a) => (
+              <option key={a} value={a}>
+                {a.replace('_', ' ')}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Priority" hint="The policy with the highest priority applies.">
+        {(id) => <input id={id} name={`${kind}-priority`} inputMode="numeric" value={priority} onInput={(e) => setPriority(e.currentTarget.value)} />}
+      </Field>
+      <ArgsEditor label="Definition" rows={definition} onChange={setDefinition} hints={kind === 'policies' ? POLICY_HINTS : OPERATOR_POLICY_HINTS} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          {kind === 'policies' ? 'Add / update policy' : 'Add / update operator policy'}
+        </button>
+        <Notice text={action.notice} />
+      </div>
+      <ErrorBox error={action.error} context="Save" />
+    </form>
+  );
+}
+
+function PolicyList({ kind }: { kind: PolicyKind }) {
+  const vhost = currentVhost.value;
+  const { data, error } = usePoll(() => api.policies(kind, vhost), [vhost]);
+  const [editing, setEditing] = useState<Policy | null>(null);
+  const del = useAction();
+  return (
+    <>
+      <ErrorBox error={error} context={kind === 'policies' ? 'Policies' : 'Operator policies'} />
+      <Table<Policy>
+        label={kind === 'policies' ? 'Policies' : 'Operator policies'}
+        rows={data ?? []}
+        rowKey={(p) => `${p.vhost}\u0000${p.name}`}
+        empty={data === undefined ? 'Loading…' : 'None.'}
+        columns={[
+          { key: 'vhost', label: 'Virtual host', render: (p) => p.vhost },
+          { key: 'name', label: 'Name', render: (p) => p.name },
+          { key: 'pattern', label: 'Pattern', render: (p) => <code>{p.pattern}</code> },
+          { key: 'apply', label: 'Apply to', render: (p) => p['apply-to'] },
+          {
+            key: 'definition',
+            label: 'Definition',
+            render: (p) =>
+              Object.entries(p.definition).map(([k, v]) => (
+                <span key={k} class="kv-pill">
+                  {k}: {value(v)}
+                </span>
+              )),
+          },
+          { key: 'priority', label: 'Priority', num: true, render: (p) => p.priority },
+          {
+            key: 'actions',
+            label: '',
+            render: (p) => (
+              <span class="inline">
+                <button type="button" class="small" onClick={() => setEditing(p)}>
+                  Edit
+                </button>
+                <button type="button" class="danger-outline small" disabled={del.busy} onClick={() => void del.run(() => api.deletePolicy(kind, p.vhost, p.name), `'${p.name}' deleted.`)}>
+                  Delete
+                </button>
+              </span>
+            ),
+          },
+        ]}
+      />
+      <Notice text={del.notice} />
+      <ErrorBox error={del.error} context="Delete" />
+      <h3>{editing === null ? 'Add a policy' : `Edit '${editing.name}'`}</h3>
+      <PolicyForm key={editing === null ? 'new' : `${editing.vhost}/${editing.name}`} kind={kind} editing={editing} />
+    </>
+  );
+}
+
+/** The policies page. */
+export function PoliciesPage() {
+  return (
+    <section>
+      <h1>Policies</h1>
+      <Section title="User policies">
+        <PolicyList kind="policies" />
+      </Section>
+      {can.administer.value && (
+        <Section title="Operator policies" closed>
+          <p class="muted">Operator policies cap what user policies and queue arguments set: for numeric limits the lower value wins.</p>
+          <PolicyList kind="operator-policies" />
+        </Section>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Users: the list (tags, the vhosts each can reach, whether it has a password) and the form to
+ * add one, with the tags as click-to-add hints.
+ */
+import { useState } from 'preact/hooks';
+import { api } from '../../api/endpoints';
+import type { Permission, User } from '../../api/types';
+import { Field, Section } from '../../components/controls';
+import { ErrorBox, Notice } from '../../components/error-box';
+import { Link } from '../../components/link';
+import { Table } from '../../components/table';
+import { href } from '../../state/router';
+import { tagList } from '../../state/session';
+import { useAction } from '../../state/use-action';
+import { usePoll } from '../../state/use-poll';
+
+/** The tags RabbitMQ knows, with what each allows. */
+export const TAGS: [string, string][] = [
+  ['administrator', 'Everything: users, vhosts, permissions, policies, definitions'],
+  ['monitoring', 'Sees all connections, channels and node facts'],
+  ['policymaker', 'Manages policies and parameters of its vhosts'],
+  ['management', 'Uses the dashboard and API for its own vhosts'],
+  ['impersonator', 'May publish with another user_id'],
+];
+
+/** A tags text field with click-to-add tag buttons. */
+export function TagsInput({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
+  const add = (t: string) => {
+    const tags = tagList(value);
+    if (!tags.includes(t)) onChange([...tags, t].join(', '));
+  };
+  return (
+    <>
+      <input id={id} name="tags" value={value} onInput={(e) => onChange(e.currentTarget.value)} placeholder="comma-separated" />
+      <span class="hints">
+        <span>Set:</span>
+        {TAGS.map(([t, what]) => (
+          <button type="button" class="hint" key={t} title={what} onClick={() => add(t)}>
+            {t}
+          </button>
+        ))}
+        <button type="button" class="hint" title="No tags: the user may use AMQP but not the dashboard" onClick={() => onChange('')}>
+          none
+        </button>
+      </span>
+    </>
+  );
+}
+
+/** Tags joined for the API's PUT (it takes a comma-separated string). */
+export function tagsBody(text: string): string {
+  return tagList(text).join(',');
+}
+
+function AddUserForm() {
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [tags, setTags] = useState('');
+  const action = useAction();
+  return (
+    <form
+      class="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const n = name;
+        void action.run(() => api.putUser(n, password === '' ? { password_hash: '', tags: tagsBody(tags) } : { password, tags: tagsBody(tags) }), `User '${n}' added.`).then((ok) => {
+          if (ok) {
+            setName('');
+            setPassword('');
+            setTags('');
+          }
+        });
+      }}
+    >
+      <Field label="Username">{(id) => <input id={id} name="new-username" autoComplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
+      <Field label="Password" hint="Leave empty for a user that cannot log in with a password.">
+        {(id) => <input id={id} name="new-password" type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+      </Field>
+      <Field label="Tags">{(id) => <TagsInput id={id} value={tags} onChange={setTags} />}</Field>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          Add user
+        </button>
+        <Notice text={action.notice} />
+      </div>
+      <ErrorBox error={action.error} context="Add user" />
+    </form>
+  );
+}
+
+/** The users page. */
+export function UsersPage() {
+  const users = usePoll(() => api.users(), []);
+  const perms = usePoll(() => api.permissions(), []);
+  const byUser = new Map<string, Permission[]>();
+  for (const p of perms.data ?? []) byUser.set(p.user, [...(byUser.get(p.user) ?? []), p]);
+  return (
+    <section>
+      <h1>Users</h1>
+      <ErrorBox error={users.error} context="Users" />
+      <ErrorBox error={perms.error} context="Permissions" />
+      <Table<User>
+        label="Users"
+        rows={users.data ?? []}
+        rowKey={(u) => u.name}
+        empty={users.data === undefined ? 'Loading…' : 'No users.'}
+        columns={[
+          { key: 'name', label: 'Name', render: (u) => <Link href={href('admin', 'users', u.name)}>{u.name}</Link> },
+          { key: 'tags', label: 'Tags', render: (u) => tagList(u.tags).join(', ') },
+          {
+            key: 'vhosts',
+            label: 'Can access virtual hosts',
+            render: (u) => {
+              const ps = byUser.get(u.name) ?? [];
+              return ps.length === 0 ? <span class="muted">No access</span> : ps.map((p) => p.vhost).sort().join(', ');
+            },
+          },
+          { key: 'password', label: 'Has password', render: (u) => (u.password_hash === '' ? '○' : '●') },
+        ]}
+      />
+      <Section title="Add a user">
+        <AddUserForm />
+      </Section>
+    </section>
+  );
+}

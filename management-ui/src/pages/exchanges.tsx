@@ -1,0 +1,157 @@
+/**
+ * Exchanges: the list (paged, sorted and filtered by the API) with type, features (D, AD, I, AE)
+ * and rates; and the form to add one.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
+import { api, exchangeSegment } from '../api/endpoints';
+import type { Exchange } from '../api/types';
+import { ArgsEditor, EXCHANGE_ARG_HINTS, rowsToObject, type ArgRow } from '../components/args-editor';
+import { Field, Section } from '../components/controls';
+import { ErrorBox, Notice } from '../components/error-box';
+import { exchangeBadges, Features } from '../components/features';
+import { rate } from '../components/format';
+import { Link } from '../components/link';
+import { ListControls, listState } from '../components/list-controls';
+import { Table, type Column } from '../components/table';
+import { defaultVhost, VhostSelect } from '../components/vhost-field';
+import { href } from '../state/router';
+import { useAction } from '../state/use-action';
+import { usePoll } from '../state/use-poll';
+import { currentVhost } from '../state/vhost';
+
+const state = listState('exchanges');
+
+/** How an exchange's name reads ("(AMQP default)" for ""). */
+export function exchangeLabel(name: string): string {
+  return name === '' ? '(AMQP default)' : name;
+}
+
+/** The link to an exchange's page. */
+export function ExchangeLink({ vhost, name }: { vhost: string; name: string }) {
+  return <Link href={href('exchanges', vhost, exchangeSegment(name))}>{exchangeLabel(name)}</Link>;
+}
+
+function columns(all: boolean): Column<Exchange>[] {
+  const cols: Column<Exchange>[] = [];
+  if (all) cols.push({ key: 'vhost', label: 'Vhost', sort: 'vhost', render: (x) => x.vhost });
+  cols.push(
+    { key: 'name', label: 'Name', sort: 'name', render: (x) => <ExchangeLink vhost={x.vhost} name={x.name} /> },
+    { key: 'type', label: 'Type', sort: 'type', render: (x) => x.type },
+    { key: 'features', label: 'Features', title: 'D durable, AD auto-delete, I internal, AE alternate exchange: hover for details', render: (x) => <Features badges={exchangeBadges(x)} policy={x.policy} /> },
+    { key: 'in', label: 'Message rate in', num: true, sort: 'message_stats.publish_in_details.rate', render: (x) => rate(x.message_stats?.publish_in_details?.rate ?? 0) },
+    { key: 'out', label: 'Message rate out', num: true, sort: 'message_stats.publish_out_details.rate', render: (x) => rate(x.message_stats?.publish_out_details?.rate ?? 0) },
+  );
+  return cols;
+}
+
+/** The exchange types offered (the broker's from /api/overview, else AMQP's four). */
+function useExchangeTypes(): string[] {
+  const { data } = usePoll(() => api.overview(), [], false);
+  const types = data?.exchange_types?.filter((t) => t.enabled).map((t) => t.name);
+  return types !== undefined && types.length > 0 ? types : ['direct', 'fanout', 'headers', 'topic'];
+}
+
+function AddExchangeForm() {
+  const types = useExchangeTypes();
+  const [vhost, setVhost] = useState(defaultVhost(currentVhost.value));
+  const [name, setName] = useState('');
+  const [type, setType] = useState('direct');
+  const [durable, setDurable] = useState(true);
+  const [autoDelete, setAutoDelete] = useState(false);
+  const [internal, setInternal] = useState(false);
+  const [args, setArgs] = useState<ArgRow[]>([]);
+  const action = useAction();
+  return (
+    <form
+      class="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const n = name;
+        void action.run(() => api.putExchange(vhost, n, { type, durable, auto_delete: autoDelete, internal, arguments: rowsToObject(args) }), `Exchange '${n}' added.`).then((ok) => {
+          if (ok) {
+            setName('');
+            setArgs([]);
+          }
+        });
+      }}
+    >
+      <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
+      <Field label="Name">{(id) => <input id={id} name="exchange-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
+      <Field label="Type">
+        {(id) => (
+          <select id={id} value={type} onChange={(e) => setType(e.currentTarget.value)}>
+            {types.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Durability">
+        {(id) => (
+          <select id={id} value={durable ? 'durable' : 'transient'} onChange={(e) => setDurable(e.currentTarget.value === 'durable')}>
+            <option value="durable">Durable</option>
+            <option value="transient">Transient</option>
+          </select>
+        )}
+      </Field>
+      <Field label="Auto delete" hint="Deleted when its last binding is removed.">
+        {(id) => (
+          <select id={id} value={autoDelete ? 'yes' : 'no'} onChange={(e) => setAutoDelete(e.currentTarget.value === 'yes')}>
+            <option value="no">No</option>
+            <option value="yes">Yes</option>
+          </select>
+        )}
+      </Field>
+      <Field label="Internal" hint="Clients cannot publish to it directly, only other exchanges.">
+        {(id) => (
+          <select id={id} value={internal ? 'yes' : 'no'} onChange={(e) => setInternal(e.currentTarget.value === 'yes')}>
+            <option value="no">No</option>
+            <option value="yes">Yes</option>
+          </select>
+        )}
+      </Field>
+      <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={EXCHANGE_ARG_HINTS} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          Add exchange
+        </button>
+        <Notice text={action.notice} />
+      </div>
+      <ErrorBox error={action.error} context="Add exchange" />
+    </form>
+  );
+}
+
+/** The exchanges page. */
+export function ExchangesPage() {
+  const vhost = currentVhost.value;
+  const p = state.value;
+  const { data, error } = usePoll(() => api.exchanges(vhost, p), [vhost, p]);
+  useEffect(() => {
+    if (error instanceof ApiError && error.error === 'page_out_of_range' && p.page > 1) state.value = { ...p, page: 1 };
+  }, [error]);
+  return (
+    <section>
+      <div class="page-head">
+        <h1>Exchanges</h1>
+      </div>
+      <ListControls state={state} result={data} what="exchanges" />
+      <ErrorBox error={error} context="Exchanges" />
+      <Table
+        label="Exchanges"
+        columns={columns(vhost === '')}
+        rows={data?.items ?? []}
+        rowKey={(x) => `${x.vhost}\u0000${x.name}`}
+        sort={{ sort: p.sort, reverse: p.sort_reverse }}
+        onSort={(s) => (state.value = { ...p, sort: s.sort, sort_reverse: s.reverse, page: 1 })}
+        empty={data === undefined ? 'Loading…' : 'No exchanges.'}
+      />
+      <Section title="Add a new exchange" closed>
+        <AddExchangeForm />
+      </Section>
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * Queues: the list, paged, sorted and filtered by the API (only the page shown is fetched),
+ * with type, features, state, message counts and rates; and the form to add a queue with the
+ * arguments RabbitMQ's UI offers as hints.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
+import { api } from '../api/endpoints';
+import type { Queue } from '../api/types';
+import { ArgsEditor, QUEUE_ARG_HINTS, rowsToObject, type ArgRow } from '../components/args-editor';
+import { Field, Section } from '../components/controls';
+import { ErrorBox, Notice } from '../components/error-box';
+import { Features, queueBadges } from '../components/features';
+import { count, rate } from '../components/format';
+import { Link } from '../components/link';
+import { ListControls, listState } from '../components/list-controls';
+import { Table, type Column } from '../components/table';
+import { defaultVhost, VhostSelect } from '../components/vhost-field';
+import { href } from '../state/router';
+import { useAction } from '../state/use-action';
+import { usePoll } from '../state/use-poll';
+import { currentVhost } from '../state/vhost';
+
+const state = listState('queues');
+
+/** The queue's state as RabbitMQ's UI shows it (idle when it has been idle). */
+export function QueueState({ q }: { q: Queue }) {
+  const s = q.state ?? 'running';
+  const shown = s === 'running' && q.idle_since !== undefined ? 'idle' : s;
+  return <span class={`state state-${shown}`}>{shown}</span>;
+}
+
+function columns(all: boolean): Column<Queue>[] {
+  const cols: Column<Queue>[] = [];
+  if (all) cols.push({ key: 'vhost', label: 'Vhost', sort: 'vhost', render: (q) => q.vhost });
+  cols.push(
+    { key: 'name', label: 'Name', sort: 'name', render: (q) => <Link href={href('queues', q.vhost, q.name)}>{q.name}</Link> },
+    { key: 'type', label: 'Type', sort: 'type', render: (q) => q.type ?? 'classic' },
+    { key: 'features', label: 'Features', title: 'D durable, AD auto-delete, Excl exclusive, TTL, DLX, Lim, Pri, SAC: hover for details', render: (q) => <Features badges={queueBadges(q)} policy={q.policy} /> },
+    { key: 'state', label: 'State', sort: 'state', render: (q) => <QueueState q={q} /> },
+    { key: 'ready', label: 'Ready', num: true, sort: 'messages_ready', render: (q) => count(q.messages_ready) },
+    { key: 'unacked', label: 'Unacked', num: true, sort: 'messages_unacknowledged', render: (q) => count(q.messages_unacknowledged) },
+    { key: 'total', label: 'Total', num: true, sort: 'messages', render: (q) => count(q.messages) },
+    { key: 'in', label: 'Incoming', title: 'Publish rate', num: true, sort: 'message_stats.publish_details.rate', render: (q) => rate(q.message_stats?.publish_details?.rate ?? 0) },
+    { key: 'deliver', label: 'Deliver / get', num: true, sort: 'message_stats.deliver_get_details.rate', render: (q) => rate(q.message_stats?.deliver_get_details?.rate ?? 0) },
+    { key: 'ack', label: 'Ack', num: true, sort: 'message_stats.ack_details.rate', render: (q) => rate(q.message_stats?.ack_details?.rate ?? 0) },
+  );
+  return cols;
+}
+
+/** The add-queue form. */
+export function AddQueueForm() {
+  const [vhost, setVhost] = useState(defaultVhost(currentVhost.value));
+  const [name, setName] = useState('');
+  const [type, setType] = useState('classic');
+  const [durable, setDurable] = useState(true);
+  const [autoDelete, setAutoDelete] = useState(false);
+  const [args, setArgs] = useState<ArgRow[]>([]);
+  const action = useAction();
+  return (
+    <form
+      class="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const n = name;
+        void action.run(async () => {
+          const a = rowsToObject(args);
+          if (type !== 'classic') a['x-queue-type'] = type;
+          await api.putQueue(vhost, n, { durable, auto_delete: autoDelete, arguments: a });
+        }, `Queue '${n}' added.`).then((ok) => {
+          if (ok) {
+            setName('');
+            setArgs([]);
+          }
+        });
+      }}
+    >
+      <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
+      <Field label="Type" hint="Warren has classic queues; quorum and stream are refused as by a broker without them.">
+        {(id) => (
+          <select id={id} value={type} onChange={(e) => setType(e.currentTarget.value)}>
+            <option value="classic">Classic</option>
+            <option value="quorum">Quorum</option>
+            <option value="stream">Stream</option>
+          </select>
+        )}
+      </Field>
+      <Field label="Name">{(id) => <input id={id} name="queue-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
+      <Field label="Durability">
+        {(id) => (
+          <select id={id} value={durable ? 'durable' : 'transient'} onChange={(e) => setDurable(e.currentTarget.value === 'durable')}>
+            <option value="durable">Durable</option>
+            <option value="transient">Transient</option>
+          </select>
+        )}
+      </Field>
+      <Field label="Auto delete" hint="Deleted when its last consumer unsubscribes.">
+        {(id) => (
+          <select id={id} value={autoDelete ? 'yes' : 'no'} onChange={(e) => setAutoDelete(e.currentTarget.value === 'yes')}>
+            <option value="no">No</option>
+            <option value="yes">Yes</option>
+          </select>
+        )}
+      </Field>
+      <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={QUEUE_ARG_HINTS} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={action.busy}>
+          Add queue
+        </button>
+        <Notice text={action.notice} />
+      </div>
+      <ErrorBox error={action.error} context="Add queue" />
+    </form>
+  );
+}
+
+/** The queues page. */
+export function QueuesPage() {
+  const vhost = currentVhost.value;
+  const p = state.value;
+  const { data, error } = usePoll(() => api.queues(vhost, p), [vhost, p]);
+  useEffect(() => {
+    // The list shrank under the page shown (queues deleted): back to the first page.
+    if (error instanceof ApiError && error.error === 'page_out_of_range' && p.page > 1) state.value = { ...p, page: 1 };
+  }, [error]);
+  return (
+    <section>
+      <div class="page-head">
+        <h1>Queues</h1>
+      </div>
+      <ListControls state={state} result={data} what="queues" />
+      <ErrorBox error={error} context="Queues" />
+      <Table
+        label="Queues"
+        columns={columns(vhost === '')}
+        rows={data?.items ?? []}
+        rowKey={(q) => `${q.vhost}\u0000${q.name}`}
+        sort={{ sort: p.sort, reverse: p.sort_reverse }}
+        onSort={(s) => (state.value = { ...p, sort: s.sort, sort_reverse: s.reverse, page: 1 })}
+        empty={data === undefined ? 'Loading…' : p.name !== '' ? 'No queue matches the filter.' : 'No queues.'}
+      />
+      <Section title="Add a new queue" closed>
+        <AddQueueForm />
+      </Section>
+    </section>
+  );
+}
