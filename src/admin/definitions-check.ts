@@ -17,6 +17,7 @@ import type { AdminContext } from './admin-context.js';
 import { AdminError, badRequest } from './errors.js';
 import { USER_LIMITS, VHOST_LIMITS } from './limits.js';
 import { checkParameter, type CheckedParameter } from './parameters.js';
+import { jsonTable } from './json-arguments.js';
 import { compiled } from './permissions.js';
 import { parseMetadata } from './vhosts.js';
 
@@ -248,8 +249,9 @@ function bool(r: Row, k: string, dflt: boolean): boolean {
 function table(r: Row): FieldTable {
   const a = r.arguments ?? {};
   if (!isRow(a)) throw badRequest(['invalid_definition', 'arguments', r]);
-  // JSON values (numbers, strings, booleans, null, lists, objects) are field values as they are.
-  return a as FieldTable;
+  // Typed as the management API types a JSON arguments object (json-arguments.ts), so an imported
+  // binding has the same field types, and properties_key, before and after a restart.
+  return jsonTable(a);
 }
 
 function pick(r: Row, keys: string[]): Row {

@@ -75,3 +75,33 @@ describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('RabbitMQ-exported qu
     }
   });
 });
+
+describe.skipIf(process.env.WARREN_TEST_URL !== undefined)('an imported binding with arguments', () => {
+  it('keeps its properties_key across a restart (imported arguments are typed as the API types them)', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-defs-restart-'));
+    const doc = {
+      queues: [{ name: 'hq', vhost: '/', durable: true, auto_delete: false, arguments: {} }],
+      exchanges: [{ name: 'hx', vhost: '/', type: 'headers', durable: true, auto_delete: false, internal: false, arguments: {} }],
+      bindings: [{ source: 'hx', vhost: '/', destination: 'hq', destination_type: 'queue', routing_key: '', arguments: { 'x-match': 'all', level: 5, big: 3000000000, ok: true } }],
+    };
+    const keyOf = async (m: ManagementTarget): Promise<string> => {
+      const rows = (await call(m.base, 'GET', '/api/bindings/%2F/e/hx/q/hq')).json as { properties_key: string }[];
+      expect(rows).toHaveLength(1);
+      return rows[0].properties_key;
+    };
+    let m = await startManagementTarget({ dataDir });
+    try {
+      expect((await call(m.base, 'POST', '/api/definitions', doc)).status).toBe(204);
+      const before = await keyOf(m);
+      await m.close();
+      m = await startManagementTarget({ dataDir });
+      expect(await keyOf(m)).toBe(before);
+    } finally {
+      await m.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
