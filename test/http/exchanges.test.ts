@@ -5,6 +5,7 @@
 import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectShapeLike } from '../helpers/shape-compare.js';
+import { pollUntil } from '../helpers/wait.js';
 import { referenceWhen, request, useObjectsTarget } from './objects-target.js';
 
 const env = useObjectsTarget();
@@ -95,7 +96,12 @@ describe('declare, get and list', () => {
       expect(plain.find((x) => x.name === 'objects-t-wire-fan'), base).toEqual(expect.not.objectContaining({ message_stats: expect.anything() }));
       await c.close();
     }
-    const ranged = (await request(env.warren.base, 'GET', '/api/exchanges/%2F/objects-t-wire-fan?msg_rates_age=60&msg_rates_incr=5')).body as Record<string, any>;
+    // With a range the counts are the newest sample (as RabbitMQ's): wait for the sampler's next tick (5 s interval).
+    const ranged = await pollUntil(
+      async () => (await request(env.warren.base, 'GET', '/api/exchanges/%2F/objects-t-wire-fan?msg_rates_age=60&msg_rates_incr=5')).body as Record<string, any>,
+      (b) => b.message_stats?.publish_in === 3 && b.message_stats?.publish_out === 6,
+      { timeoutMs: 12_000, intervalMs: 100 },
+    );
     expect(ranged.message_stats.publish_in).toBe(3);
     expect(ranged.message_stats.publish_out_details).toMatchObject({ rate: expect.any(Number), avg_rate: expect.any(Number), avg: expect.any(Number) });
     expect(ranged.message_stats.publish_out_details.samples).toHaveLength(13);

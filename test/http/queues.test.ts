@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
 import { createLogger, startServices } from '../../src/index.js';
 import { expectShapeLike } from '../helpers/shape-compare.js';
+import { pollUntil } from '../helpers/wait.js';
 import { expectStats, referenceWhen, request, useObjectsTarget } from './objects-target.js';
 
 const env = useObjectsTarget();
@@ -139,7 +140,12 @@ describe('declare, get and list', () => {
       await c.close();
     }
     // With ranges: each count with its samples (age 60 / incr 5: 13), the lengths' newest sample the current length.
-    const ranged = (await request(env.warren.base, 'GET', '/api/queues/%2F/objects-t-wire-st?lengths_age=60&lengths_incr=5&msg_rates_age=60&msg_rates_incr=5')).body as Record<string, any>;
+    // The newest sample is the sampler's (5 s interval): wait for the tick after the traffic, as RabbitMQ lags too.
+    const ranged = await pollUntil(
+      async () => (await request(env.warren.base, 'GET', '/api/queues/%2F/objects-t-wire-st?lengths_age=60&lengths_incr=5&msg_rates_age=60&msg_rates_incr=5')).body as Record<string, any>,
+      (b) => b.messages === 1 && b.messages_details?.samples?.[0]?.sample === 1,
+      { timeoutMs: 12_000, intervalMs: 100 },
+    );
     expect(ranged.messages).toBe(1);
     expect(ranged.messages_details).toMatchObject({ rate: expect.any(Number), avg_rate: expect.any(Number), avg: expect.any(Number) });
     expect(ranged.messages_details.samples).toHaveLength(13);

@@ -204,7 +204,8 @@ describe('the overview', () => {
         await expect.poll(async () => Number(await queued.getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
         // The rates chart needs the broker's message_stats (publish_details.rate or samples).
         await expect.poll(async () => Number(await rates.getAttribute('data-max')), { timeout: 25_000 }).toBeGreaterThan(0);
-        expect(await rates.locator('.legend').textContent()).toMatch(/Publish [1-9]/);
+        // The legend shows the newest point, which may fall between two samples: poll while the traffic goes on.
+        await expect.poll(async () => rates.locator('.legend').textContent(), { timeout: 20_000 }).toMatch(/Publish [1-9]/);
       } finally {
         clearInterval(timer);
       }
@@ -247,7 +248,9 @@ describe('the layout', () => {
   it('works in a narrow window, from the keyboard, in the dark scheme', async () => {
     const page = await env.page({ width: 420, height: 800, colorScheme: 'dark' });
     await page.goto(env.warren.base + '/queues');
-    // Keyboard only: the user field has focus, Tab to the password, Enter submits.
+    // Keyboard only: the user field has focus (wait until the login form has rendered and taken it:
+    // keys typed before that are lost), Tab to the password, Enter submits.
+    await page.waitForFunction("document.activeElement !== null && document.activeElement.tagName === 'INPUT'");
     await page.keyboard.type('guest');
     await page.keyboard.press('Tab');
     await page.keyboard.type('guest');
