@@ -102,6 +102,14 @@ describe('a queue', () => {
     const q = (await apiCall(env.warren.base, 'GET', '/api/queues/%2F/ui-orders')) as { durable: boolean; arguments: Record<string, unknown> };
     expect(q.durable).toBe(true);
     expect(q.arguments).toEqual({ 'x-max-length': 100 });
+    // The flag selects: a transient, auto-delete queue.
+    await form.getByLabel('Name', { exact: true }).fill('ui-temp');
+    await form.getByLabel('Durability').selectOption({ label: 'Transient' });
+    await form.getByLabel('Auto delete').selectOption({ label: 'Yes' });
+    await form.getByRole('button', { name: 'Add queue' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe("Queue 'ui-temp' added.");
+    const temp = (await apiCall(env.warren.base, 'GET', '/api/queues/%2F/ui-temp')) as { durable: boolean; auto_delete: boolean };
+    expect([temp.durable, temp.auto_delete]).toEqual([false, true]);
     await expect.poll(() => row(page, 'Queues', 'ui-orders').count()).toBe(1);
     expect(await row(page, 'Queues', 'ui-orders').locator('.features').textContent()).toBe('DLim');
 

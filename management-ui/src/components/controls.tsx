@@ -21,6 +21,24 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
   );
 }
 
+/**
+ * A labelled select between two choices for a boolean flag: No / Yes by default, other words
+ * (Transient / Durable) where they say more; `yesFirst` lists the true choice first.
+ */
+export function BoolField(props: { label: string; hint?: string; value: boolean; onChange: (value: boolean) => void; yes?: string; no?: string; yesFirst?: boolean }) {
+  const yes = <option value="yes">{props.yes ?? 'Yes'}</option>;
+  const no = <option value="no">{props.no ?? 'No'}</option>;
+  return (
+    <Field label={props.label} hint={props.hint}>
+      {(id) => (
+        <select id={id} value={props.value ? 'yes' : 'no'} onChange={(e) => props.onChange(e.currentTarget.value === 'yes')}>
+          {props.yesFirst === true ? [yes, no] : [no, yes]}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 /** A button that asks once more before `onConfirm` runs. */
 export function ConfirmButton({ label, confirmLabel, onConfirm, disabled }: { label: string; confirmLabel?: string; onConfirm: () => void; disabled?: boolean }) {
   const [asking, setAsking] = useState(false);

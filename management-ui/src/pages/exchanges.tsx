@@ -7,7 +7,7 @@ import { ApiError } from '../api/client';
 import { api, exchangeSegment } from '../api/endpoints';
 import type { Exchange } from '../api/types';
 import { ArgsEditor, EXCHANGE_ARG_HINTS, rowsToObject, type ArgRow } from '../components/args-editor';
-import { Field, Section } from '../components/controls';
+import { BoolField, Field, Section } from '../components/controls';
 import { ErrorBox, Notice } from '../components/error-box';
 import { exchangeBadges, Features } from '../components/features';
 import { rate } from '../components/format';
@@ -89,30 +89,9 @@ function AddExchangeForm() {
           </select>
         )}
       </Field>
-      <Field label="Durability">
-        {(id) => (
-          <select id={id} value={durable ? 'durable' : 'transient'} onChange={(e) => setDurable(e.currentTarget.value === 'durable')}>
-            <option value="durable">Durable</option>
-            <option value="transient">Transient</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Auto delete" hint="Deleted when its last binding is removed.">
-        {(id) => (
-          <select id={id} value={autoDelete ? 'yes' : 'no'} onChange={(e) => setAutoDelete(e.currentTarget.value === 'yes')}>
-            <option value="no">No</option>
-            <option value="yes">Yes</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Internal" hint="Clients cannot publish to it directly, only other exchanges.">
-        {(id) => (
-          <select id={id} value={internal ? 'yes' : 'no'} onChange={(e) => setInternal(e.currentTarget.value === 'yes')}>
-            <option value="no">No</option>
-            <option value="yes">Yes</option>
-          </select>
-        )}
-      </Field>
+      <BoolField label="Durability" value={durable} onChange={setDurable} yes="Durable" no="Transient" yesFirst />
+      <BoolField label="Auto delete" hint="Deleted when its last binding is removed." value={autoDelete} onChange={setAutoDelete} />
+      <BoolField label="Internal" hint="Clients cannot publish to it directly, only other exchanges." value={internal} onChange={setInternal} />
       <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={EXCHANGE_ARG_HINTS} />
       <div class="actions">
         <button type="submit" class="primary" disabled={action.busy}>

@@ -8,7 +8,7 @@ import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import type { Queue } from '../api/types';
 import { ArgsEditor, QUEUE_ARG_HINTS, rowsToObject, type ArgRow } from '../components/args-editor';
-import { Field, Section } from '../components/controls';
+import { BoolField, Field, Section } from '../components/controls';
 import { ErrorBox, Notice } from '../components/error-box';
 import { Features, queueBadges } from '../components/features';
 import { count, rate } from '../components/format';
@@ -86,22 +86,8 @@ export function AddQueueForm() {
         )}
       </Field>
       <Field label="Name">{(id) => <input id={id} name="queue-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
-      <Field label="Durability">
-        {(id) => (
-          <select id={id} value={durable ? 'durable' : 'transient'} onChange={(e) => setDurable(e.currentTarget.value === 'durable')}>
-            <option value="durable">Durable</option>
-            <option value="transient">Transient</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Auto delete" hint="Deleted when its last consumer unsubscribes.">
-        {(id) => (
-          <select id={id} value={autoDelete ? 'yes' : 'no'} onChange={(e) => setAutoDelete(e.currentTarget.value === 'yes')}>
-            <option value="no">No</option>
-            <option value="yes">Yes</option>
-          </select>
-        )}
-      </Field>
+      <BoolField label="Durability" value={durable} onChange={setDurable} yes="Durable" no="Transient" yesFirst />
+      <BoolField label="Auto delete" hint="Deleted when its last consumer unsubscribes." value={autoDelete} onChange={setAutoDelete} />
       <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={QUEUE_ARG_HINTS} />
       <div class="actions">
         <button type="submit" class="primary" disabled={action.busy}>
