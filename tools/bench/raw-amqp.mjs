@@ -34,9 +34,11 @@ export function parseAmqpUrl(url) {
  * and chunkEnd() after each socket read has been parsed.
  */
 export class RawConnection {
-  constructor({ host, port, user, pass, vhost, name }) {
+  constructor({ host, port, user, pass, vhost, name, heartbeat = 0 }) {
     this.host = host; this.port = port; this.user = user; this.pass = pass; this.vhost = vhost;
     this.name = name ?? 'warren-bench';
+    /** Heartbeat timeout asked for in tune-ok (seconds; 0 = none); `heartbeat` is what was negotiated. */
+    this.wantHeartbeat = heartbeat; this.heartbeat = 0;
     this.socket = null;
     this.frameMax = 0;     // as negotiated (0 = no limit)
     this.frameLimit = PRE_TUNE_FRAME_LIMIT; // largest accepted frame payload
@@ -57,7 +59,10 @@ export class RawConnection {
     this.dWord = -1; this.dSeq = 0;
   }
 
-  /** Connects and completes the handshake (PLAIN, tune-ok echoing the server, heartbeat 0). */
+  /**
+   * Connects and completes the handshake (PLAIN, tune-ok echoing the server; heartbeat 0 unless the
+   * constructor's `heartbeat` asks for one: then the lower of the two, and the caller sends the beats).
+   */
   connect(timeoutMs = 15000) {
     return new Promise((resolve, reject) => {
       const sock = net.connect({ host: this.host, port: this.port });
@@ -134,6 +139,12 @@ export class RawConnection {
     const args = new ArgWriter(64).short(0).shortstr(queue).shortstr('').bits(false, noAck, false, false).table({});
     const r = await this.rpc(ch, M.BASIC_CONSUME, args.result(), M.BASIC_CONSUME_OK);
     return r.shortstr();
+  }
+
+  /** basic.get: true when a message came (get-ok; its content frames are skipped), false on get-empty. */
+  async basicGet(ch, queue, { noAck = true } = {}) {
+    const r = await this.rpc(ch, M.BASIC_GET, new ArgWriter(32).short(0).shortstr(queue).bits(noAck).result(), M.BASIC_GET_OK);
+    return r !== null;
   }
 
   /** connection.close, waiting briefly for close-ok; never throws. */
@@ -273,10 +284,12 @@ export class RawConnection {
         return true;
       }
       case M.CONNECTION_TUNE: {
-        // echo the broker's limits; heartbeat 0: a load generator must not be killed by a missed beat
+        // echo the broker's limits; heartbeat 0 by default: a load generator must not be killed by a missed beat
         this.channelMax = r.short(); this.frameMax = r.long();
+        const offered = r.short();
+        this.heartbeat = this.wantHeartbeat > 0 && offered > 0 ? Math.min(offered, this.wantHeartbeat) : 0;
         this.frameLimit = this.frameMax === 0 ? 0xffffffff : this.frameMax - 8; // frame_max counts the 8 framing bytes
-        this.socket.write(methodFrame(0, M.CONNECTION_TUNE_OK, new ArgWriter(8).short(this.channelMax).long(this.frameMax).short(0).result()));
+        this.socket.write(methodFrame(0, M.CONNECTION_TUNE_OK, new ArgWriter(8).short(this.channelMax).long(this.frameMax).short(this.heartbeat).result()));
         this.socket.write(methodFrame(0, M.CONNECTION_OPEN, new ArgWriter(32).shortstr(this.vhost).shortstr('').bits(false).result()));
         return true;
       }
@@ -313,6 +326,10 @@ export class RawConnection {
     const list = this.rpcs.get(ch);
     if (list !== undefined && list.length > 0 && list[0].expect === mid) {
       list.shift().resolve(r);
+      return true;
+    }
+    if (mid === M.BASIC_GET_EMPTY && list !== undefined && list.length > 0 && list[0].expect === M.BASIC_GET_OK) {
+      list.shift().resolve(null); // basicGet: the queue was empty
       return true;
     }
     this.unexpected++;

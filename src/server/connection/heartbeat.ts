@@ -40,10 +40,15 @@ export class Heartbeat {
   start(seconds: number): void {
     if (seconds <= 0) return;
     const { writer, socket } = this.target;
-    this.bytesOutAtTick = writer.bytesOut;
+    // Bytes handed to the writer: those written to the socket plus those still in its buffer.
+    // -1: the first tick always sends, as rabbit_heartbeat's (the handshake's frames do not count).
+    this.bytesOutAtTick = -1;
     this.timer = setInterval(() => {
-      if (writer.bytesOut === this.bytesOutAtTick && socket.writableLength === 0) writer.write(HEARTBEAT_FRAME);
-      this.bytesOutAtTick = writer.bytesOut;
+      const quiet = this.bytesOutAtTick < 0 || writer.bytesOut + writer.pos === this.bytesOutAtTick;
+      if (quiet && socket.writableLength === 0) writer.write(HEARTBEAT_FRAME);
+      // Read after our own heartbeat, as rabbit_heartbeat re-reads send_oct after sending: an idle
+      // connection gets one every half timeout, not every other half (its own beat is not traffic).
+      this.bytesOutAtTick = writer.bytesOut + writer.pos;
       if (this.receivedSinceTick || this.target.isReadingPaused) {
         this.receivedSinceTick = false;
         this.missedTicks = 0;
