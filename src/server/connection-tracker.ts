@@ -27,6 +27,11 @@ export class ConnectionTracker<C extends TrackedConnection = TrackedConnection> 
     removeFrom(this.byUser, user, conn);
   }
 
+  /** True when no connection is tracked (every vhost's and user's set is dropped once it empties). */
+  get isEmpty(): boolean {
+    return this.byVhost.size === 0 && this.byUser.size === 0;
+  }
+
   /** Open connections to the vhost. */
   vhostConnections(vhost: string): number {
     return this.byVhost.get(vhost)?.size ?? 0;

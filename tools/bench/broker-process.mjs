@@ -5,6 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
+/** sh -c script: raise the soft open-files limit to the hard one, then exec "$0" "$@". */
+export const RAISE_FD_LIMIT = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
+
 const UNSPECIFIED = new Set(['', '0.0.0.0', '::', '[::]', '*', 'localhost']);
 
 /**
@@ -53,7 +56,7 @@ function isReadyLine(line) {
  * Resolves once the AMQP listener is announced; rejects (after killing the child) if it exits
  * first or stays silent for `timeoutMs`. All its output goes to <tmp>/broker.log.
  */
-export async function startWarren({ root, main = 'dist/main.js', nodeArgs = [], timeoutMs = 30000, logLevel = 'info', dataDir: givenDataDir }) {
+export async function startWarren({ root, main = 'dist/main.js', nodeArgs = [], timeoutMs = 30000, logLevel = 'info', dataDir: givenDataDir, raiseFdLimit = false }) {
   const mainPath = path.resolve(root, main);
   if (!fs.existsSync(mainPath)) throw new Error(`${mainPath} not found: run "npm run build" first ("npm run bench" does)`);
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-bench-'));
@@ -64,7 +67,10 @@ export async function startWarren({ root, main = 'dist/main.js', nodeArgs = [], 
   const log = fs.createWriteStream(logPath);
   const args = [...nodeArgs, mainPath, '--port', '0', '--management-port', '0', '--prometheus-port', '0', '--data-dir', dataDir, '--log-level', logLevel];
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // raiseFdLimit: the soft fd limit raised to the hard one first (a shell's ulimit; exec keeps the pid).
+  const child = raiseFdLimit
+    ? spawn('/bin/sh', ['-c', RAISE_FD_LIMIT, process.execPath, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = [];
   let exit = null;
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => { exit = { code, signal }; resolve(exit); }));

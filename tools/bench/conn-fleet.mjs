@@ -143,6 +143,7 @@ async function churn({ conn, rate, seconds, concurrency }) {
     }
   };
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const end = t0 + seconds * 1000;
   const running = new Set();
   while (performance.now() < end) {
@@ -157,9 +158,11 @@ async function churn({ conn, rate, seconds, concurrency }) {
   }
   await Promise.all(running);
   const secs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   times.sort((a, b) => a - b);
   return {
     ev: 'churned', started, done, failed, rate: Math.round(done / secs), seconds: Math.round(secs * 10) / 10,
+    cpu_pct: Math.round(((cpu.user + cpu.system) / 1e6 / secs) * 100),
     cycle_ms: { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)), max: round(times[times.length - 1] ?? null) }, errors,
   };
 }

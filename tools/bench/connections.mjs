@@ -13,11 +13,11 @@
 // WARREN_BENCH_CONNECTIONS, _HEARTBEAT, _CHURN_RATE, _CHURN_SECONDS scale the scenarios down for a quick run.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
-import { startWarren } from './broker-process.mjs';
+import { startWarren, RAISE_FD_LIMIT } from './broker-process.mjs';
 import { rssKb, cpuSeconds, pidListeningOn } from './proc-stats.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -31,7 +31,7 @@ const CHURN_SECONDS = env('WARREN_BENCH_CHURN_SECONDS', 60);
 /** Connections per fleet process (each process's fd limit must hold them). */
 const PER_FLEET = 10_000;
 const OPEN_PARALLEL = 50;           // connections opening at a time, per fleet
-const CHURN_INFLIGHT = 400;         // churn cycles in flight, per fleet
+const CHURN_INFLIGHT = Number(process.env.WARREN_BENCH_CHURN_INFLIGHT ?? 100); // churn cycles in flight, per fleet (the broker's listen backlog is 511)
 const SILENCED = 100;               // clients that stop sending heartbeats
 const FD_HEADROOM = 64;             // fds kept free for the broker's own files and the management API
 const RSS_PER_CONN_GOAL_KB = 45;    // half of RabbitMQ 3.10.8's ~90 KiB on this machine
@@ -44,7 +44,8 @@ const verdict = (ok) => (ok ? 'ok' : 'FAILED');
 /** One conn-fleet.mjs child; request(cmd) sends a command and resolves with its answer. */
 export class Fleet {
   constructor() {
-    this.child = fork(FLEET, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // through sh: the soft fd limit raised to the hard one (10,000 sockets need more than the usual 1,024)
+    this.child = spawn('/bin/sh', ['-c', RAISE_FD_LIMIT, process.execPath, FLEET], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.next = 0;
     this.waiting = new Map();
     this.child.on('message', (m) => { const w = this.waiting.get(m.id); if (w) { this.waiting.delete(m.id); if (m.ev === 'error') w.reject(new Error(m.error)); else w.resolve(m); } });
@@ -200,6 +201,12 @@ export async function idleRun({ conn, pid, base, connections, heartbeat, hold, f
 /** The churn run: rate connections a second for `seconds`, over `fleets` processes. */
 export async function churnRun({ conn, pid, base, rate, seconds, fleets: fleetCount = 2, log = () => {} }) {
   const r = { rate_asked: rate, seconds, lines: [], ok: false };
+  // Never more in flight than the broker has fds for: a broker out of descriptors may not recover
+  // (RabbitMQ 3.10.8 with its default 1,024 lost its Mnesia tables here when a churn run exhausted them).
+  let inflight = CHURN_INFLIGHT;
+  const fds = pid ? brokerFds(pid) : null;
+  if (fds) inflight = Math.max(1, Math.min(inflight, Math.floor((fds.soft - fds.open - FD_HEADROOM) / (2 * fleetCount))));
+  r.inflight_per_fleet = inflight;
   const countsBefore = await brokerCounts(base);
   const before = pid ? rssKb(pid) : null;
   const fleets = Array.from({ length: fleetCount }, () => new Fleet());
@@ -208,7 +215,7 @@ export async function churnRun({ conn, pid, base, rate, seconds, fleets: fleetCo
     const sampler = pid ? setInterval(() => { const x = rssKb(pid); if (x !== null && x > peak) peak = x; }, 250) : null;
     const cpu0 = pid ? cpuSeconds(pid) : null;
     const t0 = performance.now();
-    const results = await Promise.all(fleets.map((f) => f.request('churn', { conn, rate: rate / fleetCount, seconds, concurrency: CHURN_INFLIGHT })));
+    const results = await Promise.all(fleets.map((f) => f.request('churn', { conn, rate: rate / fleetCount, seconds, concurrency: inflight })));
     const secs = (performance.now() - t0) / 1000;
     if (sampler) clearInterval(sampler);
     r.broker_cpu_pct = pid ? round(((cpuSeconds(pid) - cpu0) / secs) * 100) : null;
@@ -217,6 +224,7 @@ export async function churnRun({ conn, pid, base, rate, seconds, fleets: fleetCo
     r.rate = Math.round(r.done / secs);
     r.cycle_ms = { p50: Math.max(...results.map((x) => x.cycle_ms.p50 ?? 0)), p99: Math.max(...results.map((x) => x.cycle_ms.p99 ?? 0)) };
     r.errors = results.flatMap((x) => x.errors).slice(0, 5);
+    r.client_cpu_pct = results.map((x) => x.cpu_pct);
     const atEnd = pid ? rssKb(pid) : null;
     log(`churned ${r.done} in ${secs.toFixed(1)} s`);
     await waitForConnections(base, countsBefore ? countsBefore.connections : 0);
@@ -230,7 +238,7 @@ export async function churnRun({ conn, pid, base, rate, seconds, fleets: fleetCo
     const handlesOk = ca === null || (ca.fd_used <= cb.fd_used + 2 && ca.proc_used <= cb.proc_used + 5);
     const rssOk = before === null || r.broker_rss_kb.after <= before + 64 * 1024; // V8 keeps some of its heap: 64 MiB margin
     r.ok = rateOk && objectsOk && handlesOk && rssOk;
-    r.lines.push(`  ${r.done} connections opened, used and closed in ${secs.toFixed(1)} s: ${r.rate}/s (asked ${rate}/s), ${r.failed} failed, cycle p50 ${r.cycle_ms.p50} ms p99 ${r.cycle_ms.p99} ms, broker CPU ${r.broker_cpu_pct ?? '?'} % ${verdict(rateOk)}`);
+    r.lines.push(`  ${r.done} connections opened, used and closed in ${secs.toFixed(1)} s: ${r.rate}/s (asked ${rate}/s), ${r.failed} failed, cycle p50 ${r.cycle_ms.p50} ms p99 ${r.cycle_ms.p99} ms, broker CPU ${r.broker_cpu_pct ?? '?'} %, client CPU ${r.client_cpu_pct.join(' + ')} % ${verdict(rateOk)}`);
     r.lines.push(`  broker RSS ${mib(before)} MiB before, peak ${mib(peak)} MiB, ${mib(atEnd)} MiB at the end, ${mib(r.broker_rss_kb.after)} MiB 6 s later ${verdict(rssOk)}`);
     if (ca) {
       r.lines.push(`  broker before -> after: connections ${cb.connections} -> ${ca.connections}, channels ${cb.channels} -> ${ca.channels}, queues ${cb.queues} -> ${ca.queues}, consumers ${cb.consumers} -> ${ca.consumers} ${verdict(objectsOk)}`);
@@ -245,7 +253,7 @@ export async function churnRun({ conn, pid, base, rate, seconds, fleets: fleetCo
 
 /** A fresh Warren for one scenario: {broker, conn, base}. */
 async function freshWarren(brokerMain, nodeArgs) {
-  const broker = await startWarren({ root: ROOT, main: brokerMain, nodeArgs });
+  const broker = await startWarren({ root: ROOT, main: brokerMain, nodeArgs, raiseFdLimit: true });
   const base = await managementBase(broker);
   return { broker, base, conn: { host: broker.host, port: broker.port, user: 'guest', pass: 'guest', vhost: '/' } };
 }

@@ -8,6 +8,7 @@ import { ProcWindow } from './proc-stats.mjs';
 import { QUEUE_FEATURE_SCENARIOS } from './queue-features.mjs';
 import { BACKLOG_SCENARIO } from './backlog.mjs';
 import { MANAGEMENT_SCALE_SCENARIO } from './management-scale.mjs';
+import { IDLE_SCENARIO, CHURN_SCENARIO } from './connections.mjs';
 
 /** The scenarios, in run order. */
 export const SCENARIOS = [
@@ -24,6 +25,9 @@ export const SCENARIOS = [
   ...QUEUE_FEATURE_SCENARIOS,
   BACKLOG_SCENARIO,
   MANAGEMENT_SCALE_SCENARIO,
+  // long (minutes each): only when named, e.g. npm run bench -- --scenarios idle-20k,churn
+  IDLE_SCENARIO,
+  CHURN_SCENARIO,
 ];
 
 const STALL_MS = 10000; // drain gives up when nothing arrives for this long
