@@ -31,7 +31,7 @@ const CHURN_SECONDS = env('WARREN_BENCH_CHURN_SECONDS', 60);
 /** Connections per fleet process (each process's fd limit must hold them). */
 const PER_FLEET = 10_000;
 const OPEN_PARALLEL = 50;           // connections opening at a time, per fleet
-const CHURN_INFLIGHT = Number(process.env.WARREN_BENCH_CHURN_INFLIGHT ?? 100); // churn cycles in flight, per fleet (the broker's listen backlog is 511)
+const CHURN_INFLIGHT = Number(process.env.WARREN_BENCH_CHURN_INFLIGHT ?? 200); // churn cycles in flight, per fleet (2 x 200 < the listen backlog of 511)
 const SILENCED = 100;               // clients that stop sending heartbeats
 const FD_HEADROOM = 64;             // fds kept free for the broker's own files and the management API
 const RSS_PER_CONN_GOAL_KB = 45;    // half of RabbitMQ 3.10.8's ~90 KiB on this machine
