@@ -25,7 +25,7 @@ afterAll(async () => {
 class ReplyCounter {
   returns = 0;
   acked = 0;
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   push(d: Buffer): void {
     this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
     let p = 0;
