@@ -8,7 +8,7 @@ import type { JsonObject } from '../api/types';
 import { useAction } from '../state/use-action';
 import { ArgsEditor, rowsToObject, type ArgHint, type ArgRow } from './args-editor';
 import { Field } from './controls';
-import { ErrorBox } from './error-box';
+import { ActionForm } from './action-form';
 
 const PROPERTY_HINTS: ArgHint[] = [
   { key: 'content_type', type: 'string', value: 'application/json', title: 'MIME type of the payload' },
@@ -43,11 +43,19 @@ export function PublishForm({ vhost, exchange, routingKey }: PublishFormProps) {
   const [result, setResult] = useState<boolean | null>(null);
   const action = useAction();
   return (
-    <form
-      class="form"
-      aria-label="Publish message"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      label="Publish message"
+      submit="Publish message"
+      context="Publish"
+      result={
+        result !== null && (
+          <span role="status" class={result ? 'notice' : 'warning'} data-testid="publish-result">
+            {result ? 'Message published and routed.' : 'Message published, but not routed: no queue matched.'}
+          </span>
+        )
+      }
+      onSubmit={() => {
         setResult(null);
         void action.run(async () => {
           const properties: JsonObject = { delivery_mode: persistent ? 2 : 1, ...rowsToObject(props, 'property') };
@@ -82,17 +90,6 @@ export function PublishForm({ vhost, exchange, routingKey }: PublishFormProps) {
           </select>
         )}
       </Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Publish message
-        </button>
-        {result !== null && (
-          <span role="status" class={result ? 'notice' : 'warning'} data-testid="publish-result">
-            {result ? 'Message published and routed.' : 'Message published, but not routed: no queue matched.'}
-          </span>
-        )}
-      </div>
-      <ErrorBox error={action.error} context="Publish" />
-    </form>
+    </ActionForm>
   );
 }

@@ -8,7 +8,8 @@ import { api } from '../api/endpoints';
 import type { GotMessage, JsonObject, Queue } from '../api/types';
 import { LineChart, type ChartLine } from '../charts/line-chart';
 import { useChart } from '../charts/use-chart';
-import { AddBindingToQueue, BindingsTable } from '../components/bindings';
+import { AddBindingForm, BindingsTable } from '../components/bindings';
+import { ActionForm } from '../components/action-form';
 import { ConfirmButton, Field, Section } from '../components/controls';
 import { ErrorBox, Notice } from '../components/error-box';
 import { Features, queueBadges } from '../components/features';
@@ -110,11 +111,12 @@ function GetMessagesForm({ vhost, name }: { vhost: string; name: string }) {
   const [messages, setMessages] = useState<GotMessage[] | null>(null);
   const action = useAction();
   return (
-    <form
-      class="form"
-      aria-label="Get messages"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      label="Get messages"
+      submit="Get messages"
+      after={messages !== null && <GotMessages messages={messages} />}
+      onSubmit={() => {
         void action.run(async () => {
           const c = Number(n);
           if (!Number.isInteger(c) || c < 1) throw new Error(`Messages: '${n}' is not a positive whole number`);
@@ -143,14 +145,7 @@ function GetMessagesForm({ vhost, name }: { vhost: string; name: string }) {
         )}
       </Field>
       <Field label="Messages">{(id) => <input id={id} name="get-count" type="number" min="1" value={n} onInput={(e) => setN(e.currentTarget.value)} />}</Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Get messages
-        </button>
-      </div>
-      <ErrorBox error={action.error} context="Get messages" />
-      {messages !== null && <GotMessages messages={messages} />}
-    </form>
+    </ActionForm>
   );
 }
 
@@ -223,7 +218,7 @@ export function QueuePage({ vhost, name }: { vhost: string; name: string }) {
         <ErrorBox error={bindings.error} context="Bindings" />
         <BindingsTable label="Bindings to this queue" side="from" bindings={bindings.data ?? []} />
         <h3>Add binding to this queue</h3>
-        <AddBindingToQueue vhost={vhost} queue={name} />
+        <AddBindingForm vhost={vhost} scope={{ queue: name }} />
       </Section>
       <Section title="Publish message" closed>
         <PublishForm vhost={vhost} exchange="" routingKey={name} />

@@ -3,25 +3,22 @@
  * with type, features, state, message counts and rates; and the form to add a queue with the
  * arguments RabbitMQ's UI offers as hints.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
+import { useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import type { Queue } from '../api/types';
 import { ArgsEditor, QUEUE_ARG_HINTS, rowsToObject, type ArgRow } from '../components/args-editor';
 import { BoolField, Field, Section } from '../components/controls';
-import { ErrorBox, Notice } from '../components/error-box';
+import { ActionForm } from '../components/action-form';
 import { Features, queueBadges } from '../components/features';
 import { count, rate } from '../components/format';
 import { Link } from '../components/link';
-import { ListControls, listState } from '../components/list-controls';
-import { Table, type Column } from '../components/table';
+import { PagedTable } from '../components/paged-table';
+import type { Column } from '../components/table';
 import { defaultVhost, VhostSelect } from '../components/vhost-field';
 import { href } from '../state/router';
 import { useAction } from '../state/use-action';
-import { usePoll } from '../state/use-poll';
+import { usePagedList } from '../state/use-paged-list';
 import { currentVhost } from '../state/vhost';
-
-const state = listState('queues');
 
 /** The queue's state as RabbitMQ's UI shows it (idle when it has been idle). */
 export function QueueState({ q }: { q: Queue }) {
@@ -58,21 +55,20 @@ export function AddQueueForm() {
   const [args, setArgs] = useState<ArgRow[]>([]);
   const action = useAction();
   return (
-    <form
-      class="form"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      submit="Add queue"
+      onSubmit={() => {
         const n = name;
+        const reset = () => {
+          setName('');
+          setArgs([]);
+        };
         void action.run(async () => {
           const a = rowsToObject(args);
           if (type !== 'classic') a['x-queue-type'] = type;
           await api.putQueue(vhost, n, { durable, auto_delete: autoDelete, arguments: a });
-        }, `Queue '${n}' added.`).then((ok) => {
-          if (ok) {
-            setName('');
-            setArgs([]);
-          }
-        });
+        }, `Queue '${n}' added.`, reset);
       }}
     >
       <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
@@ -89,42 +85,20 @@ export function AddQueueForm() {
       <BoolField label="Durability" value={durable} onChange={setDurable} yes="Durable" no="Transient" yesFirst />
       <BoolField label="Auto delete" hint="Deleted when its last consumer unsubscribes." value={autoDelete} onChange={setAutoDelete} />
       <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={QUEUE_ARG_HINTS} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Add queue
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Add queue" />
-    </form>
+    </ActionForm>
   );
 }
 
 /** The queues page. */
 export function QueuesPage() {
   const vhost = currentVhost.value;
-  const p = state.value;
-  const { data, error } = usePoll(() => api.queues(vhost, p), [vhost, p]);
-  useEffect(() => {
-    // The list shrank under the page shown (queues deleted): back to the first page.
-    if (error instanceof ApiError && error.error === 'page_out_of_range' && p.page > 1) state.value = { ...p, page: 1 };
-  }, [error]);
+  const list = usePagedList('queues', (p) => api.queues(vhost, p), { deps: [vhost] });
   return (
     <section>
       <div class="page-head">
         <h1>Queues</h1>
       </div>
-      <ListControls state={state} result={data} what="queues" />
-      <ErrorBox error={error} context="Queues" />
-      <Table
-        label="Queues"
-        columns={columns(vhost === '')}
-        rows={data?.items ?? []}
-        rowKey={(q) => `${q.vhost}\u0000${q.name}`}
-        sort={{ sort: p.sort, reverse: p.sort_reverse }}
-        onSort={(s) => (state.value = { ...p, sort: s.sort, sort_reverse: s.reverse, page: 1 })}
-        empty={data === undefined ? 'Loading…' : p.name !== '' ? 'No queue matches the filter.' : 'No queues.'}
-      />
+      <PagedTable list={list} label="Queues" what="queues" columns={columns(vhost === '')} rowKey={(q) => `${q.vhost}\u0000${q.name}`} />
       <Section title="Add a new queue" closed>
         <AddQueueForm />
       </Section>

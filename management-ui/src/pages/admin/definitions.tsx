@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
 import { Field, Section } from '../../components/controls';
-import { ErrorBox, Notice } from '../../components/error-box';
+import { ActionForm } from '../../components/action-form';
 import { useAction } from '../../state/use-action';
 import { vhostNames } from '../../state/vhosts';
 
@@ -45,11 +45,12 @@ function ExportForm() {
   const [file, setFile] = useState('');
   const action = useAction();
   return (
-    <form
-      class="form"
-      aria-label="Export definitions"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      label="Export definitions"
+      submit="Download broker definitions"
+      context="Export"
+      onSubmit={() => {
         void action.run(async () => {
           const text = await api.exportDefinitions(vhost);
           download(file === '' ? defaultFileName(vhost) : file, text);
@@ -60,14 +61,7 @@ function ExportForm() {
       <Field label="File name">
         {(id) => <input id={id} name="export-file" value={file} placeholder={defaultFileName(vhost)} onInput={(e) => setFile(e.currentTarget.value)} />}
       </Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Download broker definitions
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Export" />
-    </form>
+    </ActionForm>
   );
 }
 
@@ -76,11 +70,12 @@ function ImportForm() {
   const [file, setFile] = useState<File | null>(null);
   const action = useAction();
   return (
-    <form
-      class="form"
-      aria-label="Import definitions"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      label="Import definitions"
+      submit="Upload broker definitions"
+      context="Import"
+      onSubmit={() => {
         const f = file;
         void action.run(async () => {
           if (f === null) throw new Error('Choose a definitions file first');
@@ -101,14 +96,7 @@ function ImportForm() {
       <Field label="Virtual host" hint="A per-vhost file (exported from one vhost) goes into the vhost chosen here.">
         {(id) => <VhostOrAll id={id} value={vhost} onChange={setVhost} />}
       </Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Upload broker definitions
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Import" />
-    </form>
+    </ActionForm>
   );
 }
 

@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
 import { Field } from '../../components/controls';
+import { ActionForm } from '../../components/action-form';
 import { ErrorBox, Notice } from '../../components/error-box';
 import { count } from '../../components/format';
 import { Table } from '../../components/table';
@@ -58,11 +59,11 @@ export function LimitsPanel({ scope, values }: { scope: LimitScope; values: Reco
       />
       <Notice text={clear.notice} />
       <ErrorBox error={clear.error} context="Clear limit" />
-      <form
-        class="form"
-        aria-label="Set limit"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <ActionForm
+        action={set}
+        label="Set limit"
+        submit="Set limit"
+        onSubmit={() => {
           void set.run(async () => {
             const n = Number(value);
             if (value.trim() === '' || !Number.isInteger(n)) throw new Error(`Limit value '${value}' is not a whole number`);
@@ -84,14 +85,7 @@ export function LimitsPanel({ scope, values }: { scope: LimitScope; values: Reco
         <Field label="Value" hint="A negative value means no limit; 0 refuses every new one.">
           {(id) => <input id={id} name="limit-value" inputMode="numeric" value={value} onInput={(e) => setValue(e.currentTarget.value)} />}
         </Field>
-        <div class="actions">
-          <button type="submit" class="primary" disabled={set.busy}>
-            Set limit
-          </button>
-          <Notice text={set.notice} />
-        </div>
-        <ErrorBox error={set.error} context="Set limit" />
-      </form>
+      </ActionForm>
     </>
   );
 }

@@ -6,12 +6,14 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
 import type { Permission, User } from '../../api/types';
 import { Field, Section } from '../../components/controls';
-import { ErrorBox, Notice } from '../../components/error-box';
+import { ActionForm } from '../../components/action-form';
+import { ErrorBox } from '../../components/error-box';
 import { Link } from '../../components/link';
-import { Table } from '../../components/table';
+import { PagedTable } from '../../components/paged-table';
 import { href } from '../../state/router';
 import { tagList } from '../../state/session';
 import { useAction } from '../../state/use-action';
+import { usePagedList } from '../../state/use-paged-list';
 import { usePoll } from '../../state/use-poll';
 
 /** The tags RabbitMQ knows, with what each allows. */
@@ -58,18 +60,17 @@ function AddUserForm() {
   const [tags, setTags] = useState('');
   const action = useAction();
   return (
-    <form
-      class="form"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      submit="Add user"
+      onSubmit={() => {
         const n = name;
-        void action.run(() => api.putUser(n, password === '' ? { password_hash: '', tags: tagsBody(tags) } : { password, tags: tagsBody(tags) }), `User '${n}' added.`).then((ok) => {
-          if (ok) {
-            setName('');
-            setPassword('');
-            setTags('');
-          }
-        });
+        const reset = () => {
+          setName('');
+          setPassword('');
+          setTags('');
+        };
+        void action.run(() => api.putUser(n, password === '' ? { password_hash: '', tags: tagsBody(tags) } : { password, tags: tagsBody(tags) }), `User '${n}' added.`, reset);
       }}
     >
       <Field label="Username">{(id) => <input id={id} name="new-username" autoComplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
@@ -77,36 +78,28 @@ function AddUserForm() {
         {(id) => <input id={id} name="new-password" type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
       </Field>
       <Field label="Tags">{(id) => <TagsInput id={id} value={tags} onChange={setTags} />}</Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Add user
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Add user" />
-    </form>
+    </ActionForm>
   );
 }
 
 /** The users page. */
 export function UsersPage() {
-  const users = usePoll(() => api.users(), []);
+  const users = usePagedList('users', (p) => api.usersPage(p));
   const perms = usePoll(() => api.permissions(), []);
   const byUser = new Map<string, Permission[]>();
   for (const p of perms.data ?? []) byUser.set(p.user, [...(byUser.get(p.user) ?? []), p]);
   return (
     <section>
       <h1>Users</h1>
-      <ErrorBox error={users.error} context="Users" />
       <ErrorBox error={perms.error} context="Permissions" />
-      <Table<User>
+      <PagedTable<User>
+        list={users}
         label="Users"
-        rows={users.data ?? []}
+        what="users"
         rowKey={(u) => u.name}
-        empty={users.data === undefined ? 'Loading…' : 'No users.'}
         columns={[
-          { key: 'name', label: 'Name', render: (u) => <Link href={href('admin', 'users', u.name)}>{u.name}</Link> },
-          { key: 'tags', label: 'Tags', render: (u) => tagList(u.tags).join(', ') },
+          { key: 'name', label: 'Name', sort: 'name', render: (u) => <Link href={href('admin', 'users', u.name)}>{u.name}</Link> },
+          { key: 'tags', label: 'Tags', sort: 'tags', render: (u) => tagList(u.tags).join(', ') },
           {
             key: 'vhosts',
             label: 'Can access virtual hosts',
