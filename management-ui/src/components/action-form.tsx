@@ -12,8 +12,14 @@ export interface ActionFormProps {
   action: Action;
   /** The submit button's text. */
   submit: string;
-  /** Called on submit (the browser's submit is prevented). */
-  onSubmit: () => void;
+  /** Called on submit (the browser's submit is prevented); without it, `run` runs through the action. */
+  onSubmit?: () => void;
+  /** The call a submit makes (when there is no onSubmit). */
+  run?: () => Promise<unknown>;
+  /** The success line after `run`. */
+  done?: string;
+  /** Called after `run` succeeded (the form clears its fields). */
+  reset?: () => void;
   children: ComponentChildren;
   /** The form's accessible name (makes it a landmark a test or screen reader finds). */
   label?: string;
@@ -38,7 +44,8 @@ export function ActionForm(props: ActionFormProps) {
       aria-label={props.label}
       onSubmit={(e) => {
         e.preventDefault();
-        props.onSubmit();
+        if (props.onSubmit !== undefined) props.onSubmit();
+        else if (props.run !== undefined) void action.run(props.run, props.done, props.reset);
       }}
     >
       {props.children}

@@ -9,7 +9,7 @@ import { href } from '../state/router';
 import { useAction } from '../state/use-action';
 import { ActionForm } from './action-form';
 import { ArgsEditor, rowsToObject, type ArgRow } from './args-editor';
-import { Field } from './controls';
+import { Field, TextField } from './controls';
 import { ErrorBox, Notice } from './error-box';
 import { value } from './format';
 import { Link } from './link';
@@ -91,13 +91,14 @@ export function AddBindingForm({ vhost, scope }: { vhost: string; scope: Binding
     <ActionForm
       action={action}
       submit="Bind"
-      onSubmit={() => {
+      run={() => {
         const body = { routing_key: rk, arguments: rowsToObject(args) };
-        const reset = () => {
-          setRk('');
-          setArgs([]);
-        };
-        void action.run(() => ('exchange' in scope ? api.addBinding(vhost, scope.exchange, kind, other, body) : api.addBinding(vhost, other, 'q', scope.queue, body)), 'Binding added.', reset);
+        return 'exchange' in scope ? api.addBinding(vhost, scope.exchange, kind, other, body) : api.addBinding(vhost, other, 'q', scope.queue, body);
+      }}
+      done="Binding added."
+      reset={() => {
+        setRk('');
+        setArgs([]);
       }}
     >
       {fromExchange ? (
@@ -113,9 +114,9 @@ export function AddBindingForm({ vhost, scope }: { vhost: string; scope: Binding
           )}
         </Field>
       ) : (
-        <Field label="From exchange">{(id) => <input id={id} name="source" value={other} onInput={(e) => setOther(e.currentTarget.value)} required />}</Field>
+        <TextField label="From exchange" name="source" value={other} required onChange={setOther} />
       )}
-      <Field label="Routing key">{(id) => <input id={id} name="routing-key" value={rk} onInput={(e) => setRk(e.currentTarget.value)} />}</Field>
+      <TextField label="Routing key" name="routing-key" value={rk} onChange={setRk} />
       <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={[{ key: 'x-match', type: 'string', value: 'all', title: 'headers exchange: all or any' }]} />
     </ActionForm>
   );

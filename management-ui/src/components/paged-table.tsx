@@ -109,3 +109,16 @@ export function PagedTable<T>({ list, label, what, columns, rowKey, empty }: Pag
     </>
   );
 }
+
+/** A whole list page: its heading (the table's label), the PagedTable, then `children` (the add form). */
+export function ListPage<T>({ children, ...table }: PagedTableProps<T> & { children?: ComponentChildren }) {
+  return (
+    <section>
+      <div class="page-head">
+        <h1>{table.label}</h1>
+      </div>
+      <PagedTable {...table} />
+      {children}
+    </section>
+  );
+}

@@ -7,7 +7,7 @@ import { api } from '../api/endpoints';
 import type { JsonObject } from '../api/types';
 import { useAction } from '../state/use-action';
 import { ArgsEditor, rowsToObject, type ArgHint, type ArgRow } from './args-editor';
-import { Field } from './controls';
+import { ChoiceField, type ChoiceOption, Field, TextField } from './controls';
 import { ActionForm } from './action-form';
 
 const PROPERTY_HINTS: ArgHint[] = [
@@ -22,6 +22,15 @@ const PROPERTY_HINTS: ArgHint[] = [
   { key: 'type', type: 'string', title: 'Application message type' },
   { key: 'user_id', type: 'string', title: 'Must be the publishing user' },
   { key: 'app_id', type: 'string', title: 'Publishing application' },
+];
+
+const DELIVERY_MODES: ChoiceOption[] = [
+  ['1', '1 - Non-persistent'],
+  ['2', '2 - Persistent'],
+];
+const ENCODINGS: ChoiceOption[] = [
+  ['string', 'String (UTF-8)'],
+  ['base64', 'Base64'],
 ];
 
 /** Props of PublishForm. */
@@ -67,29 +76,15 @@ export function PublishForm({ vhost, exchange, routingKey }: PublishFormProps) {
       }}
     >
       {routingKey === undefined ? (
-        <Field label="Routing key">{(id) => <input id={id} name="publish-routing-key" value={rk} onInput={(e) => setRk(e.currentTarget.value)} />}</Field>
+        <TextField label="Routing key" name="publish-routing-key" value={rk} onChange={setRk} />
       ) : (
         <p class="muted">Published to the default exchange with routing key <code>{routingKey}</code>, so it goes to this queue.</p>
       )}
-      <Field label="Delivery mode">
-        {(id) => (
-          <select id={id} value={persistent ? '2' : '1'} onChange={(e) => setPersistent(e.currentTarget.value === '2')}>
-            <option value="1">1 - Non-persistent</option>
-            <option value="2">2 - Persistent</option>
-          </select>
-        )}
-      </Field>
+      <ChoiceField label="Delivery mode" value={persistent ? '2' : '1'} options={DELIVERY_MODES} onChange={(v) => setPersistent(v === '2')} />
       <ArgsEditor label="Headers" rows={headers} onChange={setHeaders} />
       <ArgsEditor label="Properties" rows={props} onChange={setProps} hints={PROPERTY_HINTS} />
       <Field label="Payload">{(id) => <textarea id={id} name="payload" rows={5} value={payload} onInput={(e) => setPayload(e.currentTarget.value)} />}</Field>
-      <Field label="Payload encoding">
-        {(id) => (
-          <select id={id} value={encoding} onChange={(e) => setEncoding(e.currentTarget.value as 'string' | 'base64')}>
-            <option value="string">String (UTF-8)</option>
-            <option value="base64">Base64</option>
-          </select>
-        )}
-      </Field>
+      <ChoiceField label="Payload encoding" value={encoding} options={ENCODINGS} onChange={(v) => setEncoding(v === 'base64' ? 'base64' : 'string')} />
     </ActionForm>
   );
 }

@@ -3,6 +3,7 @@
  * vhost (or the first one when "All" is selected).
  */
 import { vhostNames } from '../state/vhosts';
+import { Choice, Field } from './controls';
 
 /** The vhost a new object goes to by default. */
 export function defaultVhost(current: string): string {
@@ -14,13 +15,10 @@ export function defaultVhost(current: string): string {
 /** The select. */
 export function VhostSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
   const names = vhostNames.value.includes(value) || value === '' ? vhostNames.value : [value, ...vhostNames.value];
-  return (
-    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-      {names.map((n) => (
-        <option key={n} value={n}>
-          {n}
-        </option>
-      ))}
-    </select>
-  );
+  return <Choice id={id} value={value} options={names} onChange={onChange} />;
+}
+
+/** The labelled vhost field of a form. */
+export function VhostField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  return <Field label="Virtual host">{(id) => <VhostSelect id={id} value={value} onChange={onChange} />}</Field>;
 }

@@ -6,7 +6,7 @@ import { api } from '../api/endpoints';
 import type { Channel } from '../api/types';
 import { count, rate } from '../components/format';
 import { Link } from '../components/link';
-import { PagedTable } from '../components/paged-table';
+import { ListPage } from '../components/paged-table';
 import type { Column } from '../components/table';
 import { href } from '../state/router';
 import { usePagedList } from '../state/use-paged-list';
@@ -57,12 +57,5 @@ export function channelColumns(all: boolean, sortable: boolean): Column<Channel>
 export function ChannelsPage() {
   const vhost = currentVhost.value;
   const list = usePagedList('channels', (p) => api.channels(vhost, p), { deps: [vhost] });
-  return (
-    <section>
-      <div class="page-head">
-        <h1>Channels</h1>
-      </div>
-      <PagedTable list={list} label="Channels" what="channels" columns={channelColumns(vhost === '', true)} rowKey={(c) => c.name} />
-    </section>
-  );
+  return <ListPage list={list} label="Channels" what="channels" columns={channelColumns(vhost === '', true)} rowKey={(c) => c.name} />;
 }

@@ -8,7 +8,7 @@ import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import type { JsonObject } from '../api/types';
 import { ActionForm } from '../components/action-form';
-import { Field, Section } from '../components/controls';
+import { Section, TextField } from '../components/controls';
 import { ErrorBox } from '../components/error-box';
 import { count, timestamp, value } from '../components/format';
 import { Link } from '../components/link';
@@ -88,9 +88,7 @@ export function ConnectionPage({ name }: { name: string }) {
           </Section>
           <Section title="Close this connection">
             <ActionForm action={close} submit="Force close" context="Close" danger onSubmit={() => void close.run(() => api.closeConnection(name, reason), '', () => navigate('/connections'))}>
-              <Field label="Reason" hint="Sent to the client with 320 CONNECTION_FORCED.">
-                {(id) => <input id={id} name="reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
-              </Field>
+              <TextField label="Reason" hint="Sent to the client with 320 CONNECTION_FORCED." name="reason" value={reason} onChange={setReason} />
             </ActionForm>
           </Section>
         </>

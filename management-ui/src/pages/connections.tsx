@@ -6,7 +6,7 @@ import { api } from '../api/endpoints';
 import type { Connection } from '../api/types';
 import { bytes, count } from '../components/format';
 import { Link } from '../components/link';
-import { PagedTable } from '../components/paged-table';
+import { ListPage } from '../components/paged-table';
 import type { Column } from '../components/table';
 import { href } from '../state/router';
 import { usePagedList } from '../state/use-paged-list';
@@ -74,12 +74,5 @@ function columns(all: boolean): Column<Connection>[] {
 export function ConnectionsPage() {
   const vhost = currentVhost.value;
   const list = usePagedList('connections', (p) => api.connections(vhost, p), { deps: [vhost] });
-  return (
-    <section>
-      <div class="page-head">
-        <h1>Connections</h1>
-      </div>
-      <PagedTable list={list} label="Connections" what="connections" columns={columns(vhost === '')} rowKey={(c) => c.name} />
-    </section>
-  );
+  return <ListPage list={list} label="Connections" what="connections" columns={columns(vhost === '')} rowKey={(c) => c.name} />;
 }

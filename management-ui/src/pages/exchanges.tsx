@@ -6,14 +6,14 @@ import { useState } from 'preact/hooks';
 import { api, exchangeSegment } from '../api/endpoints';
 import type { Exchange } from '../api/types';
 import { ArgsEditor, EXCHANGE_ARG_HINTS, rowsToObject, type ArgRow } from '../components/args-editor';
-import { BoolField, Field, Section } from '../components/controls';
+import { BoolField, ChoiceField, Section, TextField } from '../components/controls';
 import { ActionForm } from '../components/action-form';
 import { exchangeBadges, Features } from '../components/features';
 import { rate } from '../components/format';
 import { Link } from '../components/link';
-import { PagedTable } from '../components/paged-table';
+import { ListPage } from '../components/paged-table';
 import type { Column } from '../components/table';
-import { defaultVhost, VhostSelect } from '../components/vhost-field';
+import { defaultVhost, VhostField } from '../components/vhost-field';
 import { href } from '../state/router';
 import { useAction } from '../state/use-action';
 import { usePagedList } from '../state/use-paged-list';
@@ -64,28 +64,16 @@ function AddExchangeForm() {
     <ActionForm
       action={action}
       submit="Add exchange"
-      onSubmit={() => {
-        const n = name;
-        const reset = () => {
-          setName('');
-          setArgs([]);
-        };
-        void action.run(() => api.putExchange(vhost, n, { type, durable, auto_delete: autoDelete, internal, arguments: rowsToObject(args) }), `Exchange '${n}' added.`, reset);
+      run={() => api.putExchange(vhost, name, { type, durable, auto_delete: autoDelete, internal, arguments: rowsToObject(args) })}
+      done={`Exchange '${name}' added.`}
+      reset={() => {
+        setName('');
+        setArgs([]);
       }}
     >
-      <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
-      <Field label="Name">{(id) => <input id={id} name="exchange-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
-      <Field label="Type">
-        {(id) => (
-          <select id={id} value={type} onChange={(e) => setType(e.currentTarget.value)}>
-            {types.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <VhostField value={vhost} onChange={setVhost} />
+      <TextField label="Name" name="exchange-name" value={name} required onChange={setName} />
+      <ChoiceField label="Type" value={type} options={types} onChange={setType} />
       <BoolField label="Durability" value={durable} onChange={setDurable} yes="Durable" no="Transient" yesFirst />
       <BoolField label="Auto delete" hint="Deleted when its last binding is removed." value={autoDelete} onChange={setAutoDelete} />
       <BoolField label="Internal" hint="Clients cannot publish to it directly, only other exchanges." value={internal} onChange={setInternal} />
@@ -99,14 +87,10 @@ export function ExchangesPage() {
   const vhost = currentVhost.value;
   const list = usePagedList('exchanges', (p) => api.exchanges(vhost, p), { deps: [vhost] });
   return (
-    <section>
-      <div class="page-head">
-        <h1>Exchanges</h1>
-      </div>
-      <PagedTable list={list} label="Exchanges" what="exchanges" columns={columns(vhost === '')} rowKey={(x) => `${x.vhost}\u0000${x.name}`} />
+    <ListPage list={list} label="Exchanges" what="exchanges" columns={columns(vhost === '')} rowKey={(x) => `${x.vhost}\u0000${x.name}`}>
       <Section title="Add a new exchange" closed>
         <AddExchangeForm />
       </Section>
-    </section>
+    </ListPage>
   );
 }

@@ -10,7 +10,7 @@ import { LineChart, type ChartLine } from '../charts/line-chart';
 import { useChart } from '../charts/use-chart';
 import { AddBindingForm, BindingsTable } from '../components/bindings';
 import { ActionForm } from '../components/action-form';
-import { ConfirmButton, Field, Section } from '../components/controls';
+import { ChoiceField, ConfirmButton, Section, TextField } from '../components/controls';
 import { ErrorBox, Notice } from '../components/error-box';
 import { Features, queueBadges } from '../components/features';
 import { bytes, count, rate, value } from '../components/format';
@@ -125,26 +125,17 @@ function GetMessagesForm({ vhost, name }: { vhost: string; name: string }) {
       }}
     >
       <p class="muted small">Getting messages is a destructive action when the ack mode does not requeue them.</p>
-      <Field label="Ack mode">
-        {(id) => (
-          <select id={id} value={ackmode} onChange={(e) => setAckmode(e.currentTarget.value)}>
-            {ACK_MODES.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Encoding">
-        {(id) => (
-          <select id={id} value={encoding} onChange={(e) => setEncoding(e.currentTarget.value)}>
-            <option value="auto">Auto string / base64</option>
-            <option value="base64">base64</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Messages">{(id) => <input id={id} name="get-count" type="number" min="1" value={n} onInput={(e) => setN(e.currentTarget.value)} />}</Field>
+      <ChoiceField label="Ack mode" value={ackmode} options={ACK_MODES} onChange={setAckmode} />
+      <ChoiceField
+        label="Encoding"
+        value={encoding}
+        options={[
+          ['auto', 'Auto string / base64'],
+          ['base64', 'base64'],
+        ]}
+        onChange={setEncoding}
+      />
+      <TextField label="Messages" name="get-count" inputMode="numeric" value={n} onChange={setN} />
     </ActionForm>
   );
 }

@@ -7,14 +7,14 @@ import { useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import type { Queue } from '../api/types';
 import { ArgsEditor, QUEUE_ARG_HINTS, rowsToObject, type ArgRow } from '../components/args-editor';
-import { BoolField, Field, Section } from '../components/controls';
+import { BoolField, ChoiceField, Section, TextField } from '../components/controls';
 import { ActionForm } from '../components/action-form';
 import { Features, queueBadges } from '../components/features';
 import { count, rate } from '../components/format';
 import { Link } from '../components/link';
-import { PagedTable } from '../components/paged-table';
+import { ListPage } from '../components/paged-table';
 import type { Column } from '../components/table';
-import { defaultVhost, VhostSelect } from '../components/vhost-field';
+import { defaultVhost, VhostField } from '../components/vhost-field';
 import { href } from '../state/router';
 import { useAction } from '../state/use-action';
 import { usePagedList } from '../state/use-paged-list';
@@ -58,30 +58,30 @@ export function AddQueueForm() {
     <ActionForm
       action={action}
       submit="Add queue"
-      onSubmit={() => {
-        const n = name;
-        const reset = () => {
-          setName('');
-          setArgs([]);
-        };
-        void action.run(async () => {
-          const a = rowsToObject(args);
-          if (type !== 'classic') a['x-queue-type'] = type;
-          await api.putQueue(vhost, n, { durable, auto_delete: autoDelete, arguments: a });
-        }, `Queue '${n}' added.`, reset);
+      run={async () => {
+        const a = rowsToObject(args);
+        if (type !== 'classic') a['x-queue-type'] = type;
+        await api.putQueue(vhost, name, { durable, auto_delete: autoDelete, arguments: a });
+      }}
+      done={`Queue '${name}' added.`}
+      reset={() => {
+        setName('');
+        setArgs([]);
       }}
     >
-      <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
-      <Field label="Type" hint="Warren has classic queues; quorum and stream are refused as by a broker without them.">
-        {(id) => (
-          <select id={id} value={type} onChange={(e) => setType(e.currentTarget.value)}>
-            <option value="classic">Classic</option>
-            <option value="quorum">Quorum</option>
-            <option value="stream">Stream</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Name">{(id) => <input id={id} name="queue-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
+      <VhostField value={vhost} onChange={setVhost} />
+      <ChoiceField
+        label="Type"
+        hint="Warren has classic queues; quorum and stream are refused as by a broker without them."
+        value={type}
+        options={[
+          ['classic', 'Classic'],
+          ['quorum', 'Quorum'],
+          ['stream', 'Stream'],
+        ]}
+        onChange={setType}
+      />
+      <TextField label="Name" name="queue-name" value={name} required onChange={setName} />
       <BoolField label="Durability" value={durable} onChange={setDurable} yes="Durable" no="Transient" yesFirst />
       <BoolField label="Auto delete" hint="Deleted when its last consumer unsubscribes." value={autoDelete} onChange={setAutoDelete} />
       <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={QUEUE_ARG_HINTS} />
@@ -94,14 +94,10 @@ export function QueuesPage() {
   const vhost = currentVhost.value;
   const list = usePagedList('queues', (p) => api.queues(vhost, p), { deps: [vhost] });
   return (
-    <section>
-      <div class="page-head">
-        <h1>Queues</h1>
-      </div>
-      <PagedTable list={list} label="Queues" what="queues" columns={columns(vhost === '')} rowKey={(q) => `${q.vhost}\u0000${q.name}`} />
+    <ListPage list={list} label="Queues" what="queues" columns={columns(vhost === '')} rowKey={(q) => `${q.vhost}\u0000${q.name}`}>
       <Section title="Add a new queue" closed>
         <AddQueueForm />
       </Section>
-    </section>
+    </ListPage>
   );
 }

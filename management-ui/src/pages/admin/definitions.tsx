@@ -4,22 +4,13 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
-import { Field, Section } from '../../components/controls';
+import { Choice, Field, Section, TextField } from '../../components/controls';
 import { ActionForm } from '../../components/action-form';
 import { useAction } from '../../state/use-action';
 import { vhostNames } from '../../state/vhosts';
 
 function VhostOrAll({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
-  return (
-    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-      <option value="">All (the whole broker)</option>
-      {vhostNames.value.map((n) => (
-        <option key={n} value={n}>
-          {n}
-        </option>
-      ))}
-    </select>
-  );
+  return <Choice id={id} value={value} options={[['', 'All (the whole broker)'], ...vhostNames.value]} onChange={onChange} />;
 }
 
 function defaultFileName(vhost: string): string {
@@ -58,9 +49,7 @@ function ExportForm() {
       }}
     >
       <Field label="Virtual host">{(id) => <VhostOrAll id={id} value={vhost} onChange={setVhost} />}</Field>
-      <Field label="File name">
-        {(id) => <input id={id} name="export-file" value={file} placeholder={defaultFileName(vhost)} onInput={(e) => setFile(e.currentTarget.value)} />}
-      </Field>
+      <TextField label="File name" name="export-file" value={file} placeholder={defaultFileName(vhost)} onChange={setFile} />
     </ActionForm>
   );
 }

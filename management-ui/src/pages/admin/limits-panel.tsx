@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
-import { Field } from '../../components/controls';
+import { ChoiceField, TextField } from '../../components/controls';
 import { ActionForm } from '../../components/action-form';
 import { ErrorBox, Notice } from '../../components/error-box';
 import { count } from '../../components/format';
@@ -71,20 +71,8 @@ export function LimitsPanel({ scope, values }: { scope: LimitScope; values: Reco
           }, `Limit ${name} set.`);
         }}
       >
-        <Field label="Limit">
-          {(id) => (
-            <select id={id} value={name} onChange={(e) => setName(e.currentTarget.value)}>
-              {names.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Value" hint="A negative value means no limit; 0 refuses every new one.">
-          {(id) => <input id={id} name="limit-value" inputMode="numeric" value={value} onInput={(e) => setValue(e.currentTarget.value)} />}
-        </Field>
+        <ChoiceField label="Limit" value={name} options={names} onChange={setName} />
+        <TextField label="Value" hint="A negative value means no limit; 0 refuses every new one." name="limit-value" inputMode="numeric" value={value} onChange={setValue} />
       </ActionForm>
     </>
   );

@@ -3,9 +3,9 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
-import { Field, Section } from '../../components/controls';
+import { ChoiceField, Section } from '../../components/controls';
 import { ErrorBox } from '../../components/error-box';
-import { VhostSelect } from '../../components/vhost-field';
+import { VhostField } from '../../components/vhost-field';
 import { usePoll } from '../../state/use-poll';
 import { vhostNames } from '../../state/vhosts';
 import { LimitsPanel } from './limits-panel';
@@ -33,7 +33,7 @@ export function LimitsPage() {
           ))}
           {vl.data !== undefined && vl.data.length === 0 && <li class="muted">No virtual host has limits.</li>}
         </ul>
-        <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
+        <VhostField value={vhost} onChange={setVhost} />
         <LimitsPanel key={vhost} scope={{ vhost }} values={vl.data?.find((l) => l.vhost === vhost)?.value} />
       </Section>
       <Section title="User limits">
@@ -49,17 +49,7 @@ export function LimitsPage() {
           ))}
           {ul.data !== undefined && ul.data.length === 0 && <li class="muted">No user has limits.</li>}
         </ul>
-        <Field label="User">
-          {(id) => (
-            <select id={id} value={user} onChange={(e) => setUser(e.currentTarget.value)}>
-              {(users.data ?? [{ name: user }]).map((u) => (
-                <option key={u.name} value={u.name}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField label="User" value={user} options={(users.data ?? [{ name: user }]).map((u) => u.name)} onChange={setUser} />
         <LimitsPanel key={user} scope={{ user }} values={ul.data?.find((l) => l.user === user)?.value} />
       </Section>
     </section>

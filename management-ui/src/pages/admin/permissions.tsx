@@ -7,11 +7,11 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
 import type { Permission, TopicPermission } from '../../api/types';
 import { ActionForm } from '../../components/action-form';
-import { Field } from '../../components/controls';
+import { Choice, Field } from '../../components/controls';
 import { ErrorBox, Notice } from '../../components/error-box';
 import { Link } from '../../components/link';
 import { Table, type Column } from '../../components/table';
-import { VhostSelect } from '../../components/vhost-field';
+import { VhostField } from '../../components/vhost-field';
 import { href } from '../../state/router';
 import { useAction } from '../../state/use-action';
 import { usePoll } from '../../state/use-poll';
@@ -94,16 +94,7 @@ const TOPIC_PERMISSIONS: PermKind<TopicPermission> = {
 
 function UserSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
   const { data } = usePoll(() => api.users(), [], false);
-  return (
-    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-      <option value="">(choose a user)</option>
-      {(data ?? []).map((u) => (
-        <option key={u.name} value={u.name}>
-          {u.name}
-        </option>
-      ))}
-    </select>
-  );
+  return <Choice id={id} value={value} options={[['', '(choose a user)'], ...(data ?? []).map((u) => u.name)]} onChange={onChange} />;
 }
 
 function firstVhost(): string {
@@ -148,7 +139,7 @@ function Panel<P extends { vhost: string; user: string }>({ kind, scope }: { kin
         }}
       >
         {isUser ? (
-          <Field label="Virtual host">{(id) => <VhostSelect id={id} value={other} onChange={setOther} />}</Field>
+          <VhostField value={other} onChange={setOther} />
         ) : (
           <Field label="User">{(id) => <UserSelect id={id} value={other} onChange={setOther} />}</Field>
         )}

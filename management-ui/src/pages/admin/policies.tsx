@@ -7,12 +7,12 @@ import { useState } from 'preact/hooks';
 import { api, type PolicyKind } from '../../api/endpoints';
 import type { Policy } from '../../api/types';
 import { ArgsEditor, objectToRows, OPERATOR_POLICY_HINTS, POLICY_HINTS, rowsToObject, type ArgRow } from '../../components/args-editor';
-import { Field, Section } from '../../components/controls';
+import { ChoiceField, type ChoiceOption, Section, TextField } from '../../components/controls';
 import { ActionForm } from '../../components/action-form';
 import { ErrorBox, Notice } from '../../components/error-box';
 import { value } from '../../components/format';
 import { PagedTable } from '../../components/paged-table';
-import { defaultVhost, VhostSelect } from '../../components/vhost-field';
+import { defaultVhost, VhostField } from '../../components/vhost-field';
 import { can } from '../../state/session';
 import { useAction } from '../../state/use-action';
 import { usePagedList } from '../../state/use-paged-list';
@@ -46,25 +46,11 @@ function PolicyForm({ kind, editing }: { kind: PolicyKind; editing: Policy | nul
         }, `${kind === 'policies' ? 'Policy' : 'Operator policy'} '${n}' saved.`);
       }}
     >
-      <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
-      <Field label="Name">{(id) => <input id={id} name={`${kind}-name`} value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
-      <Field label="Pattern" hint="A regular expression matched against queue and exchange names, e.g. ^orders\.">
-        {(id) => <input id={id} name={`${kind}-pattern`} value={pattern} onInput={(e) => setPattern(e.currentTarget.value)} required />}
-      </Field>
-      <Field label="Apply to">
-        {(id) => (
-          <select id={id} value={applyTo} onChange={(e) => setApplyTo(e.currentTarget.value)}>
-            {APPLY_TO[kind].map((a) => (
-              <option key={a} value={a}>
-                {a.replace('_', ' ')}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Priority" hint="The policy with the highest priority applies.">
-        {(id) => <input id={id} name={`${kind}-priority`} inputMode="numeric" value={priority} onInput={(e) => setPriority(e.currentTarget.value)} />}
-      </Field>
+      <VhostField value={vhost} onChange={setVhost} />
+      <TextField label="Name" name={`${kind}-name`} value={name} required onChange={setName} />
+      <TextField label="Pattern" hint="A regular expression matched against queue and exchange names, e.g. ^orders\." name={`${kind}-pattern`} value={pattern} required onChange={setPattern} />
+      <ChoiceField label="Apply to" value={applyTo} options={APPLY_TO[kind].map((a): ChoiceOption => [a, a.replace('_', ' ')])} onChange={setApplyTo} />
+      <TextField label="Priority" hint="The policy with the highest priority applies." name={`${kind}-priority`} inputMode="numeric" value={priority} onChange={setPriority} />
       <ArgsEditor label="Definition" rows={definition} onChange={setDefinition} hints={kind === 'policies' ? POLICY_HINTS : OPERATOR_POLICY_HINTS} />
     </ActionForm>
   );

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
-import { ConfirmButton, Field, Section } from '../../components/controls';
+import { ConfirmButton, Field, Section, TextField } from '../../components/controls';
 import { ActionForm } from '../../components/action-form';
 import { ErrorBox } from '../../components/error-box';
 import { Link } from '../../components/link';
@@ -70,9 +70,7 @@ export function UserPage({ name }: { name: string }) {
           }}
         >
           <Field label="Tags">{(id) => <TagsInput id={id} value={tags ?? ''} onChange={setTags} />}</Field>
-          <Field label="New password" hint="Leave empty to keep the current password.">
-            {(id) => <input id={id} name="change-password" type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
-          </Field>
+          <TextField label="New password" hint="Leave empty to keep the current password." name="change-password" password autoComplete="new-password" value={password} onChange={setPassword} />
         </ActionForm>
       </Section>
       <Section title="Limits" closed>

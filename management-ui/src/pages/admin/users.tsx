@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
 import type { Permission, User } from '../../api/types';
-import { Field, Section } from '../../components/controls';
+import { Field, Section, TextField } from '../../components/controls';
 import { ActionForm } from '../../components/action-form';
 import { ErrorBox } from '../../components/error-box';
 import { Link } from '../../components/link';
@@ -63,20 +63,16 @@ function AddUserForm() {
     <ActionForm
       action={action}
       submit="Add user"
-      onSubmit={() => {
-        const n = name;
-        const reset = () => {
-          setName('');
-          setPassword('');
-          setTags('');
-        };
-        void action.run(() => api.putUser(n, password === '' ? { password_hash: '', tags: tagsBody(tags) } : { password, tags: tagsBody(tags) }), `User '${n}' added.`, reset);
+      run={() => api.putUser(name, password === '' ? { password_hash: '', tags: tagsBody(tags) } : { password, tags: tagsBody(tags) })}
+      done={`User '${name}' added.`}
+      reset={() => {
+        setName('');
+        setPassword('');
+        setTags('');
       }}
     >
-      <Field label="Username">{(id) => <input id={id} name="new-username" autoComplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
-      <Field label="Password" hint="Leave empty for a user that cannot log in with a password.">
-        {(id) => <input id={id} name="new-password" type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
-      </Field>
+      <TextField label="Username" name="new-username" autoComplete="off" value={name} required onChange={setName} />
+      <TextField label="Password" hint="Leave empty for a user that cannot log in with a password." name="new-password" password autoComplete="new-password" value={password} onChange={setPassword} />
       <Field label="Tags">{(id) => <TagsInput id={id} value={tags} onChange={setTags} />}</Field>
     </ActionForm>
   );

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
 import type { Vhost } from '../../api/types';
-import { Field, Section } from '../../components/controls';
+import { ChoiceField, Section, TextField } from '../../components/controls';
 import { ActionForm } from '../../components/action-form';
 import { count, rate } from '../../components/format';
 import { Link } from '../../components/link';
@@ -24,34 +24,21 @@ function AddVhostForm() {
     <ActionForm
       action={action}
       submit="Add virtual host"
-      onSubmit={() => {
-        const n = name;
-        const reset = () => {
-          setName('');
-          setDescription('');
-          setTags('');
-        };
-        void action.run(async () => {
-          await api.putVhost(n, { description, tags, ...(dqt === '' ? {} : { default_queue_type: dqt }) });
-          await loadVhostNames();
-        }, `Virtual host '${n}' added.`, reset);
+      run={async () => {
+        await api.putVhost(name, { description, tags, ...(dqt === '' ? {} : { default_queue_type: dqt }) });
+        await loadVhostNames();
+      }}
+      done={`Virtual host '${name}' added.`}
+      reset={() => {
+        setName('');
+        setDescription('');
+        setTags('');
       }}
     >
-      <Field label="Name">{(id) => <input id={id} name="vhost-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
-      <Field label="Description">{(id) => <input id={id} name="vhost-description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />}</Field>
-      <Field label="Tags" hint="comma-separated">
-        {(id) => <input id={id} name="vhost-tags" value={tags} onInput={(e) => setTags(e.currentTarget.value)} />}
-      </Field>
-      <Field label="Default queue type">
-        {(id) => (
-          <select id={id} value={dqt} onChange={(e) => setDqt(e.currentTarget.value)}>
-            <option value="">(broker default)</option>
-            <option value="classic">classic</option>
-            <option value="quorum">quorum</option>
-            <option value="stream">stream</option>
-          </select>
-        )}
-      </Field>
+      <TextField label="Name" name="vhost-name" value={name} required onChange={setName} />
+      <TextField label="Description" name="vhost-description" value={description} onChange={setDescription} />
+      <TextField label="Tags" hint="comma-separated" name="vhost-tags" value={tags} onChange={setTags} />
+      <ChoiceField label="Default queue type" value={dqt} options={[['', '(broker default)'], 'classic', 'quorum', 'stream']} onChange={setDqt} />
     </ActionForm>
   );
 }
