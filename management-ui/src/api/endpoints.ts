@@ -69,10 +69,33 @@ function byName<T>(items: T[], p: ListParams): T[] {
   });
 }
 
+/** A dotted path's value in an item (`message_stats.publish_details.rate`). */
+function at(item: unknown, dotted: string): unknown {
+  let v: unknown = item;
+  for (const k of dotted.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}
+
+/** The items sorted by the list's sort key (as the API sorts: numbers before text, a missing value as 0). */
+function bySort<T>(items: T[], p: ListParams): T[] {
+  if (p.sort === '') return items;
+  const key = (i: T): number | string => {
+    const v = at(i, p.sort);
+    return typeof v === 'number' ? v : v === undefined || v === null ? 0 : typeof v === 'string' ? v : JSON.stringify(v);
+  };
+  const sorted = [...items].sort((x, y) => {
+    const a = key(x);
+    const b = key(y);
+    if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  return p.sort_reverse ? sorted.reverse() : sorted;
+}
+
 /**
  * A paged list. A list the API answers whole, as an array (users, policies: RabbitMQ pages only
- * exchanges, queues, vhosts, connections and channels; it sorts them all), is filtered and paged
- * here, so every list looks and behaves the same.
+ * exchanges, queues, vhosts, connections and channels), is filtered, sorted and paged here, so
+ * every list looks and behaves the same.
  */
 async function paged<T>(url: string, p: ListParams): Promise<Paged<T>> {
   const q = query({
@@ -86,7 +109,7 @@ async function paged<T>(url: string, p: ListParams): Promise<Paged<T>> {
   });
   const r = await get<Paged<T> | T[]>(url + q);
   if (!Array.isArray(r)) return r;
-  const matching = byName(r, p);
+  const matching = bySort(byName(r, p), p);
   const start = (p.page - 1) * p.page_size;
   return {
     items: matching.slice(start, start + p.page_size),

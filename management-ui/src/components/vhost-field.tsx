@@ -2,6 +2,8 @@
  * A form's vhost field: a select of the vhosts the user can see, defaulting to the selector's
  * vhost (or the first one when "All" is selected).
  */
+import { useState } from 'preact/hooks';
+import { currentVhost } from '../state/vhost';
 import { vhostNames } from '../state/vhosts';
 import { Choice, Field } from './controls';
 
@@ -10,6 +12,16 @@ export function defaultVhost(current: string): string {
   if (current !== '') return current;
   const names = vhostNames.value;
   return names.includes('/') ? '/' : (names[0] ?? '/');
+}
+
+/**
+ * A form's vhost: the one chosen in its field, else defaultVhost() of the selector's vhost, worked
+ * out on each render (so a form drawn before the vhost list arrived does not keep '/' for a user
+ * who cannot reach '/').
+ */
+export function useFormVhost(initial = ''): [string, (v: string) => void] {
+  const [chosen, setChosen] = useState(initial);
+  return [chosen !== '' ? chosen : defaultVhost(currentVhost.value), setChosen];
 }
 
 /** The select. */

@@ -13,7 +13,7 @@ import { rate } from '../components/format';
 import { Link } from '../components/link';
 import { ListPage } from '../components/paged-table';
 import type { Column } from '../components/table';
-import { defaultVhost, VhostField } from '../components/vhost-field';
+import { useFormVhost, VhostField } from '../components/vhost-field';
 import { href } from '../state/router';
 import { useAction } from '../state/use-action';
 import { usePagedList } from '../state/use-paged-list';
@@ -52,7 +52,7 @@ function useExchangeTypes(): string[] {
 
 function AddExchangeForm() {
   const types = useExchangeTypes();
-  const [vhost, setVhost] = useState(defaultVhost(currentVhost.value));
+  const [vhost, setVhost] = useFormVhost();
   const [name, setName] = useState('');
   const [type, setType] = useState('direct');
   const [durable, setDurable] = useState(true);

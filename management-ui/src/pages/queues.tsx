@@ -14,7 +14,7 @@ import { count, rate } from '../components/format';
 import { Link } from '../components/link';
 import { ListPage } from '../components/paged-table';
 import type { Column } from '../components/table';
-import { defaultVhost, VhostField } from '../components/vhost-field';
+import { useFormVhost, VhostField } from '../components/vhost-field';
 import { href } from '../state/router';
 import { useAction } from '../state/use-action';
 import { usePagedList } from '../state/use-paged-list';
@@ -47,7 +47,7 @@ function columns(all: boolean): Column<Queue>[] {
 
 /** The add-queue form. */
 export function AddQueueForm() {
-  const [vhost, setVhost] = useState(defaultVhost(currentVhost.value));
+  const [vhost, setVhost] = useFormVhost();
   const [name, setName] = useState('');
   const [type, setType] = useState('classic');
   const [durable, setDurable] = useState(true);

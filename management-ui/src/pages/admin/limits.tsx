@@ -5,9 +5,8 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
 import { ChoiceField, Section } from '../../components/controls';
 import { ErrorBox } from '../../components/error-box';
-import { VhostField } from '../../components/vhost-field';
+import { useFormVhost, VhostField } from '../../components/vhost-field';
 import { usePoll } from '../../state/use-poll';
-import { vhostNames } from '../../state/vhosts';
 import { LimitsPanel } from './limits-panel';
 
 /** The limits page. */
@@ -15,7 +14,7 @@ export function LimitsPage() {
   const vl = usePoll(() => api.vhostLimits(), []);
   const ul = usePoll(() => api.userLimits(), []);
   const users = usePoll(() => api.users(), [], false);
-  const [vhost, setVhost] = useState(vhostNames.value.includes('/') ? '/' : (vhostNames.value[0] ?? '/'));
+  const [vhost, setVhost] = useFormVhost();
   const [user, setUser] = useState('guest');
   return (
     <section>

@@ -11,11 +11,10 @@ import { Choice, Field } from '../../components/controls';
 import { ErrorBox, Notice } from '../../components/error-box';
 import { Link } from '../../components/link';
 import { Table, type Column } from '../../components/table';
-import { VhostField } from '../../components/vhost-field';
+import { useFormVhost, VhostField } from '../../components/vhost-field';
 import { href } from '../../state/router';
 import { useAction } from '../../state/use-action';
 import { usePoll } from '../../state/use-poll';
-import { vhostNames } from '../../state/vhosts';
 
 /** Whose permissions: a user's or a vhost's. */
 export type PermissionScope = { user: string } | { vhost: string };
@@ -97,14 +96,12 @@ function UserSelect({ id, value, onChange }: { id: string; value: string; onChan
   return <Choice id={id} value={value} options={[['', '(choose a user)'], ...(data ?? []).map((u) => u.name)]} onChange={onChange} />;
 }
 
-function firstVhost(): string {
-  return vhostNames.value.includes('/') ? '/' : (vhostNames.value[0] ?? '/');
-}
-
 function Panel<P extends { vhost: string; user: string }>({ kind, scope }: { kind: PermKind<P>; scope: PermissionScope }) {
   const isUser = 'user' in scope;
   const list = usePoll(() => kind.load(scope), []);
-  const [other, setOther] = useState(isUser ? firstVhost() : '');
+  const [vhost, setVhost] = useFormVhost();
+  const [user, setUser] = useState('');
+  const [other, setOther] = isUser ? [vhost, setVhost] : [user, setUser];
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(kind.fields.map((f) => [f.key, f.initial])));
   const set = useAction();
   const clear = useAction();

@@ -12,7 +12,7 @@ import { ActionForm } from '../../components/action-form';
 import { ErrorBox, Notice } from '../../components/error-box';
 import { value } from '../../components/format';
 import { PagedTable } from '../../components/paged-table';
-import { defaultVhost, VhostField } from '../../components/vhost-field';
+import { useFormVhost, VhostField } from '../../components/vhost-field';
 import { can } from '../../state/session';
 import { useAction } from '../../state/use-action';
 import { usePagedList } from '../../state/use-paged-list';
@@ -24,7 +24,7 @@ const APPLY_TO: Record<PolicyKind, string[]> = {
 };
 
 function PolicyForm({ kind, editing }: { kind: PolicyKind; editing: Policy | null }) {
-  const [vhost, setVhost] = useState(editing?.vhost ?? defaultVhost(currentVhost.value));
+  const [vhost, setVhost] = useFormVhost(editing?.vhost);
   const [name, setName] = useState(editing?.name ?? '');
   const [pattern, setPattern] = useState(editing?.pattern ?? '');
   const [applyTo, setApplyTo] = useState(editing?.['apply-to'] ?? APPLY_TO[kind][0]);
