@@ -678,6 +678,20 @@ export const configSchema = {
     defaultText: 'the stored one, else the node name',
     parse: nonEmpty,
   }),
+  /**
+   * RabbitMQ's connection_max: most connections open on the node (`infinity` = no limit). connection.open
+   * past it gets 530 "connection refused: node connection limit (N) is reached" (RabbitMQ 3.12+; 3.10's
+   * Ranch stops accepting instead, which leaves clients hanging).
+   */
+  connectionMax: option<number | 'infinity'>({
+    default: 'infinity',
+    keys: ['connection_max'],
+    env: 'WARREN_CONNECTION_MAX',
+    flag: '--connection-max',
+    arg: 'N|infinity',
+    help: 'most AMQP connections open on the node',
+    parse: (raw) => (raw === 'infinity' ? 'infinity' : integer(raw, 0, Number.MAX_SAFE_INTEGER)),
+  }),
 };
 
 type Schema = typeof configSchema;

@@ -133,7 +133,8 @@ export const expirationNegative = (exp: string, n: number): ChannelError =>
 
 /** 406: a content header announcing more than max_message_size. */
 export const messageTooLarge = (size: number | bigint, max: number): ChannelError =>
-  new ChannelError(406, `message size ${size} is larger than configured max size ${max}`, PUBLISH_CLASS, PUBLISH_METHOD);
+  // rabbit_channel:check_msg_size: the text drops "configured" when the limit is the hard maximum (?MAX_MSG_SIZE, 512 MiB).
+  new ChannelError(406, `message size ${size} is larger than ${max === 536870912 ? '' : 'configured '}max size ${max}`, PUBLISH_CLASS, PUBLISH_METHOD);
 
 /** 406: confirm.select on a transactional channel. */
 export const txToConfirm = (): ChannelError => new ChannelError(406, 'cannot switch from tx to confirm mode');
@@ -197,8 +198,6 @@ export const unknownAuthMechanism = (mechanism: string): ConnectionError =>
 export const invalidAuthMechanism = (mechanism: string): ConnectionError =>
   new ConnectionError(503, `invalid authentication mechanism '${mechanism}'`, CONNECTION, methodOf(MethodId.ConnectionStartOk));
 
-/** 503: the handshake got another method than the one it expects (`connection.start-ok`, ...). */
-export const expectedHandshakeMethod = (name: string): ConnectionError => new ConnectionError(503, `expected '${name}'`);
 
 /** 503: a connection-class method the broker does not implement. */
 export const unimplementedConnectionMethod = (methodId: number): ConnectionError =>
@@ -211,9 +210,12 @@ export const expectedChannelOpen = (classId: number, methodId: number): Connecti
 /** 504: channel.open on an open channel. */
 export const secondChannelOpen = (): ConnectionError => new ConnectionError(504, "second 'channel.open' seen");
 
-/** 504: a connection method once the connection is running. */
-export const unexpectedConnectionMethod = (classId: number, methodId: number): ConnectionError =>
-  new ConnectionError(504, 'unexpected method in connection state running', classId, methodId);
+/**
+ * 504: a connection method the connection's state does not expect (rabbit_reader's state names: starting,
+ * tuning, opening, running). Before tune-ok RabbitMQ drops the socket instead of sending it (only logged).
+ */
+export const unexpectedConnectionMethod = (classId: number, methodId: number, state = 'running'): ConnectionError =>
+  new ConnectionError(504, `unexpected method in connection state ${state}`, classId, methodId);
 
 /** 505: a content frame where a method frame was expected. */
 export const expectedMethodFrame = (): ConnectionError =>
@@ -300,3 +302,7 @@ export const operatorClose = (reason: string): ConnectionError => {
   if (reason === '') e.message = 'CONNECTION_FORCED - ';
   return e;
 };
+
+/** 530: connection.open past the node's connection_max (RabbitMQ 3.12+ rabbit_reader; 3.10's Ranch stops accepting instead). */
+export const nodeConnectionLimitReached = (limit: number): ConnectionError =>
+  new ConnectionError(530, `connection refused: node connection limit (${limit}) is reached`, CONNECTION, methodOf(MethodId.ConnectionOpen));

@@ -333,3 +333,12 @@ export function listReply<T extends object>(
     total_count: sources.length,
   };
 }
+
+/**
+ * A list RabbitMQ answers through rabbit_mgmt_util:reply_list (users, permissions, topic
+ * permissions, policies, limits): `sort`, `sort_reverse` and `columns` apply, paging does not.
+ * The items are plain JSON rows (interfaces without an index signature).
+ */
+export function rowsReply(req: FastifyRequest, items: readonly object[], defaultSort: readonly string[] = ['vhost', 'name']): unknown {
+  return listReply(req, items as unknown as Record<string, unknown>[], defaultSort, { paginate: false });
+}

@@ -14,15 +14,23 @@ export interface TrackedConnection {
 export class ConnectionTracker<C extends TrackedConnection = TrackedConnection> {
   private readonly byVhost = new Map<string, Set<C>>();
   private readonly byUser = new Map<string, Set<C>>();
+  private readonly all = new Set<C>();
+
+  /** Open connections on the node (connection_max). */
+  get size(): number {
+    return this.all.size;
+  }
 
   /** Records an opened connection. */
   add(conn: C, vhost: string, user: string): void {
+    this.all.add(conn);
     addTo(this.byVhost, vhost, conn);
     addTo(this.byUser, user, conn);
   }
 
   /** Forgets a connection (idempotent). */
   remove(conn: C, vhost: string, user: string): void {
+    this.all.delete(conn);
     removeFrom(this.byVhost, vhost, conn);
     removeFrom(this.byUser, user, conn);
   }

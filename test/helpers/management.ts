@@ -68,7 +68,14 @@ export async function startManagementTarget(overrides: Partial<Config> = {}): Pr
   }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-mgmt-'));
   const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', dataDir, ...overrides };
-  const services = await startServices(config, createLogger('silent'));
+  let services: Awaited<ReturnType<typeof startServices>>;
+  try {
+    services = await startServices(config, createLogger('silent'));
+  } catch (e) {
+    // A start refused on purpose (bad definitions, certificates) must not leave its data dir behind.
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   const { broker, users } = services;
   return {
     base: `http://127.0.0.1:${services.management.port}`,

@@ -436,6 +436,27 @@ describe('idempotent and lenient operations', () => {
     await c.call(ERR, 'exchange.delete', { exchange: missing('x'), ifUnused: true });
   });
 
+  /*
+   * RabbitMQ 3.10.8 answers exchange.unbind-ok (40.51, the spec's id quirk) when the source or the destination
+   * is gone, so clients can clean up bindings of auto-deleted exchanges; also with nowait nothing comes back.
+   */
+  it('exchange.unbind with a missing source or destination exchange, or a binding never made, succeeds', async () => {
+    const x = xname('unbind-dest');
+    await declareExchange(x, 'fanout');
+    await c.call(ERR, 'exchange.unbind', { destination: x, source: missing('src'), routingKey: 'k' });
+    await c.call(ERR, 'exchange.unbind', { destination: missing('dest'), source: 'amq.direct', routingKey: 'k' });
+    await c.call(ERR, 'exchange.unbind', { destination: missing('dest'), source: missing('src'), routingKey: 'k' });
+    await c.call(ERR, 'exchange.unbind', { destination: x, source: 'amq.direct', routingKey: 'never-bound' });
+    // A bound pair whose source is then deleted: the unbind of the dangling binding is still ok.
+    const src = xname('unbind-src');
+    await declareExchange(src, 'direct');
+    await c.call(ERR, 'exchange.bind', { destination: x, source: src, routingKey: 'k' });
+    await c.call(ERR, 'exchange.delete', { exchange: src });
+    await c.call(ERR, 'exchange.unbind', { destination: x, source: src, routingKey: 'k' });
+    c.sendMethod(ERR, 'exchange.unbind', { destination: missing('dest'), source: missing('src'), routingKey: 'k', nowait: true });
+    await c.call(ERR, 'exchange.delete', { exchange: x });
+  });
+
   it('queue.unbind of a missing queue or binding succeeds', async () => {
     await c.call(ERR, 'queue.unbind', { queue: missing('q'), exchange: 'amq.direct', routingKey: 'k' });
     const q = qname('unbind');

@@ -54,9 +54,48 @@ function scoped(base: string, vhost: string): string {
   return vhost === '' ? `/api/${base}` : `/api/${base}/${encodeURIComponent(vhost)}`;
 }
 
+/** The items whose name matches the list's filter (a case-insensitive substring or regex, as the API matches). */
+function byName<T>(items: T[], p: ListParams): T[] {
+  if (p.name === '') return items;
+  let re: RegExp;
+  try {
+    re = p.use_regex ? new RegExp(p.name, 'i') : new RegExp(p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+  } catch {
+    return [];
+  }
+  return items.filter((i) => {
+    const n = (i as { name?: unknown }).name;
+    return typeof n === 'string' && re.test(n);
+  });
+}
+
+/** A dotted path's value in an item (`message_stats.publish_details.rate`). */
+function at(item: unknown, dotted: string): unknown {
+  let v: unknown = item;
+  for (const k of dotted.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}
+
+/** The items sorted by the list's sort key (as the API sorts: numbers before text, a missing value as 0). */
+function bySort<T>(items: T[], p: ListParams): T[] {
+  if (p.sort === '') return items;
+  const key = (i: T): number | string => {
+    const v = at(i, p.sort);
+    return typeof v === 'number' ? v : v === undefined || v === null ? 0 : typeof v === 'string' ? v : JSON.stringify(v);
+  };
+  const sorted = [...items].sort((x, y) => {
+    const a = key(x);
+    const b = key(y);
+    if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  return p.sort_reverse ? sorted.reverse() : sorted;
+}
+
 /**
- * A paged list. A broker that answers the whole list as an array (no paging support) is paged
- * here, so the view is the same.
+ * A paged list. A list the API answers whole, as an array (users, policies: RabbitMQ pages only
+ * exchanges, queues, vhosts, connections and channels), is filtered, sorted and paged here, so
+ * every list looks and behaves the same.
  */
 async function paged<T>(url: string, p: ListParams): Promise<Paged<T>> {
   const q = query({
@@ -70,14 +109,15 @@ async function paged<T>(url: string, p: ListParams): Promise<Paged<T>> {
   });
   const r = await get<Paged<T> | T[]>(url + q);
   if (!Array.isArray(r)) return r;
+  const matching = bySort(byName(r, p), p);
   const start = (p.page - 1) * p.page_size;
   return {
-    items: r.slice(start, start + p.page_size),
+    items: matching.slice(start, start + p.page_size),
     page: p.page,
-    page_count: Math.max(1, Math.ceil(r.length / p.page_size)),
+    page_count: Math.max(1, Math.ceil(matching.length / p.page_size)),
     page_size: p.page_size,
-    filtered_count: r.length,
-    item_count: Math.min(p.page_size, Math.max(0, r.length - start)),
+    filtered_count: matching.length,
+    item_count: Math.min(p.page_size, Math.max(0, matching.length - start)),
     total_count: r.length,
   };
 }
@@ -93,6 +133,7 @@ export const api = {
   nodes: () => get<NodeInfo[]>('/api/nodes'),
 
   vhosts: () => get<Vhost[]>('/api/vhosts'),
+  vhostsPage: (p: ListParams) => paged<Vhost>('/api/vhosts', p),
   vhost: (name: string, range?: Range) => get<Vhost>(path`/api/vhosts/${name}` + query(rangeQuery(range))),
   putVhost: (name: string, body: { description?: string; tags?: string; default_queue_type?: string }) => call<undefined>('PUT', path`/api/vhosts/${name}`, { body }),
   deleteVhost: (name: string) => call<undefined>('DELETE', path`/api/vhosts/${name}`),
@@ -134,6 +175,7 @@ export const api = {
   consumers: (vhost: string) => get<{ consumer_tag: string }[]>(scoped('consumers', vhost) + '?columns=consumer_tag'),
 
   users: () => get<User[]>('/api/users'),
+  usersPage: (p: ListParams) => paged<User>('/api/users', p),
   user: (name: string) => get<User>(path`/api/users/${name}`),
   putUser: (name: string, body: { password?: string; password_hash?: string; hashing_algorithm?: string; tags: string }) =>
     call<undefined>('PUT', path`/api/users/${name}`, { body }),
@@ -152,7 +194,7 @@ export const api = {
   /** Clears all the user's topic permissions in the vhost (3.10.8 has no per-exchange delete). */
   deleteTopicPermissions: (vhost: string, user: string) => call<undefined>('DELETE', path`/api/topic-permissions/${vhost}/${user}`),
 
-  policies: (kind: PolicyKind, vhost: string) => get<Policy[]>(scoped(kind, vhost)),
+  policies: (kind: PolicyKind, vhost: string, p: ListParams) => paged<Policy>(scoped(kind, vhost), p),
   putPolicy: (kind: PolicyKind, vhost: string, name: string, body: { pattern: string; definition: JsonObject; priority: number; 'apply-to': string }) =>
     call<undefined>('PUT', `/api/${kind}` + path`/${vhost}/${name}`, { body }),
   deletePolicy: (kind: PolicyKind, vhost: string, name: string) => call<undefined>('DELETE', `/api/${kind}` + path`/${vhost}/${name}`),

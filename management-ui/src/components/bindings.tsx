@@ -7,8 +7,9 @@ import { api, exchangeSegment } from '../api/endpoints';
 import type { Binding } from '../api/types';
 import { href } from '../state/router';
 import { useAction } from '../state/use-action';
+import { ActionForm } from './action-form';
 import { ArgsEditor, rowsToObject, type ArgRow } from './args-editor';
-import { Field } from './controls';
+import { Field, TextField } from './controls';
 import { ErrorBox, Notice } from './error-box';
 import { value } from './format';
 import { Link } from './link';
@@ -75,79 +76,48 @@ export function BindingsTable({ bindings, side, label }: { bindings: Binding[]; 
   );
 }
 
-/** "Add binding from this exchange": to a queue or an exchange. */
-export function AddBindingFromExchange({ vhost, exchange }: { vhost: string; exchange: string }) {
-  const [kind, setKind] = useState<'q' | 'e'>('q');
-  const [dest, setDest] = useState('');
-  const [rk, setRk] = useState('');
-  const [args, setArgs] = useState<ArgRow[]>([]);
-  const action = useAction();
-  return (
-    <form
-      class="form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(() => api.addBinding(vhost, exchange, kind, dest, { routing_key: rk, arguments: rowsToObject(args) }), 'Binding added.').then((ok) => {
-          if (ok) {
-            setRk('');
-            setArgs([]);
-          }
-        });
-      }}
-    >
-      <Field label="To">
-        {(id) => (
-          <span class="inline">
-            <select aria-label="Destination type" value={kind} onChange={(e) => setKind(e.currentTarget.value as 'q' | 'e')}>
-              <option value="q">To queue</option>
-              <option value="e">To exchange</option>
-            </select>
-            <input id={id} name="destination" value={dest} onInput={(e) => setDest(e.currentTarget.value)} required placeholder="name" />
-          </span>
-        )}
-      </Field>
-      <Field label="Routing key">{(id) => <input id={id} name="routing-key" value={rk} onInput={(e) => setRk(e.currentTarget.value)} />}</Field>
-      <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={[{ key: 'x-match', type: 'string', value: 'all', title: 'headers exchange: all or any' }]} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Bind
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Bind" />
-    </form>
-  );
-}
+/** Where a new binding goes: from this exchange (to a queue or exchange named in the form), or to this queue (from an exchange named in the form). */
+export type BindingFormScope = { exchange: string } | { queue: string };
 
-/** "Add binding to this queue": from an exchange. */
-export function AddBindingToQueue({ vhost, queue }: { vhost: string; queue: string }) {
-  const [source, setSource] = useState('');
+/** "Add binding from this exchange" or "Add binding to this queue". */
+export function AddBindingForm({ vhost, scope }: { vhost: string; scope: BindingFormScope }) {
+  const fromExchange = 'exchange' in scope;
+  const [kind, setKind] = useState<'q' | 'e'>('q');
+  const [other, setOther] = useState('');
   const [rk, setRk] = useState('');
   const [args, setArgs] = useState<ArgRow[]>([]);
   const action = useAction();
   return (
-    <form
-      class="form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(() => api.addBinding(vhost, source, 'q', queue, { routing_key: rk, arguments: rowsToObject(args) }), 'Binding added.').then((ok) => {
-          if (ok) {
-            setRk('');
-            setArgs([]);
-          }
-        });
+    <ActionForm
+      action={action}
+      submit="Bind"
+      run={() => {
+        const body = { routing_key: rk, arguments: rowsToObject(args) };
+        return 'exchange' in scope ? api.addBinding(vhost, scope.exchange, kind, other, body) : api.addBinding(vhost, other, 'q', scope.queue, body);
+      }}
+      done="Binding added."
+      reset={() => {
+        setRk('');
+        setArgs([]);
       }}
     >
-      <Field label="From exchange">{(id) => <input id={id} name="source" value={source} onInput={(e) => setSource(e.currentTarget.value)} required />}</Field>
-      <Field label="Routing key">{(id) => <input id={id} name="routing-key" value={rk} onInput={(e) => setRk(e.currentTarget.value)} />}</Field>
+      {fromExchange ? (
+        <Field label="To">
+          {(id) => (
+            <span class="inline">
+              <select aria-label="Destination type" value={kind} onChange={(e) => setKind(e.currentTarget.value as 'q' | 'e')}>
+                <option value="q">To queue</option>
+                <option value="e">To exchange</option>
+              </select>
+              <input id={id} name="destination" value={other} onInput={(e) => setOther(e.currentTarget.value)} required placeholder="name" />
+            </span>
+          )}
+        </Field>
+      ) : (
+        <TextField label="From exchange" name="source" value={other} required onChange={setOther} />
+      )}
+      <TextField label="Routing key" name="routing-key" value={rk} onChange={setRk} />
       <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={[{ key: 'x-match', type: 'string', value: 'all', title: 'headers exchange: all or any' }]} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Bind
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Bind" />
-    </form>
+    </ActionForm>
   );
 }

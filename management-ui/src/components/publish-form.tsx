@@ -7,8 +7,8 @@ import { api } from '../api/endpoints';
 import type { JsonObject } from '../api/types';
 import { useAction } from '../state/use-action';
 import { ArgsEditor, rowsToObject, type ArgHint, type ArgRow } from './args-editor';
-import { Field } from './controls';
-import { ErrorBox } from './error-box';
+import { ChoiceField, type ChoiceOption, Field, TextField } from './controls';
+import { ActionForm } from './action-form';
 
 const PROPERTY_HINTS: ArgHint[] = [
   { key: 'content_type', type: 'string', value: 'application/json', title: 'MIME type of the payload' },
@@ -22,6 +22,15 @@ const PROPERTY_HINTS: ArgHint[] = [
   { key: 'type', type: 'string', title: 'Application message type' },
   { key: 'user_id', type: 'string', title: 'Must be the publishing user' },
   { key: 'app_id', type: 'string', title: 'Publishing application' },
+];
+
+const DELIVERY_MODES: ChoiceOption[] = [
+  ['1', '1 - Non-persistent'],
+  ['2', '2 - Persistent'],
+];
+const ENCODINGS: ChoiceOption[] = [
+  ['string', 'String (UTF-8)'],
+  ['base64', 'Base64'],
 ];
 
 /** Props of PublishForm. */
@@ -43,11 +52,19 @@ export function PublishForm({ vhost, exchange, routingKey }: PublishFormProps) {
   const [result, setResult] = useState<boolean | null>(null);
   const action = useAction();
   return (
-    <form
-      class="form"
-      aria-label="Publish message"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      label="Publish message"
+      submit="Publish message"
+      context="Publish"
+      result={
+        result !== null && (
+          <span role="status" class={result ? 'notice' : 'warning'} data-testid="publish-result">
+            {result ? 'Message published and routed.' : 'Message published, but not routed: no queue matched.'}
+          </span>
+        )
+      }
+      onSubmit={() => {
         setResult(null);
         void action.run(async () => {
           const properties: JsonObject = { delivery_mode: persistent ? 2 : 1, ...rowsToObject(props, 'property') };
@@ -59,40 +76,15 @@ export function PublishForm({ vhost, exchange, routingKey }: PublishFormProps) {
       }}
     >
       {routingKey === undefined ? (
-        <Field label="Routing key">{(id) => <input id={id} name="publish-routing-key" value={rk} onInput={(e) => setRk(e.currentTarget.value)} />}</Field>
+        <TextField label="Routing key" name="publish-routing-key" value={rk} onChange={setRk} />
       ) : (
         <p class="muted">Published to the default exchange with routing key <code>{routingKey}</code>, so it goes to this queue.</p>
       )}
-      <Field label="Delivery mode">
-        {(id) => (
-          <select id={id} value={persistent ? '2' : '1'} onChange={(e) => setPersistent(e.currentTarget.value === '2')}>
-            <option value="1">1 - Non-persistent</option>
-            <option value="2">2 - Persistent</option>
-          </select>
-        )}
-      </Field>
+      <ChoiceField label="Delivery mode" value={persistent ? '2' : '1'} options={DELIVERY_MODES} onChange={(v) => setPersistent(v === '2')} />
       <ArgsEditor label="Headers" rows={headers} onChange={setHeaders} />
       <ArgsEditor label="Properties" rows={props} onChange={setProps} hints={PROPERTY_HINTS} />
       <Field label="Payload">{(id) => <textarea id={id} name="payload" rows={5} value={payload} onInput={(e) => setPayload(e.currentTarget.value)} />}</Field>
-      <Field label="Payload encoding">
-        {(id) => (
-          <select id={id} value={encoding} onChange={(e) => setEncoding(e.currentTarget.value as 'string' | 'base64')}>
-            <option value="string">String (UTF-8)</option>
-            <option value="base64">Base64</option>
-          </select>
-        )}
-      </Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Publish message
-        </button>
-        {result !== null && (
-          <span role="status" class={result ? 'notice' : 'warning'} data-testid="publish-result">
-            {result ? 'Message published and routed.' : 'Message published, but not routed: no queue matched.'}
-          </span>
-        )}
-      </div>
-      <ErrorBox error={action.error} context="Publish" />
-    </form>
+      <ChoiceField label="Payload encoding" value={encoding} options={ENCODINGS} onChange={(v) => setEncoding(v === 'base64' ? 'base64' : 'string')} />
+    </ActionForm>
   );
 }

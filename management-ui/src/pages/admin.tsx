@@ -26,10 +26,10 @@ const SUBS: Sub[] = [
   { path: 'definitions', label: 'Definitions', admin: true },
 ];
 
-/** The admin section; `parts` is the path after /admin. */
+/** The admin section; `parts` is the path after /admin. Without a policymaker or administrator tag none of it is shown (RabbitMQ's UI has no Admin tab for management and monitoring users). */
 export function AdminPage({ parts }: { parts: string[] }) {
   const admin = can.administer.value;
-  const subs = SUBS.filter((s) => admin || !s.admin);
+  const subs = SUBS.filter((s) => (s.admin ? admin : can.policies.value));
   const [sub, id] = parts;
   const current = sub ?? subs[0]?.path ?? 'policies';
   const allowed = subs.some((s) => s.path === current);

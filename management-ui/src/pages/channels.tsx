@@ -2,21 +2,16 @@
  * Channels: the list (paged, sorted and filtered by the API): mode (confirm, transactional),
  * state, prefetch, unacked and unconfirmed counts, message rates.
  */
-import { useEffect } from 'preact/hooks';
-import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import type { Channel } from '../api/types';
-import { ErrorBox } from '../components/error-box';
 import { count, rate } from '../components/format';
 import { Link } from '../components/link';
-import { ListControls, listState } from '../components/list-controls';
-import { Table, type Column } from '../components/table';
+import { ListPage } from '../components/paged-table';
+import type { Column } from '../components/table';
 import { href } from '../state/router';
-import { usePoll } from '../state/use-poll';
+import { usePagedList } from '../state/use-paged-list';
 import { currentVhost } from '../state/vhost';
 import { ConnState } from './connections';
-
-const state = listState('channels');
 
 /** C (confirm) and T (transactional), as RabbitMQ's UI marks a channel's mode. */
 export function ChannelMode({ c }: { c: Channel }) {
@@ -61,27 +56,6 @@ export function channelColumns(all: boolean, sortable: boolean): Column<Channel>
 /** The channels page. */
 export function ChannelsPage() {
   const vhost = currentVhost.value;
-  const p = state.value;
-  const { data, error } = usePoll(() => api.channels(vhost, p), [vhost, p]);
-  useEffect(() => {
-    if (error instanceof ApiError && error.error === 'page_out_of_range' && p.page > 1) state.value = { ...p, page: 1 };
-  }, [error]);
-  return (
-    <section>
-      <div class="page-head">
-        <h1>Channels</h1>
-      </div>
-      <ListControls state={state} result={data} what="channels" />
-      <ErrorBox error={error} context="Channels" />
-      <Table
-        label="Channels"
-        columns={channelColumns(vhost === '', true)}
-        rows={data?.items ?? []}
-        rowKey={(c) => c.name}
-        sort={{ sort: p.sort, reverse: p.sort_reverse }}
-        onSort={(s) => (state.value = { ...p, sort: s.sort, sort_reverse: s.reverse, page: 1 })}
-        empty={data === undefined ? 'Loading…' : 'No channels.'}
-      />
-    </section>
-  );
+  const list = usePagedList('channels', (p) => api.channels(vhost, p), { deps: [vhost] });
+  return <ListPage list={list} label="Channels" what="channels" columns={channelColumns(vhost === '', true)} rowKey={(c) => c.name} />;
 }

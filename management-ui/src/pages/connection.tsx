@@ -7,7 +7,8 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import type { JsonObject } from '../api/types';
-import { Field, Section } from '../components/controls';
+import { ActionForm } from '../components/action-form';
+import { Section, TextField } from '../components/controls';
 import { ErrorBox } from '../components/error-box';
 import { count, timestamp, value } from '../components/format';
 import { Link } from '../components/link';
@@ -86,25 +87,9 @@ export function ConnectionPage({ name }: { name: string }) {
             <Table label="Channels of this connection" columns={channelColumns(false, false)} rows={channels.data ?? []} rowKey={(ch) => ch.name} empty="No channels." />
           </Section>
           <Section title="Close this connection">
-            <form
-              class="form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void close.run(() => api.closeConnection(name, reason)).then((ok) => {
-                  if (ok) navigate('/connections');
-                });
-              }}
-            >
-              <Field label="Reason" hint="Sent to the client with 320 CONNECTION_FORCED.">
-                {(id) => <input id={id} name="reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
-              </Field>
-              <div class="actions">
-                <button type="submit" class="danger" disabled={close.busy}>
-                  Force close
-                </button>
-              </div>
-              <ErrorBox error={close.error} context="Close" />
-            </form>
+            <ActionForm action={close} submit="Force close" context="Close" danger onSubmit={() => void close.run(() => api.closeConnection(name, reason), '', () => navigate('/connections'))}>
+              <TextField label="Reason" hint="Sent to the client with 320 CONNECTION_FORCED." name="reason" value={reason} onChange={setReason} />
+            </ActionForm>
           </Section>
         </>
       )}

@@ -2,20 +2,15 @@
  * Connections: the list (paged, sorted and filtered by the API) with user, vhost, client, peer,
  * state (blocked and flow stand out), channels and data rates.
  */
-import { useEffect } from 'preact/hooks';
-import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import type { Connection } from '../api/types';
-import { ErrorBox } from '../components/error-box';
 import { bytes, count } from '../components/format';
 import { Link } from '../components/link';
-import { ListControls, listState } from '../components/list-controls';
-import { Table, type Column } from '../components/table';
+import { ListPage } from '../components/paged-table';
+import type { Column } from '../components/table';
 import { href } from '../state/router';
-import { usePoll } from '../state/use-poll';
+import { usePagedList } from '../state/use-paged-list';
 import { currentVhost } from '../state/vhost';
-
-const state = listState('connections');
 
 /** A rate of bytes per second ("1.2 KiB/s"). */
 export function byteRate(r: number | undefined): string {
@@ -78,27 +73,6 @@ function columns(all: boolean): Column<Connection>[] {
 /** The connections page. */
 export function ConnectionsPage() {
   const vhost = currentVhost.value;
-  const p = state.value;
-  const { data, error } = usePoll(() => api.connections(vhost, p), [vhost, p]);
-  useEffect(() => {
-    if (error instanceof ApiError && error.error === 'page_out_of_range' && p.page > 1) state.value = { ...p, page: 1 };
-  }, [error]);
-  return (
-    <section>
-      <div class="page-head">
-        <h1>Connections</h1>
-      </div>
-      <ListControls state={state} result={data} what="connections" />
-      <ErrorBox error={error} context="Connections" />
-      <Table
-        label="Connections"
-        columns={columns(vhost === '')}
-        rows={data?.items ?? []}
-        rowKey={(c) => c.name}
-        sort={{ sort: p.sort, reverse: p.sort_reverse }}
-        onSort={(s) => (state.value = { ...p, sort: s.sort, sort_reverse: s.reverse, page: 1 })}
-        empty={data === undefined ? 'Loading…' : 'No connections.'}
-      />
-    </section>
-  );
+  const list = usePagedList('connections', (p) => api.connections(vhost, p), { deps: [vhost] });
+  return <ListPage list={list} label="Connections" what="connections" columns={columns(vhost === '')} rowKey={(c) => c.name} />;
 }

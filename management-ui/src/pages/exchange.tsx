@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import { LineChart, type ChartLine } from '../charts/line-chart';
 import { useChart } from '../charts/use-chart';
-import { AddBindingFromExchange, BindingsTable } from '../components/bindings';
+import { AddBindingForm, BindingsTable } from '../components/bindings';
 import { ConfirmButton, Section } from '../components/controls';
 import { ErrorBox } from '../components/error-box';
 import { exchangeBadges, Features } from '../components/features';
@@ -89,7 +89,7 @@ export function ExchangePage({ vhost, name }: { vhost: string; name: string }) {
             <ErrorBox error={destination.error} context="Bindings" />
             <BindingsTable label="Bindings to this exchange" side="from" bindings={destination.data ?? []} />
             <h3>Add binding from this exchange</h3>
-            <AddBindingFromExchange vhost={vhost} exchange={name} />
+            <AddBindingForm vhost={vhost} scope={{ exchange: name }} />
           </>
         )}
       </Section>

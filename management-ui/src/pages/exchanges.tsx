@@ -2,25 +2,23 @@
  * Exchanges: the list (paged, sorted and filtered by the API) with type, features (D, AD, I, AE)
  * and rates; and the form to add one.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
+import { useState } from 'preact/hooks';
 import { api, exchangeSegment } from '../api/endpoints';
 import type { Exchange } from '../api/types';
 import { ArgsEditor, EXCHANGE_ARG_HINTS, rowsToObject, type ArgRow } from '../components/args-editor';
-import { BoolField, Field, Section } from '../components/controls';
-import { ErrorBox, Notice } from '../components/error-box';
+import { BoolField, ChoiceField, Section, TextField } from '../components/controls';
+import { ActionForm } from '../components/action-form';
 import { exchangeBadges, Features } from '../components/features';
 import { rate } from '../components/format';
 import { Link } from '../components/link';
-import { ListControls, listState } from '../components/list-controls';
-import { Table, type Column } from '../components/table';
-import { defaultVhost, VhostSelect } from '../components/vhost-field';
+import { ListPage } from '../components/paged-table';
+import type { Column } from '../components/table';
+import { useFormVhost, VhostField } from '../components/vhost-field';
 import { href } from '../state/router';
 import { useAction } from '../state/use-action';
+import { usePagedList } from '../state/use-paged-list';
 import { usePoll } from '../state/use-poll';
 import { currentVhost } from '../state/vhost';
-
-const state = listState('exchanges');
 
 /** How an exchange's name reads ("(AMQP default)" for ""). */
 export function exchangeLabel(name: string): string {
@@ -54,7 +52,7 @@ function useExchangeTypes(): string[] {
 
 function AddExchangeForm() {
   const types = useExchangeTypes();
-  const [vhost, setVhost] = useState(defaultVhost(currentVhost.value));
+  const [vhost, setVhost] = useFormVhost();
   const [name, setName] = useState('');
   const [type, setType] = useState('direct');
   const [durable, setDurable] = useState(true);
@@ -63,74 +61,36 @@ function AddExchangeForm() {
   const [args, setArgs] = useState<ArgRow[]>([]);
   const action = useAction();
   return (
-    <form
-      class="form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const n = name;
-        void action.run(() => api.putExchange(vhost, n, { type, durable, auto_delete: autoDelete, internal, arguments: rowsToObject(args) }), `Exchange '${n}' added.`).then((ok) => {
-          if (ok) {
-            setName('');
-            setArgs([]);
-          }
-        });
+    <ActionForm
+      action={action}
+      submit="Add exchange"
+      run={() => api.putExchange(vhost, name, { type, durable, auto_delete: autoDelete, internal, arguments: rowsToObject(args) })}
+      done={`Exchange '${name}' added.`}
+      reset={() => {
+        setName('');
+        setArgs([]);
       }}
     >
-      <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
-      <Field label="Name">{(id) => <input id={id} name="exchange-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
-      <Field label="Type">
-        {(id) => (
-          <select id={id} value={type} onChange={(e) => setType(e.currentTarget.value)}>
-            {types.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <VhostField value={vhost} onChange={setVhost} />
+      <TextField label="Name" name="exchange-name" value={name} required onChange={setName} />
+      <ChoiceField label="Type" value={type} options={types} onChange={setType} />
       <BoolField label="Durability" value={durable} onChange={setDurable} yes="Durable" no="Transient" yesFirst />
       <BoolField label="Auto delete" hint="Deleted when its last binding is removed." value={autoDelete} onChange={setAutoDelete} />
       <BoolField label="Internal" hint="Clients cannot publish to it directly, only other exchanges." value={internal} onChange={setInternal} />
       <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={EXCHANGE_ARG_HINTS} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Add exchange
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Add exchange" />
-    </form>
+    </ActionForm>
   );
 }
 
 /** The exchanges page. */
 export function ExchangesPage() {
   const vhost = currentVhost.value;
-  const p = state.value;
-  const { data, error } = usePoll(() => api.exchanges(vhost, p), [vhost, p]);
-  useEffect(() => {
-    if (error instanceof ApiError && error.error === 'page_out_of_range' && p.page > 1) state.value = { ...p, page: 1 };
-  }, [error]);
+  const list = usePagedList('exchanges', (p) => api.exchanges(vhost, p), { deps: [vhost] });
   return (
-    <section>
-      <div class="page-head">
-        <h1>Exchanges</h1>
-      </div>
-      <ListControls state={state} result={data} what="exchanges" />
-      <ErrorBox error={error} context="Exchanges" />
-      <Table
-        label="Exchanges"
-        columns={columns(vhost === '')}
-        rows={data?.items ?? []}
-        rowKey={(x) => `${x.vhost}\u0000${x.name}`}
-        sort={{ sort: p.sort, reverse: p.sort_reverse }}
-        onSort={(s) => (state.value = { ...p, sort: s.sort, sort_reverse: s.reverse, page: 1 })}
-        empty={data === undefined ? 'Loading…' : 'No exchanges.'}
-      />
+    <ListPage list={list} label="Exchanges" what="exchanges" columns={columns(vhost === '')} rowKey={(x) => `${x.vhost}\u0000${x.name}`}>
       <Section title="Add a new exchange" closed>
         <AddExchangeForm />
       </Section>
-    </section>
+    </ListPage>
   );
 }

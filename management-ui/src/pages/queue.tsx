@@ -8,8 +8,9 @@ import { api } from '../api/endpoints';
 import type { GotMessage, JsonObject, Queue } from '../api/types';
 import { LineChart, type ChartLine } from '../charts/line-chart';
 import { useChart } from '../charts/use-chart';
-import { AddBindingToQueue, BindingsTable } from '../components/bindings';
-import { ConfirmButton, Field, Section } from '../components/controls';
+import { AddBindingForm, BindingsTable } from '../components/bindings';
+import { ActionForm } from '../components/action-form';
+import { ChoiceField, ConfirmButton, Section, TextField } from '../components/controls';
 import { ErrorBox, Notice } from '../components/error-box';
 import { Features, queueBadges } from '../components/features';
 import { bytes, count, rate, value } from '../components/format';
@@ -110,11 +111,12 @@ function GetMessagesForm({ vhost, name }: { vhost: string; name: string }) {
   const [messages, setMessages] = useState<GotMessage[] | null>(null);
   const action = useAction();
   return (
-    <form
-      class="form"
-      aria-label="Get messages"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      label="Get messages"
+      submit="Get messages"
+      after={messages !== null && <GotMessages messages={messages} />}
+      onSubmit={() => {
         void action.run(async () => {
           const c = Number(n);
           if (!Number.isInteger(c) || c < 1) throw new Error(`Messages: '${n}' is not a positive whole number`);
@@ -123,34 +125,18 @@ function GetMessagesForm({ vhost, name }: { vhost: string; name: string }) {
       }}
     >
       <p class="muted small">Getting messages is a destructive action when the ack mode does not requeue them.</p>
-      <Field label="Ack mode">
-        {(id) => (
-          <select id={id} value={ackmode} onChange={(e) => setAckmode(e.currentTarget.value)}>
-            {ACK_MODES.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Encoding">
-        {(id) => (
-          <select id={id} value={encoding} onChange={(e) => setEncoding(e.currentTarget.value)}>
-            <option value="auto">Auto string / base64</option>
-            <option value="base64">base64</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Messages">{(id) => <input id={id} name="get-count" type="number" min="1" value={n} onInput={(e) => setN(e.currentTarget.value)} />}</Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Get messages
-        </button>
-      </div>
-      <ErrorBox error={action.error} context="Get messages" />
-      {messages !== null && <GotMessages messages={messages} />}
-    </form>
+      <ChoiceField label="Ack mode" value={ackmode} options={ACK_MODES} onChange={setAckmode} />
+      <ChoiceField
+        label="Encoding"
+        value={encoding}
+        options={[
+          ['auto', 'Auto string / base64'],
+          ['base64', 'base64'],
+        ]}
+        onChange={setEncoding}
+      />
+      <TextField label="Messages" name="get-count" inputMode="numeric" value={n} onChange={setN} />
+    </ActionForm>
   );
 }
 
@@ -223,7 +209,7 @@ export function QueuePage({ vhost, name }: { vhost: string; name: string }) {
         <ErrorBox error={bindings.error} context="Bindings" />
         <BindingsTable label="Bindings to this queue" side="from" bindings={bindings.data ?? []} />
         <h3>Add binding to this queue</h3>
-        <AddBindingToQueue vhost={vhost} queue={name} />
+        <AddBindingForm vhost={vhost} scope={{ queue: name }} />
       </Section>
       <Section title="Publish message" closed>
         <PublishForm vhost={vhost} exchange="" routingKey={name} />

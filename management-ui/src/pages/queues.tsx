@@ -3,25 +3,22 @@
  * with type, features, state, message counts and rates; and the form to add a queue with the
  * arguments RabbitMQ's UI offers as hints.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
+import { useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import type { Queue } from '../api/types';
 import { ArgsEditor, QUEUE_ARG_HINTS, rowsToObject, type ArgRow } from '../components/args-editor';
-import { BoolField, Field, Section } from '../components/controls';
-import { ErrorBox, Notice } from '../components/error-box';
+import { BoolField, ChoiceField, Section, TextField } from '../components/controls';
+import { ActionForm } from '../components/action-form';
 import { Features, queueBadges } from '../components/features';
 import { count, rate } from '../components/format';
 import { Link } from '../components/link';
-import { ListControls, listState } from '../components/list-controls';
-import { Table, type Column } from '../components/table';
-import { defaultVhost, VhostSelect } from '../components/vhost-field';
+import { ListPage } from '../components/paged-table';
+import type { Column } from '../components/table';
+import { useFormVhost, VhostField } from '../components/vhost-field';
 import { href } from '../state/router';
 import { useAction } from '../state/use-action';
-import { usePoll } from '../state/use-poll';
+import { usePagedList } from '../state/use-paged-list';
 import { currentVhost } from '../state/vhost';
-
-const state = listState('queues');
 
 /** The queue's state as RabbitMQ's UI shows it (idle when it has been idle). */
 export function QueueState({ q }: { q: Queue }) {
@@ -50,7 +47,7 @@ function columns(all: boolean): Column<Queue>[] {
 
 /** The add-queue form. */
 export function AddQueueForm() {
-  const [vhost, setVhost] = useState(defaultVhost(currentVhost.value));
+  const [vhost, setVhost] = useFormVhost();
   const [name, setName] = useState('');
   const [type, setType] = useState('classic');
   const [durable, setDurable] = useState(true);
@@ -58,76 +55,49 @@ export function AddQueueForm() {
   const [args, setArgs] = useState<ArgRow[]>([]);
   const action = useAction();
   return (
-    <form
-      class="form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const n = name;
-        void action.run(async () => {
-          const a = rowsToObject(args);
-          if (type !== 'classic') a['x-queue-type'] = type;
-          await api.putQueue(vhost, n, { durable, auto_delete: autoDelete, arguments: a });
-        }, `Queue '${n}' added.`).then((ok) => {
-          if (ok) {
-            setName('');
-            setArgs([]);
-          }
-        });
+    <ActionForm
+      action={action}
+      submit="Add queue"
+      run={async () => {
+        const a = rowsToObject(args);
+        if (type !== 'classic') a['x-queue-type'] = type;
+        await api.putQueue(vhost, name, { durable, auto_delete: autoDelete, arguments: a });
+      }}
+      done={`Queue '${name}' added.`}
+      reset={() => {
+        setName('');
+        setArgs([]);
       }}
     >
-      <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
-      <Field label="Type" hint="Warren has classic queues; quorum and stream are refused as by a broker without them.">
-        {(id) => (
-          <select id={id} value={type} onChange={(e) => setType(e.currentTarget.value)}>
-            <option value="classic">Classic</option>
-            <option value="quorum">Quorum</option>
-            <option value="stream">Stream</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Name">{(id) => <input id={id} name="queue-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
+      <VhostField value={vhost} onChange={setVhost} />
+      <ChoiceField
+        label="Type"
+        hint="Warren has classic queues; quorum and stream are refused as by a broker without them."
+        value={type}
+        options={[
+          ['classic', 'Classic'],
+          ['quorum', 'Quorum'],
+          ['stream', 'Stream'],
+        ]}
+        onChange={setType}
+      />
+      <TextField label="Name" name="queue-name" value={name} required onChange={setName} />
       <BoolField label="Durability" value={durable} onChange={setDurable} yes="Durable" no="Transient" yesFirst />
       <BoolField label="Auto delete" hint="Deleted when its last consumer unsubscribes." value={autoDelete} onChange={setAutoDelete} />
       <ArgsEditor label="Arguments" rows={args} onChange={setArgs} hints={QUEUE_ARG_HINTS} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Add queue
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Add queue" />
-    </form>
+    </ActionForm>
   );
 }
 
 /** The queues page. */
 export function QueuesPage() {
   const vhost = currentVhost.value;
-  const p = state.value;
-  const { data, error } = usePoll(() => api.queues(vhost, p), [vhost, p]);
-  useEffect(() => {
-    // The list shrank under the page shown (queues deleted): back to the first page.
-    if (error instanceof ApiError && error.error === 'page_out_of_range' && p.page > 1) state.value = { ...p, page: 1 };
-  }, [error]);
+  const list = usePagedList('queues', (p) => api.queues(vhost, p), { deps: [vhost] });
   return (
-    <section>
-      <div class="page-head">
-        <h1>Queues</h1>
-      </div>
-      <ListControls state={state} result={data} what="queues" />
-      <ErrorBox error={error} context="Queues" />
-      <Table
-        label="Queues"
-        columns={columns(vhost === '')}
-        rows={data?.items ?? []}
-        rowKey={(q) => `${q.vhost}\u0000${q.name}`}
-        sort={{ sort: p.sort, reverse: p.sort_reverse }}
-        onSort={(s) => (state.value = { ...p, sort: s.sort, sort_reverse: s.reverse, page: 1 })}
-        empty={data === undefined ? 'Loading…' : p.name !== '' ? 'No queue matches the filter.' : 'No queues.'}
-      />
+    <ListPage list={list} label="Queues" what="queues" columns={columns(vhost === '')} rowKey={(q) => `${q.vhost}\u0000${q.name}`}>
       <Section title="Add a new queue" closed>
         <AddQueueForm />
       </Section>
-    </section>
+    </ListPage>
   );
 }

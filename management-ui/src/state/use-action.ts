@@ -10,8 +10,8 @@ export interface Action {
   busy: boolean;
   error: Error | undefined;
   notice: string;
-  /** Runs `fn`; on success shows `done` (if any) and refreshes the page's data. */
-  run: (fn: () => Promise<unknown>, done?: string) => Promise<boolean>;
+  /** Runs `fn`; on success shows `done` (if any), calls `then` (a form resets its fields) and refreshes the page's data. */
+  run: (fn: () => Promise<unknown>, done?: string, then?: () => void) => Promise<boolean>;
   clear: () => void;
 }
 
@@ -28,13 +28,14 @@ export function useAction(): Action {
       setError(undefined);
       setNotice('');
     },
-    run: async (fn, done = '') => {
+    run: async (fn, done = '', then) => {
       setBusy(true);
       setError(undefined);
       setNotice('');
       try {
         await fn();
         setNotice(done);
+        then?.();
         refreshNow();
         return true;
       } catch (e) {

@@ -13,8 +13,11 @@ import { Decimal, FIELD_TYPES, inferFieldType, isDecimal, type FieldTable, type 
 export type { FieldTable } from './field-value.js';
 
 // Deep nesting costs 5+ bytes a level, so a 128 KiB frame could otherwise
-// recurse ~25k deep and blow the stack with a RangeError.
-const MAX_DEPTH = 100;
+// recurse ~25k deep and blow the stack with a RangeError. RabbitMQ (Erlang)
+// decodes any depth; Warren refuses a deeper table with a 502 syntax error,
+// which the method decoder reports as RabbitMQ's 501 "cannot decode" and a
+// content header as its 541 (the connection logs this text as the cause).
+export const MAX_DEPTH = 100;
 
 // ---------------------------------------------------------------- decoding
 

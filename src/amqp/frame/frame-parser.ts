@@ -76,6 +76,11 @@ export class FrameParser {
     this.maxPayload = maxPayload;
   }
 
+  /** True while the rest of a chunk whose callback threw waits to be parsed (push an empty buffer to go on). */
+  get hasLeftover(): boolean {
+    return this.rest !== null;
+  }
+
   /** True when no partial frame is buffered (nor leftovers of a chunk whose callback threw). */
   get isIdle(): boolean {
     return this.headerFill === 0 && this.payload === null && this.rest === null;

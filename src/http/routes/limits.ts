@@ -8,6 +8,7 @@ import { clearUserLimit, clearVhostLimit, listUserLimits, listVhostLimits, setUs
 import { authenticate } from '../auth.js';
 import { acceptRawBodies, jsonObject } from '../json-body.js';
 import { sendError } from '../send-error.js';
+import { rowsReply } from '../list-query.js';
 
 /** What the limit routes need. */
 export interface LimitRouteOptions {
@@ -23,7 +24,7 @@ export async function limitRoutes(app: FastifyInstance, opts: LimitRouteOptions)
   acceptRawBodies(app);
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
-  app.get('/api/vhost-limits', async (req) => listVhostLimits(admin, authenticate(admin, req)));
+  app.get('/api/vhost-limits', async (req) => rowsReply(req, listVhostLimits(admin, authenticate(admin, req))));
   app.get<VhostParams>('/api/vhost-limits/:vhost', async (req) => listVhostLimits(admin, authenticate(admin, req), req.params.vhost));
   app.put<VhostParams>('/api/vhost-limits/:vhost/:name', async (req, reply) => {
     const actor = authenticate(admin, req);
@@ -38,7 +39,7 @@ export async function limitRoutes(app: FastifyInstance, opts: LimitRouteOptions)
     return reply.code(204).send();
   });
 
-  app.get('/api/user-limits', async (req) => listUserLimits(admin, authenticate(admin, req)));
+  app.get('/api/user-limits', async (req) => rowsReply(req, listUserLimits(admin, authenticate(admin, req))));
   app.get<UserParams>('/api/user-limits/:user', async (req) => listUserLimits(admin, authenticate(admin, req), req.params.user));
   app.put<UserParams>('/api/user-limits/:user/:name', async (req, reply) => {
     const actor = authenticate(admin, req);

@@ -17,6 +17,7 @@ import {
 import { authenticate } from '../auth.js';
 import { acceptRawBodies, jsonObject } from '../json-body.js';
 import { sendError } from '../send-error.js';
+import { rowsReply } from '../list-query.js';
 
 /** What the permission routes need. */
 export interface PermissionRouteOptions {
@@ -31,7 +32,7 @@ export async function permissionRoutes(app: FastifyInstance, opts: PermissionRou
   acceptRawBodies(app);
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
-  app.get('/api/permissions', async (req) => listPermissions(admin, authenticate(admin, req)));
+  app.get('/api/permissions', async (req) => rowsReply(req, listPermissions(admin, authenticate(admin, req))));
   app.get<Params>('/api/permissions/:vhost/:user', async (req) => getPermission(admin, authenticate(admin, req), req.params.vhost, req.params.user));
   app.put<Params>('/api/permissions/:vhost/:user', async (req, reply) => {
     const actor = authenticate(admin, req);
@@ -43,7 +44,7 @@ export async function permissionRoutes(app: FastifyInstance, opts: PermissionRou
     return reply.code(204).send();
   });
 
-  app.get('/api/topic-permissions', async (req) => listTopicPermissions(admin, authenticate(admin, req)));
+  app.get('/api/topic-permissions', async (req) => rowsReply(req, listTopicPermissions(admin, authenticate(admin, req))));
   app.get<Params>('/api/topic-permissions/:vhost/:user', async (req) =>
     getTopicPermissions(admin, authenticate(admin, req), req.params.vhost, req.params.user),
   );

@@ -9,6 +9,7 @@ import { badRequest } from '../../admin/errors.js';
 import { clearPolicy, getPolicy, listPolicies, setPolicy, type Policy } from '../../admin/policies.js';
 import { authenticate } from '../auth.js';
 import { sendError } from '../send-error.js';
+import { rowsReply } from '../list-query.js';
 
 /** What the policy routes need. */
 export interface PolicyRouteOptions {
@@ -33,15 +34,16 @@ export async function policyRoutes(app: FastifyInstance, opts: PolicyRouteOption
 
   app.get('/api/policies', async (req) => {
     const user = authenticate(admin, req);
-    return listPolicies(admin)
+    const items = listPolicies(admin)
       .filter((p) => canSeeVhost(admin, user, p.vhost))
       .map(policyJson);
+    return rowsReply(req, items);
   });
 
   app.get<VhostParams>('/api/policies/:vhost', async (req) => {
     const user = authenticate(admin, req);
     requireVhostAccess(admin, user, req.params.vhost);
-    return listPolicies(admin, req.params.vhost).map(policyJson);
+    return rowsReply(req, listPolicies(admin, req.params.vhost).map(policyJson));
   });
 
   app.get<PolicyParams>('/api/policies/:vhost/:name', async (req) => {

@@ -10,6 +10,7 @@ import { bulkDeleteUsers, deleteUser, getUser, hashPasswordFor, listUsers, listU
 import { authenticate } from '../auth.js';
 import { acceptRawBodies, jsonObject } from '../json-body.js';
 import { sendError } from '../send-error.js';
+import { rowsReply } from '../list-query.js';
 
 /** What the user routes need. */
 export interface UserRouteOptions {
@@ -30,8 +31,10 @@ export async function userRoutes(app: FastifyInstance, opts: UserRouteOptions): 
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
   app.get('/api/whoami', async (req) => whoami(authenticate(admin, req)));
-  app.get('/api/users', async (req) => listUsers(admin, authenticate(admin, req)).map(userJson));
-  app.get('/api/users/without-permissions', async (req) => listUsersWithoutPermissions(admin, authenticate(admin, req)).map(userJson));
+  app.get('/api/users', async (req) => rowsReply(req, listUsers(admin, authenticate(admin, req)).map(userJson)));
+  app.get('/api/users/without-permissions', async (req) =>
+    rowsReply(req, listUsersWithoutPermissions(admin, authenticate(admin, req)).map(userJson)),
+  );
   app.post<{ Body: string | undefined }>('/api/users/bulk-delete', async (req, reply) => {
     bulkDeleteUsers(admin, authenticate(admin, req), jsonObject(req.body));
     return reply.code(204).send();
@@ -51,8 +54,10 @@ export async function userRoutes(app: FastifyInstance, opts: UserRouteOptions): 
     deleteUser(admin, authenticate(admin, req), req.params.user);
     return reply.code(204).send();
   });
-  app.get<UserParams>('/api/users/:user/permissions', async (req) => listPermissions(admin, authenticate(admin, req), { user: req.params.user }));
+  app.get<UserParams>('/api/users/:user/permissions', async (req) =>
+    rowsReply(req, listPermissions(admin, authenticate(admin, req), { user: req.params.user })),
+  );
   app.get<UserParams>('/api/users/:user/topic-permissions', async (req) =>
-    listTopicPermissions(admin, authenticate(admin, req), { user: req.params.user }),
+    rowsReply(req, listTopicPermissions(admin, authenticate(admin, req), { user: req.params.user })),
   );
 }

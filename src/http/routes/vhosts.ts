@@ -10,6 +10,7 @@ import { deleteVhost, getVhost, listVhosts, putVhost, type VhostInfo } from '../
 import { authenticate } from '../auth.js';
 import { acceptRawBodies, jsonObject } from '../json-body.js';
 import { sendError } from '../send-error.js';
+import { listReply, rowsReply } from '../list-query.js';
 
 /** What the vhost routes need. */
 export interface VhostRouteOptions {
@@ -42,7 +43,7 @@ export async function vhostRoutes(app: FastifyInstance, opts: VhostRouteOptions)
   acceptRawBodies(app);
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
 
-  app.get('/api/vhosts', async (req) => listVhosts(admin, authenticate(admin, req), req.query).map(vhostJson));
+  app.get('/api/vhosts', async (req) => listReply(req, listVhosts(admin, authenticate(admin, req), req.query).map(vhostJson), ['name']));
   app.get<VhostParams>('/api/vhosts/:vhost', async (req) => vhostJson(getVhost(admin, authenticate(admin, req), req.params.vhost, req.query)));
   app.put<VhostParams>('/api/vhosts/:vhost', async (req, reply) => {
     const actor = authenticate(admin, req);
@@ -53,8 +54,10 @@ export async function vhostRoutes(app: FastifyInstance, opts: VhostRouteOptions)
     deleteVhost(admin, authenticate(admin, req), req.params.vhost);
     return reply.code(204).send();
   });
-  app.get<VhostParams>('/api/vhosts/:vhost/permissions', async (req) => listPermissions(admin, authenticate(admin, req), { vhost: req.params.vhost }));
+  app.get<VhostParams>('/api/vhosts/:vhost/permissions', async (req) =>
+    rowsReply(req, listPermissions(admin, authenticate(admin, req), { vhost: req.params.vhost })),
+  );
   app.get<VhostParams>('/api/vhosts/:vhost/topic-permissions', async (req) =>
-    listTopicPermissions(admin, authenticate(admin, req), { vhost: req.params.vhost }),
+    rowsReply(req, listTopicPermissions(admin, authenticate(admin, req), { vhost: req.params.vhost })),
   );
 }

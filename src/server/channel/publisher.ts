@@ -142,7 +142,7 @@ export class Publisher {
       props = readPublishProps(mbuf, p.keysLength, p.propsLength, scratchProps);
     } catch (e) {
       // RabbitMQ answers properties it cannot decode with a bare 541 INTERNAL_ERROR on the connection.
-      if (e instanceof AmqpError && e.replyCode === 502) throw internalError();
+      if (e instanceof AmqpError && e.replyCode === 502) throw Object.assign(internalError(), { cause: e });
       throw e;
     }
     let message = new Message(

@@ -39,6 +39,11 @@ import type { TuneResult } from './tune.js';
 const M = spec.MethodId;
 /** How long we wait for connection.close-ok before dropping the socket. */
 const CLOSE_TIMEOUT_MS = 1000;
+const EMPTY = Buffer.alloc(0);
+
+/** Thrown through the frame parser to stop it after a frame (the output cap): it keeps the chunk's rest. */
+class StopReading extends Error {}
+const STOP_READING = new StopReading('output cap reached');
 
 /** The pieces of the server a connection needs. */
 export interface ConnectionContext {
@@ -123,6 +128,12 @@ export class Connection {
   private handshakeTimer: NodeJS.Timeout | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
   private readonly onFrameBound = this.onFrame.bind(this);
+  /** A parse of the chunk rest left when reading stopped is scheduled (after the reading resumed). */
+  private leftoverScheduled = false;
+  private readonly parseLeftover = (): void => {
+    this.leftoverScheduled = false;
+    if (this.state !== 'closed' && !this.flow.isPaused && this.parser.hasLeftover) this.parse(EMPTY);
+  };
   private cleanedUp = false;
 
   constructor(socket: Socket, ctx: ConnectionContext) {
@@ -148,6 +159,7 @@ export class Connection {
       this.counters,
       () => this.flushConfirms(),
       () => this.resumeDeliveries(),
+      () => this.flow.outputDrained(),
     );
     // The flow-control and heartbeat targets read live state through getters, which cannot be arrows.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -169,6 +181,7 @@ export class Connection {
           if (reason === null) this.sendMethod(0, M.ConnectionUnblocked, {});
           else this.sendMethod(0, M.ConnectionBlocked, { reason });
         },
+        resumeReading: () => this.resumeReading(),
       },
       ctx.alarms,
     );
@@ -210,14 +223,42 @@ export class Connection {
       if (rest === null || rest.length === 0) return;
       chunk = rest;
     }
+    this.parse(chunk);
+  }
+
+  private parse(chunk: Buffer): void {
     try {
       this.parser.push(chunk, this.onFrameBound);
     } catch (e) {
-      this.fail(e, 0, true);
+      // STOP_READING: the output cap stopped the parser after a frame; it keeps the rest for resumeReading.
+      if (e !== STOP_READING) this.fail(e, 0, true);
     }
   }
 
+  /**
+   * After each frame, one field read: a client whose unsent bytes passed the output cap (it asks for
+   * confirms, returns, get-oks or replies and does not read them) is not read any further until its
+   * socket drains (OutputWriter.overCap, FlowControl.outputFull); the chunk's rest waits in the parser.
+   */
   private onFrame(type: number, channel: number, buf: Buffer, start: number, end: number): void {
+    this.handleFrame(type, channel, buf, start, end);
+    if (this.writer.overCap) {
+      this.flow.outputFull();
+      throw STOP_READING;
+    }
+  }
+
+  /** FlowControl let the socket be read again: resume it, and parse what was left when reading stopped. */
+  private resumeReading(): void {
+    this.socket.resume();
+    if (this.parser.hasLeftover && !this.leftoverScheduled) {
+      // Never from inside the parser's callback (a queue's relief can come from an ack being handled).
+      this.leftoverScheduled = true;
+      setImmediate(this.parseLeftover);
+    }
+  }
+
+  private handleFrame(type: number, channel: number, buf: Buffer, start: number, end: number): void {
     try {
       if (type === spec.FRAME_METHOD) {
         const id = buf.readUInt32BE(start);
@@ -248,8 +289,16 @@ export class Connection {
     }
   }
 
-  /** Routes an error: soft codes close the channel, everything else the connection; unexpected ones become 541. */
+  /**
+   * Routes an error: soft codes close the channel, everything else the connection; unexpected ones become 541.
+   * Before tune-ok (states start and tune) RabbitMQ answers nothing: it drops the socket (rabbit_reader
+   * handle_exception for starting/tuning: "we don't trust the client at this point"), so Warren does too.
+   */
   private fail(e: unknown, channel: number, parserDead: boolean): void {
+    if (this.state === 'start' || this.state === 'tune') {
+      this.dropInHandshake(e);
+      return;
+    }
     if (e instanceof AmqpError) {
       const ch = channel === 0 ? undefined : this.channels.get(channel);
       if (e.isChannelError && ch !== undefined && !parserDead) {
@@ -261,6 +310,17 @@ export class Connection {
     }
     this.log.error({ err: e }, 'internal error');
     this.closeWithError(internalError(), parserDead);
+  }
+
+  /** An error before tune-ok: logged, nothing sent, the socket dropped (and nothing more of this chunk handled). */
+  private dropInHandshake(e: unknown): void {
+    if (e instanceof AmqpError) {
+      this.log.warn({ state: this.state, error: `${e.replyCode} ${e.replyText}`, cause: causeText(e) }, 'closing AMQP connection: handshake error');
+    } else {
+      this.log.error({ err: e, state: this.state }, 'internal error in the handshake, closing the connection');
+    }
+    this.state = 'closing';
+    this.socket.destroy();
   }
 
   private openChannel(channel: number, id: number): void {
@@ -394,7 +454,7 @@ export class Connection {
   /** Sends connection.close for a hard error and waits (briefly) for close-ok. */
   closeWithError(e: AmqpError, immediate = false): void {
     if (this.state === 'closing' || this.state === 'closed') return;
-    this.log.warn({ replyCode: e.replyCode, replyText: e.replyText }, 'closing AMQP connection');
+    this.log.warn({ replyCode: e.replyCode, replyText: e.replyText, cause: causeText(e) }, 'closing AMQP connection');
     this.teardownChannels();
     this.state = 'closing';
     this.sendMethod(0, M.ConnectionClose, { replyCode: e.replyCode, replyText: e.replyText, classId: e.classId, methodId: e.methodId });
@@ -447,4 +507,10 @@ export class Connection {
     this.log.info('connection closed');
     this.ctx.onClosed(this);
   }
+}
+
+/** The message of an error's cause (a decode error's reason behind "cannot decode"), for the log. */
+function causeText(e: AmqpError): string | undefined {
+  const cause = (e as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : undefined;
 }

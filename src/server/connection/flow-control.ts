@@ -13,13 +13,16 @@ export interface FlowTarget {
   readonly isConsuming: boolean;
   /** Sends connection.blocked (with the alarm's reason) or connection.unblocked. */
   sendBlocked(reason: string | null): void;
+  /** Reads the socket again (socket.resume, and the frames of a chunk left unhandled when reading stopped). */
+  resumeReading(): void;
 }
 
 /**
  * When a connection stops being read, and why: credit-style flow control
- * while a queue it publishes to is congested, and resource-alarm blocking
- * (RabbitMQ connection_state 'blocked'). Reading resumes only once neither
- * holds it back.
+ * while a queue it publishes to is congested, resource-alarm blocking
+ * (RabbitMQ connection_state 'blocked'), and a client that does not read
+ * what it asked for (its unsent bytes past the output cap). Reading resumes
+ * only once none of them holds it back.
  */
 export class FlowControl {
   private readonly target: FlowTarget;
@@ -30,9 +33,11 @@ export class FlowControl {
   private alarmBlocked = false;
   /** connection.blocked was sent and connection.unblocked is owed. */
   private blockedSent = false;
+  /** Not read while the connection's unsent bytes are over the output cap (the client is not reading). */
+  private outputBlocked = false;
   private readonly resumeAfterRelief = (): void => {
     this.throttled = false;
-    if (!this.target.isClosed && !this.alarmBlocked) this.target.socket.resume();
+    if (!this.target.isClosed && !this.alarmBlocked && !this.outputBlocked) this.target.resumeReading();
   };
 
   constructor(target: FlowTarget, alarms: ResourceAlarms) {
@@ -42,7 +47,7 @@ export class FlowControl {
 
   /** True while the socket is paused by either cause. */
   get isPaused(): boolean {
-    return this.throttled || this.alarmBlocked;
+    return this.throttled || this.alarmBlocked || this.outputBlocked;
   }
 
   /**
@@ -53,7 +58,21 @@ export class FlowControl {
   get state(): 'running' | 'flow' | 'blocking' | 'blocked' {
     if (this.alarmBlocked) return 'blocked';
     if (this.alarms.active) return 'blocking';
-    return this.throttled ? 'flow' : 'running';
+    return this.throttled || this.outputBlocked ? 'flow' : 'running';
+  }
+
+  /** The unsent bytes passed the output cap: nothing more is read until outputDrained. */
+  outputFull(): void {
+    if (this.outputBlocked) return;
+    this.outputBlocked = true;
+    this.target.socket.pause();
+  }
+
+  /** The socket drained after outputFull: reading resumes unless something else holds it. */
+  outputDrained(): void {
+    if (!this.outputBlocked) return;
+    this.outputBlocked = false;
+    if (!this.target.isClosed && !this.throttled && !this.alarmBlocked) this.target.resumeReading();
   }
 
   /**
@@ -94,6 +113,6 @@ export class FlowControl {
       this.blockedSent = false;
       this.target.sendBlocked(null);
     }
-    if (!this.throttled) this.target.socket.resume();
+    if (!this.throttled && !this.outputBlocked) this.target.resumeReading();
   }
 }

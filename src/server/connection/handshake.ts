@@ -5,7 +5,15 @@ import * as spec from '../../amqp/spec.generated.js';
 import { isLoopback } from '../../auth/loopback.js';
 import type { User, UserStore } from '../../auth/users.js';
 import type { Broker } from '../../broker/broker.js';
-import { expectedHandshakeMethod, invalidAuthMechanism, loginRefused, unknownAuthMechanism, vhostAccessRefused, vhostNotFound } from '../../broker/errors.js';
+import {
+  invalidAuthMechanism,
+  loginRefused,
+  nodeConnectionLimitReached,
+  unexpectedConnectionMethod,
+  unknownAuthMechanism,
+  vhostAccessRefused,
+  vhostNotFound,
+} from '../../broker/errors.js';
 import type { Vhost } from '../../broker/vhost.js';
 import type { ConnectionTracker } from '../connection-tracker.js';
 import type { Connection } from './connection.js';
@@ -166,17 +174,21 @@ export class Handshake {
     return rest;
   }
 
-  /** A connection-class method in one of the handshake states (start, tune, open-wait); 503 for any other method. */
+  /**
+   * A connection-class method in one of the handshake states (start, tune, open-wait); any other method is
+   * RabbitMQ's 504 "unexpected method in connection state starting|tuning|opening" (before tune-ok the
+   * connection drops the socket instead of sending it, as RabbitMQ does).
+   */
   method(m: spec.DecodedMethod): void {
     switch (this.conn.state) {
       case 'start':
-        if (m.id !== M.ConnectionStartOk) throw expectedHandshakeMethod(spec.methodName(M.ConnectionStartOk));
+        if (m.id !== M.ConnectionStartOk) throw unexpectedConnectionMethod(m.classId, m.methodId, 'starting');
         return this.startOk(m.args);
       case 'tune':
-        if (m.id !== M.ConnectionTuneOk) throw expectedHandshakeMethod(spec.methodName(M.ConnectionTuneOk));
+        if (m.id !== M.ConnectionTuneOk) throw unexpectedConnectionMethod(m.classId, m.methodId, 'tuning');
         return this.tuneOk(m.args);
       case 'open-wait':
-        if (m.id !== M.ConnectionOpen) throw expectedHandshakeMethod(spec.methodName(M.ConnectionOpen));
+        if (m.id !== M.ConnectionOpen) throw unexpectedConnectionMethod(m.classId, m.methodId, 'opening');
         return this.open(m.args);
       default:
         throw new RangeError(`no handshake in state ${this.conn.state}`);
@@ -232,6 +244,9 @@ export class Handshake {
   private open(a: spec.ConnectionOpenArgs): void {
     const conn = this.conn;
     const user = conn.user as User;
+    // RabbitMQ 3.12+: the node's connection_max first (3.10's Ranch stops accepting, leaving clients hanging).
+    const max = conn.config.connectionMax;
+    if (max !== 'infinity' && conn.tracker.size >= max) throw nodeConnectionLimitReached(max);
     const vhost = openVhost(this.broker, this.users, user, a.virtualHost, conn.tracker);
     // Kept for the connection's life: permission changes apply to it in place (access-table.ts).
     conn.opened(vhost, this.users.access.access(user.name, vhost.name));

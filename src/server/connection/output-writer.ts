@@ -10,6 +10,12 @@ const INITIAL = 2048;
 const HIGH_WATER = 512 * 1024;
 /** Writes smaller than this are copied out so the 64 KiB buffer can be reused. */
 const COPY_OUT_MAX = 8 * 1024;
+/**
+ * The hard cap on a connection's unsent bytes (ours + the socket's): past it the connection stops reading
+ * its client (replies, confirms, returns and basic.get-ok keep coming otherwise) until the socket drains.
+ * One frame may still take it over the cap (a large message's get-ok or return); nothing more is read.
+ */
+export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
 
 /**
  * The single ordered writer of a connection. Frames are encoded straight into
@@ -29,6 +35,11 @@ export class OutputWriter implements FrameSink {
   pos = 0;
   private flushScheduled = false;
   private closed = false;
+  /**
+   * Queued bytes reached MAX_UNSENT_BYTES: the connection stops reading after the frame in hand and
+   * `onDrained` is called once the socket has drained. Read once per frame, so a plain field.
+   */
+  overCap = false;
   /** Queued bytes reached HIGH_WATER since onWritable was last called. */
   private saturated = false;
   private readonly flushLater = (): void => {
@@ -44,6 +55,8 @@ export class OutputWriter implements FrameSink {
     private readonly beforeFlush: () => void,
     /** Called once queued bytes are back below the high-water mark after reaching it. */
     private readonly onWritable: () => void,
+    /** Called once the socket drained after the queued bytes reached MAX_UNSENT_BYTES (overCap cleared). */
+    private readonly onDrained: () => void = () => {},
   ) {}
 
   /** Bytes handed to the socket so far (the heartbeat watches it). */
@@ -70,7 +83,11 @@ export class OutputWriter implements FrameSink {
       }
     }
     // n may overstate the frame (a shortstr's room): at worst one needless onWritable.
-    if (this.pos + n + this.socket.writableLength >= HIGH_WATER) this.saturated = true;
+    const queued = this.pos + n + this.socket.writableLength;
+    if (queued >= HIGH_WATER) {
+      this.saturated = true;
+      if (queued >= MAX_UNSENT_BYTES) this.overCap = true;
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushLater);
@@ -105,7 +122,11 @@ export class OutputWriter implements FrameSink {
     s.sendOct += bytes.length;
     s.sendCnt++;
     this.socket.write(bytes);
-    if (this.pos + this.socket.writableLength >= HIGH_WATER) this.saturated = true;
+    const queued = this.pos + this.socket.writableLength;
+    if (queued >= HIGH_WATER) {
+      this.saturated = true;
+      if (queued >= MAX_UNSENT_BYTES) this.overCap = true;
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushLater);
@@ -122,6 +143,10 @@ export class OutputWriter implements FrameSink {
 
   /** The socket emptied its buffer ('drain'). */
   drained(): void {
+    if (this.overCap && !this.closed && this.pos + this.socket.writableLength < MAX_UNSENT_BYTES) {
+      this.overCap = false;
+      this.onDrained();
+    }
     this.checkWritable();
   }
 

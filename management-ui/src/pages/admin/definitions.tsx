@@ -4,22 +4,13 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
-import { Field, Section } from '../../components/controls';
-import { ErrorBox, Notice } from '../../components/error-box';
+import { Choice, Field, Section, TextField } from '../../components/controls';
+import { ActionForm } from '../../components/action-form';
 import { useAction } from '../../state/use-action';
 import { vhostNames } from '../../state/vhosts';
 
 function VhostOrAll({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
-  return (
-    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-      <option value="">All (the whole broker)</option>
-      {vhostNames.value.map((n) => (
-        <option key={n} value={n}>
-          {n}
-        </option>
-      ))}
-    </select>
-  );
+  return <Choice id={id} value={value} options={[['', 'All (the whole broker)'], ...vhostNames.value]} onChange={onChange} />;
 }
 
 function defaultFileName(vhost: string): string {
@@ -45,11 +36,12 @@ function ExportForm() {
   const [file, setFile] = useState('');
   const action = useAction();
   return (
-    <form
-      class="form"
-      aria-label="Export definitions"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      label="Export definitions"
+      submit="Download broker definitions"
+      context="Export"
+      onSubmit={() => {
         void action.run(async () => {
           const text = await api.exportDefinitions(vhost);
           download(file === '' ? defaultFileName(vhost) : file, text);
@@ -57,17 +49,8 @@ function ExportForm() {
       }}
     >
       <Field label="Virtual host">{(id) => <VhostOrAll id={id} value={vhost} onChange={setVhost} />}</Field>
-      <Field label="File name">
-        {(id) => <input id={id} name="export-file" value={file} placeholder={defaultFileName(vhost)} onInput={(e) => setFile(e.currentTarget.value)} />}
-      </Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Download broker definitions
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Export" />
-    </form>
+      <TextField label="File name" name="export-file" value={file} placeholder={defaultFileName(vhost)} onChange={setFile} />
+    </ActionForm>
   );
 }
 
@@ -76,11 +59,12 @@ function ImportForm() {
   const [file, setFile] = useState<File | null>(null);
   const action = useAction();
   return (
-    <form
-      class="form"
-      aria-label="Import definitions"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      label="Import definitions"
+      submit="Upload broker definitions"
+      context="Import"
+      onSubmit={() => {
         const f = file;
         void action.run(async () => {
           if (f === null) throw new Error('Choose a definitions file first');
@@ -101,14 +85,7 @@ function ImportForm() {
       <Field label="Virtual host" hint="A per-vhost file (exported from one vhost) goes into the vhost chosen here.">
         {(id) => <VhostOrAll id={id} value={vhost} onChange={setVhost} />}
       </Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Upload broker definitions
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Import" />
-    </form>
+    </ActionForm>
   );
 }
 

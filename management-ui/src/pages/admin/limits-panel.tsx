@@ -4,7 +4,8 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
-import { Field } from '../../components/controls';
+import { ChoiceField, TextField } from '../../components/controls';
+import { ActionForm } from '../../components/action-form';
 import { ErrorBox, Notice } from '../../components/error-box';
 import { count } from '../../components/format';
 import { Table } from '../../components/table';
@@ -58,11 +59,11 @@ export function LimitsPanel({ scope, values }: { scope: LimitScope; values: Reco
       />
       <Notice text={clear.notice} />
       <ErrorBox error={clear.error} context="Clear limit" />
-      <form
-        class="form"
-        aria-label="Set limit"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <ActionForm
+        action={set}
+        label="Set limit"
+        submit="Set limit"
+        onSubmit={() => {
           void set.run(async () => {
             const n = Number(value);
             if (value.trim() === '' || !Number.isInteger(n)) throw new Error(`Limit value '${value}' is not a whole number`);
@@ -70,28 +71,9 @@ export function LimitsPanel({ scope, values }: { scope: LimitScope; values: Reco
           }, `Limit ${name} set.`);
         }}
       >
-        <Field label="Limit">
-          {(id) => (
-            <select id={id} value={name} onChange={(e) => setName(e.currentTarget.value)}>
-              {names.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Value" hint="A negative value means no limit; 0 refuses every new one.">
-          {(id) => <input id={id} name="limit-value" inputMode="numeric" value={value} onInput={(e) => setValue(e.currentTarget.value)} />}
-        </Field>
-        <div class="actions">
-          <button type="submit" class="primary" disabled={set.busy}>
-            Set limit
-          </button>
-          <Notice text={set.notice} />
-        </div>
-        <ErrorBox error={set.error} context="Set limit" />
-      </form>
+        <ChoiceField label="Limit" value={name} options={names} onChange={setName} />
+        <TextField label="Value" hint="A negative value means no limit; 0 refuses every new one." name="limit-value" inputMode="numeric" value={value} onChange={setValue} />
+      </ActionForm>
     </>
   );
 }

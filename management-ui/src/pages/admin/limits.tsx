@@ -3,11 +3,10 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
-import { Field, Section } from '../../components/controls';
+import { ChoiceField, Section } from '../../components/controls';
 import { ErrorBox } from '../../components/error-box';
-import { VhostSelect } from '../../components/vhost-field';
+import { useFormVhost, VhostField } from '../../components/vhost-field';
 import { usePoll } from '../../state/use-poll';
-import { vhostNames } from '../../state/vhosts';
 import { LimitsPanel } from './limits-panel';
 
 /** The limits page. */
@@ -15,7 +14,7 @@ export function LimitsPage() {
   const vl = usePoll(() => api.vhostLimits(), []);
   const ul = usePoll(() => api.userLimits(), []);
   const users = usePoll(() => api.users(), [], false);
-  const [vhost, setVhost] = useState(vhostNames.value.includes('/') ? '/' : (vhostNames.value[0] ?? '/'));
+  const [vhost, setVhost] = useFormVhost();
   const [user, setUser] = useState('guest');
   return (
     <section>
@@ -33,7 +32,7 @@ export function LimitsPage() {
           ))}
           {vl.data !== undefined && vl.data.length === 0 && <li class="muted">No virtual host has limits.</li>}
         </ul>
-        <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
+        <VhostField value={vhost} onChange={setVhost} />
         <LimitsPanel key={vhost} scope={{ vhost }} values={vl.data?.find((l) => l.vhost === vhost)?.value} />
       </Section>
       <Section title="User limits">
@@ -49,17 +48,7 @@ export function LimitsPage() {
           ))}
           {ul.data !== undefined && ul.data.length === 0 && <li class="muted">No user has limits.</li>}
         </ul>
-        <Field label="User">
-          {(id) => (
-            <select id={id} value={user} onChange={(e) => setUser(e.currentTarget.value)}>
-              {(users.data ?? [{ name: user }]).map((u) => (
-                <option key={u.name} value={u.name}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField label="User" value={user} options={(users.data ?? [{ name: user }]).map((u) => u.name)} onChange={setUser} />
         <LimitsPanel key={user} scope={{ user }} values={ul.data?.find((l) => l.user === user)?.value} />
       </Section>
     </section>

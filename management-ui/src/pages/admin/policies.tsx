@@ -7,14 +7,15 @@ import { useState } from 'preact/hooks';
 import { api, type PolicyKind } from '../../api/endpoints';
 import type { Policy } from '../../api/types';
 import { ArgsEditor, objectToRows, OPERATOR_POLICY_HINTS, POLICY_HINTS, rowsToObject, type ArgRow } from '../../components/args-editor';
-import { Field, Section } from '../../components/controls';
+import { ChoiceField, type ChoiceOption, Section, TextField } from '../../components/controls';
+import { ActionForm } from '../../components/action-form';
 import { ErrorBox, Notice } from '../../components/error-box';
 import { value } from '../../components/format';
-import { Table } from '../../components/table';
-import { defaultVhost, VhostSelect } from '../../components/vhost-field';
+import { PagedTable } from '../../components/paged-table';
+import { useFormVhost, VhostField } from '../../components/vhost-field';
 import { can } from '../../state/session';
 import { useAction } from '../../state/use-action';
-import { usePoll } from '../../state/use-poll';
+import { usePagedList } from '../../state/use-paged-list';
 import { currentVhost } from '../../state/vhost';
 
 const APPLY_TO: Record<PolicyKind, string[]> = {
@@ -23,7 +24,7 @@ const APPLY_TO: Record<PolicyKind, string[]> = {
 };
 
 function PolicyForm({ kind, editing }: { kind: PolicyKind; editing: Policy | null }) {
-  const [vhost, setVhost] = useState(editing?.vhost ?? defaultVhost(currentVhost.value));
+  const [vhost, setVhost] = useFormVhost(editing?.vhost);
   const [name, setName] = useState(editing?.name ?? '');
   const [pattern, setPattern] = useState(editing?.pattern ?? '');
   const [applyTo, setApplyTo] = useState(editing?.['apply-to'] ?? APPLY_TO[kind][0]);
@@ -31,11 +32,12 @@ function PolicyForm({ kind, editing }: { kind: PolicyKind; editing: Policy | nul
   const [definition, setDefinition] = useState<ArgRow[]>(editing === null ? [] : objectToRows(editing.definition));
   const action = useAction();
   return (
-    <form
-      class="form"
-      aria-label={kind === 'policies' ? 'Add policy' : 'Add operator policy'}
-      onSubmit={(e) => {
-        e.preventDefault();
+    <ActionForm
+      action={action}
+      label={kind === 'policies' ? 'Add policy' : 'Add operator policy'}
+      submit={kind === 'policies' ? 'Add / update policy' : 'Add / update operator policy'}
+      context="Save"
+      onSubmit={() => {
         const n = name;
         void action.run(async () => {
           const p = Number(priority);
@@ -44,55 +46,33 @@ function PolicyForm({ kind, editing }: { kind: PolicyKind; editing: Policy | nul
         }, `${kind === 'policies' ? 'Policy' : 'Operator policy'} '${n}' saved.`);
       }}
     >
-      <Field label="Virtual host">{(id) => <VhostSelect id={id} value={vhost} onChange={setVhost} />}</Field>
-      <Field label="Name">{(id) => <input id={id} name={`${kind}-name`} value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
-      <Field label="Pattern" hint="A regular expression matched against queue and exchange names, e.g. ^orders\.">
-        {(id) => <input id={id} name={`${kind}-pattern`} value={pattern} onInput={(e) => setPattern(e.currentTarget.value)} required />}
-      </Field>
-      <Field label="Apply to">
-        {(id) => (
-          <select id={id} value={applyTo} onChange={(e) => setApplyTo(e.currentTarget.value)}>
-            {APPLY_TO[kind].map((a) => (
-              <option key={a} value={a}>
-                {a.replace('_', ' ')}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Priority" hint="The policy with the highest priority applies.">
-        {(id) => <input id={id} name={`${kind}-priority`} inputMode="numeric" value={priority} onInput={(e) => setPriority(e.currentTarget.value)} />}
-      </Field>
+      <VhostField value={vhost} onChange={setVhost} />
+      <TextField label="Name" name={`${kind}-name`} value={name} required onChange={setName} />
+      <TextField label="Pattern" hint="A regular expression matched against queue and exchange names, e.g. ^orders\." name={`${kind}-pattern`} value={pattern} required onChange={setPattern} />
+      <ChoiceField label="Apply to" value={applyTo} options={APPLY_TO[kind].map((a): ChoiceOption => [a, a.replace('_', ' ')])} onChange={setApplyTo} />
+      <TextField label="Priority" hint="The policy with the highest priority applies." name={`${kind}-priority`} inputMode="numeric" value={priority} onChange={setPriority} />
       <ArgsEditor label="Definition" rows={definition} onChange={setDefinition} hints={kind === 'policies' ? POLICY_HINTS : OPERATOR_POLICY_HINTS} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          {kind === 'policies' ? 'Add / update policy' : 'Add / update operator policy'}
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Save" />
-    </form>
+    </ActionForm>
   );
 }
 
 function PolicyList({ kind }: { kind: PolicyKind }) {
   const vhost = currentVhost.value;
-  const { data, error } = usePoll(() => api.policies(kind, vhost), [vhost]);
+  const list = usePagedList(kind, (p) => api.policies(kind, vhost, p), { deps: [vhost] });
   const [editing, setEditing] = useState<Policy | null>(null);
   const del = useAction();
   return (
     <>
-      <ErrorBox error={error} context={kind === 'policies' ? 'Policies' : 'Operator policies'} />
-      <Table<Policy>
+      <PagedTable<Policy>
+        list={list}
         label={kind === 'policies' ? 'Policies' : 'Operator policies'}
-        rows={data ?? []}
+        what={kind === 'policies' ? 'policies' : 'operator policies'}
         rowKey={(p) => `${p.vhost}\u0000${p.name}`}
-        empty={data === undefined ? 'Loading…' : 'None.'}
         columns={[
-          { key: 'vhost', label: 'Virtual host', render: (p) => p.vhost },
-          { key: 'name', label: 'Name', render: (p) => p.name },
-          { key: 'pattern', label: 'Pattern', render: (p) => <code>{p.pattern}</code> },
-          { key: 'apply', label: 'Apply to', render: (p) => p['apply-to'] },
+          { key: 'vhost', label: 'Virtual host', sort: 'vhost', render: (p) => p.vhost },
+          { key: 'name', label: 'Name', sort: 'name', render: (p) => p.name },
+          { key: 'pattern', label: 'Pattern', sort: 'pattern', render: (p) => <code>{p.pattern}</code> },
+          { key: 'apply', label: 'Apply to', sort: 'apply-to', render: (p) => p['apply-to'] },
           {
             key: 'definition',
             label: 'Definition',
@@ -103,7 +83,7 @@ function PolicyList({ kind }: { kind: PolicyKind }) {
                 </span>
               )),
           },
-          { key: 'priority', label: 'Priority', num: true, render: (p) => p.priority },
+          { key: 'priority', label: 'Priority', num: true, sort: 'priority', render: (p) => p.priority },
           {
             key: 'actions',
             label: '',

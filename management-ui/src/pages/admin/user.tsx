@@ -4,8 +4,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
-import { ConfirmButton, Field, Section } from '../../components/controls';
-import { ErrorBox, Notice } from '../../components/error-box';
+import { ConfirmButton, Field, Section, TextField } from '../../components/controls';
+import { ActionForm } from '../../components/action-form';
+import { ErrorBox } from '../../components/error-box';
 import { Link } from '../../components/link';
 import { KeyValues } from '../../components/table';
 import { navigate } from '../../state/router';
@@ -53,33 +54,24 @@ export function UserPage({ name }: { name: string }) {
         <TopicPermissionsPanel scope={{ user: name }} />
       </Section>
       <Section title="Update this user">
-        <form
-          class="form"
-          aria-label="Update user"
-          onSubmit={(e) => {
-            e.preventDefault();
+        <ActionForm
+          action={update}
+          label="Update user"
+          submit="Update user"
+          disabled={u === undefined}
+          onSubmit={() => {
             if (u === undefined) return;
             const t = tagsBody(tags ?? '');
             void update.run(
               () => api.putUser(name, password === '' ? { password_hash: u.password_hash, hashing_algorithm: u.hashing_algorithm, tags: t } : { password, tags: t }),
               password === '' ? 'Tags updated.' : 'Password and tags updated.',
-            ).then((ok) => {
-              if (ok) setPassword('');
-            });
+              () => setPassword(''),
+            );
           }}
         >
           <Field label="Tags">{(id) => <TagsInput id={id} value={tags ?? ''} onChange={setTags} />}</Field>
-          <Field label="New password" hint="Leave empty to keep the current password.">
-            {(id) => <input id={id} name="change-password" type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
-          </Field>
-          <div class="actions">
-            <button type="submit" class="primary" disabled={update.busy || u === undefined}>
-              Update user
-            </button>
-            <Notice text={update.notice} />
-          </div>
-          <ErrorBox error={update.error} context="Update user" />
-        </form>
+          <TextField label="New password" hint="Leave empty to keep the current password." name="change-password" password autoComplete="new-password" value={password} onChange={setPassword} />
+        </ActionForm>
       </Section>
       <Section title="Limits" closed>
         <ErrorBox error={limits.error} context="Limits" />

@@ -5,13 +5,15 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
 import type { Permission, User } from '../../api/types';
-import { Field, Section } from '../../components/controls';
-import { ErrorBox, Notice } from '../../components/error-box';
+import { Field, Section, TextField } from '../../components/controls';
+import { ActionForm } from '../../components/action-form';
+import { ErrorBox } from '../../components/error-box';
 import { Link } from '../../components/link';
-import { Table } from '../../components/table';
+import { PagedTable } from '../../components/paged-table';
 import { href } from '../../state/router';
 import { tagList } from '../../state/session';
 import { useAction } from '../../state/use-action';
+import { usePagedList } from '../../state/use-paged-list';
 import { usePoll } from '../../state/use-poll';
 
 /** The tags RabbitMQ knows, with what each allows. */
@@ -58,55 +60,42 @@ function AddUserForm() {
   const [tags, setTags] = useState('');
   const action = useAction();
   return (
-    <form
-      class="form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const n = name;
-        void action.run(() => api.putUser(n, password === '' ? { password_hash: '', tags: tagsBody(tags) } : { password, tags: tagsBody(tags) }), `User '${n}' added.`).then((ok) => {
-          if (ok) {
-            setName('');
-            setPassword('');
-            setTags('');
-          }
-        });
+    <ActionForm
+      action={action}
+      submit="Add user"
+      run={() => api.putUser(name, password === '' ? { password_hash: '', tags: tagsBody(tags) } : { password, tags: tagsBody(tags) })}
+      done={`User '${name}' added.`}
+      reset={() => {
+        setName('');
+        setPassword('');
+        setTags('');
       }}
     >
-      <Field label="Username">{(id) => <input id={id} name="new-username" autoComplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} required />}</Field>
-      <Field label="Password" hint="Leave empty for a user that cannot log in with a password.">
-        {(id) => <input id={id} name="new-password" type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
-      </Field>
+      <TextField label="Username" name="new-username" autoComplete="off" value={name} required onChange={setName} />
+      <TextField label="Password" hint="Leave empty for a user that cannot log in with a password." name="new-password" password autoComplete="new-password" value={password} onChange={setPassword} />
       <Field label="Tags">{(id) => <TagsInput id={id} value={tags} onChange={setTags} />}</Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Add user
-        </button>
-        <Notice text={action.notice} />
-      </div>
-      <ErrorBox error={action.error} context="Add user" />
-    </form>
+    </ActionForm>
   );
 }
 
 /** The users page. */
 export function UsersPage() {
-  const users = usePoll(() => api.users(), []);
+  const users = usePagedList('users', (p) => api.usersPage(p));
   const perms = usePoll(() => api.permissions(), []);
   const byUser = new Map<string, Permission[]>();
   for (const p of perms.data ?? []) byUser.set(p.user, [...(byUser.get(p.user) ?? []), p]);
   return (
     <section>
       <h1>Users</h1>
-      <ErrorBox error={users.error} context="Users" />
       <ErrorBox error={perms.error} context="Permissions" />
-      <Table<User>
+      <PagedTable<User>
+        list={users}
         label="Users"
-        rows={users.data ?? []}
+        what="users"
         rowKey={(u) => u.name}
-        empty={users.data === undefined ? 'Loading…' : 'No users.'}
         columns={[
-          { key: 'name', label: 'Name', render: (u) => <Link href={href('admin', 'users', u.name)}>{u.name}</Link> },
-          { key: 'tags', label: 'Tags', render: (u) => tagList(u.tags).join(', ') },
+          { key: 'name', label: 'Name', sort: 'name', render: (u) => <Link href={href('admin', 'users', u.name)}>{u.name}</Link> },
+          { key: 'tags', label: 'Tags', sort: 'tags', render: (u) => tagList(u.tags).join(', ') },
           {
             key: 'vhosts',
             label: 'Can access virtual hosts',
