@@ -37,7 +37,7 @@ export class ConnectionTracker<C extends TrackedConnection = TrackedConnection> 
 
   /** True when no connection is tracked (every vhost's and user's set is dropped once it empties). */
   get isEmpty(): boolean {
-    return this.byVhost.size === 0 && this.byUser.size === 0;
+    return this.all.size === 0 && this.byVhost.size === 0 && this.byUser.size === 0;
   }
 
   /** Open connections to the vhost. */
