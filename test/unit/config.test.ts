@@ -146,6 +146,7 @@ prometheus.ssl.honor_cipher_order = true
 collect_statistics_interval = 1000
 server_properties.product = Warren
 cluster_name = c1
+shutdown_timeout = 12000
 `);
     expect(loadConfig({ file })).toEqual({
       tcpListeners: [{ host: '::1', port: 5674 }, { port: 5675 }],
@@ -227,6 +228,7 @@ cluster_name = c1
       collectStatisticsInterval: 1000,
       serverPropertiesProduct: 'Warren',
       clusterName: 'c1',
+      shutdownTimeout: 12000,
     });
   });
 
@@ -409,6 +411,7 @@ describe('environment and flags', () => {
         WARREN_COLLECT_STATISTICS_INTERVAL: '250',
         WARREN_SERVER_PROPERTIES_PRODUCT: 'Warren',
         WARREN_CLUSTER_NAME: 'c2',
+        WARREN_SHUTDOWN_TIMEOUT: '9',
       },
     });
     expect(c).toEqual({
@@ -491,6 +494,7 @@ describe('environment and flags', () => {
       collectStatisticsInterval: 250,
       serverPropertiesProduct: 'Warren',
       clusterName: 'c2',
+      shutdownTimeout: 9,
     });
   });
 
