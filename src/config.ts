@@ -692,6 +692,20 @@ export const configSchema = {
     help: 'most AMQP connections open on the node',
     parse: (raw) => (raw === 'infinity' ? 'infinity' : integer(raw, 0, Number.MAX_SAFE_INTEGER)),
   }),
+  /**
+   * Warren: how long a SIGTERM/SIGINT shutdown may take, ms (listeners closed, 320 to the clients,
+   * their close-ok, the store's last writes); past it the process logs a warning and exits anyway
+   * (status 1); 0: no limit. RabbitMQ has no such key (its service manager's stop timeout plays the part).
+   */
+  shutdownTimeout: option({
+    default: 30000,
+    keys: ['shutdown_timeout'],
+    env: 'WARREN_SHUTDOWN_TIMEOUT',
+    flag: '--shutdown-timeout',
+    arg: 'MS',
+    help: 'Warren: longest a graceful shutdown may take before the process exits anyway (0: no limit)',
+    parse: (raw) => integer(raw, 0, Number.MAX_SAFE_INTEGER),
+  }),
 };
 
 type Schema = typeof configSchema;

@@ -356,21 +356,53 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       diskMonitor,
       stats,
       async close(reason = 'shutdown') {
-        // Clients first (they get 320 and can reconnect elsewhere), then HTTP, then the store.
+        // The listeners close at once (AMQP, HTTP, metrics); every AMQP client gets 320 and can
+        // reconnect elsewhere (resolves once their sockets are gone); then the store, which writes
+        // its last batch before it closes. A step that fails is logged and the next ones still run:
+        // the store is closed (and flushed) whatever happened before it.
         resources.stop();
         stats.stop();
-        await server.close(reason);
-        await http.close();
-        await httpsApp?.close();
-        await metrics.close();
-        await metricsTls?.close();
-        await removeLocalCredentials(config.dataDir);
-        await broker.close();
+        let failure: Error | undefined;
+        const step = async (what: string, run: () => Promise<unknown> | undefined): Promise<void> => {
+          try {
+            await run();
+          } catch (err) {
+            failure ??= err instanceof Error ? err : new Error(`shutdown step ${what} failed`, { cause: err });
+            logger.error({ err, step: what }, 'shutdown step failed');
+          }
+        };
+        // Every listener stops accepting at once; HTTP requests in progress get a moment to finish.
+        await Promise.all([
+          step('amqp', () => server.close(reason)).then(() => logger.debug('AMQP connections closed')),
+          step('http', () => closeHttpApp(http)),
+          step('https', () => (httpsApp === undefined ? undefined : closeHttpApp(httpsApp))),
+          step('prometheus', () => metrics.close()),
+          step('prometheus-https', () => metricsTls?.close()),
+        ]);
+        await step('local-credentials', () => removeLocalCredentials(config.dataDir));
+        await step('store', () => broker.close());
+        logger.debug('message store closed');
+        if (failure !== undefined) throw failure;
       },
     };
   } catch (e) {
     for (const stop of undo) await stop().catch(() => undefined);
     throw e;
+  }
+}
+
+/** How long HTTP requests in progress at shutdown may take before their connections are dropped. */
+const HTTP_CLOSE_GRACE_MS = 2000;
+
+/** Closes a Fastify app: no new connections, idle ones closed; requests still running after the grace lose their connection. */
+async function closeHttpApp(app: FastifyInstance): Promise<void> {
+  const closed = app.close();
+  const timer = setTimeout(() => app.server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
+  timer.unref();
+  try {
+    await closed;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -147,6 +147,7 @@ collect_statistics_interval = 1000
 server_properties.product = Warren
 cluster_name = c1
 connection_max = 100
+shutdown_timeout = 12000
 `);
     expect(loadConfig({ file })).toEqual({
       tcpListeners: [{ host: '::1', port: 5674 }, { port: 5675 }],
@@ -229,6 +230,7 @@ connection_max = 100
       serverPropertiesProduct: 'Warren',
       clusterName: 'c1',
       connectionMax: 100,
+      shutdownTimeout: 12000,
     });
   });
 
@@ -412,6 +414,7 @@ describe('environment and flags', () => {
         WARREN_SERVER_PROPERTIES_PRODUCT: 'Warren',
         WARREN_CLUSTER_NAME: 'c2',
         WARREN_CONNECTION_MAX: '50',
+        WARREN_SHUTDOWN_TIMEOUT: '9',
       },
     });
     expect(c).toEqual({
@@ -495,6 +498,7 @@ describe('environment and flags', () => {
       serverPropertiesProduct: 'Warren',
       clusterName: 'c2',
       connectionMax: 50,
+      shutdownTimeout: 9,
     });
   });
 
