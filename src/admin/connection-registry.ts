@@ -116,6 +116,8 @@ export interface ConnectionSnapshot {
 export interface ConnectionRegistry {
   /** Every connection, in the order they were accepted. */
   listConnections(): ConnectionSnapshot[];
+  /** How many AMQP connections (sockets, handshakes included, as Ranch's active_connections) are open now. */
+  readonly connectionCount: number;
   /**
    * Closes the connection of this name with `320 CONNECTION_FORCED - <reason>` (a connection
    * still in its handshake is dropped); false when there is no such connection.

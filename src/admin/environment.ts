@@ -28,6 +28,7 @@ const RABBIT_KEYS: Partial<Record<Field, string>> = {
   handshakeTimeout: 'handshake_timeout',
   consumerTimeout: 'consumer_timeout',
   maxMessageSize: 'max_message_size',
+  connectionMax: 'connection_max',
   clusterName: 'cluster_name',
   loadDefinitions: 'load_definitions',
 };

@@ -110,11 +110,7 @@ export function isInServiceCheck(): CheckResult {
   return OK;
 }
 
-/**
- * /health/checks/ready-to-serve-clients and /below-node-connection-limit (RabbitMQ 3.13+):
- * Warren has no node-wide connection limit (RabbitMQ's connection_max defaults to infinity), so
- * these fail only without an AMQP listener.
- */
+/** /health/checks/ready-to-serve-clients (RabbitMQ 3.13+): fails only without an AMQP listener. */
 export function readyToServeClientsCheck(ctx: AdminContext): CheckResult {
   const amqp = nodeListeners(ctx).filter((l) => l.protocol === 'amqp' || l.protocol === 'amqp/ssl');
   // An in-process context without listener information is serving (its caller is talking to it).
@@ -122,9 +118,16 @@ export function readyToServeClientsCheck(ctx: AdminContext): CheckResult {
   return OK;
 }
 
-/** /below-node-connection-limit: see readyToServeClientsCheck (no connection_max in Warren). */
-export function belowNodeConnectionLimitCheck(): CheckResult {
-  return OK;
+/**
+ * /health/checks/below-node-connection-limit (RabbitMQ 3.13+): the open AMQP connections against
+ * connection_max, `{status, limit, connections}`; at or past the limit 503 with "node connection
+ * limit is reached". `infinity` is never reached (Erlang orders every number before an atom).
+ */
+export function belowNodeConnectionLimitCheck(ctx: AdminContext): CheckResult {
+  const limit = ctx.broker.config.connectionMax;
+  const connections = ctx.connections.connectionCount;
+  if (limit === 'infinity' || connections < limit) return { ok: true, body: { status: 'ok', limit, connections } };
+  return failed('node connection limit is reached', { limit, connections });
 }
 
 /** /api/healthchecks/node[/{node}] (3.10.8's deprecated check): 404 for another node's name. */

@@ -3,6 +3,7 @@
 // WARREN_REFERENCE_MGMT_URL), and the aliveness test's refusals. Names start with node-th and are
 // removed from the reference afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as amqp from 'amqplib';
 import { basic, startManagementTarget, type ManagementTarget } from '../helpers/management.js';
 import { fetchJson, referenceMgmtUrl } from '../helpers/shape-compare.js';
 import { pollUntil } from '../helpers/wait.js';
@@ -102,7 +103,28 @@ describe('health checks', () => {
   });
 
   it('the newer checks answer ok', async () => {
-    for (const p of NEWER) expect((await fetchJson(t.base, p)).json, p).toEqual({ status: 'ok' });
+    const limit = '/api/health/checks/below-node-connection-limit';
+    for (const p of NEWER.filter((x) => x !== limit)) expect((await fetchJson(t.base, p)).json, p).toEqual({ status: 'ok' });
+    // RabbitMQ 3.13: the open AMQP connections against connection_max (infinity by default).
+    expect((await fetchJson(t.base, limit)).json).toEqual({ status: 'ok', limit: 'infinity', connections: 0 });
+  });
+
+  it('below-node-connection-limit fails with 503 once connection_max connections are open', async () => {
+    const limited = await startManagementTarget({ connectionMax: 1 });
+    const path = '/api/health/checks/below-node-connection-limit';
+    try {
+      expect((await fetchJson(limited.base, path)).json).toEqual({ status: 'ok', limit: 1, connections: 0 });
+      const conn = await amqp.connect(limited.amqpUrl);
+      try {
+        const r = await fetchJson(limited.base, path);
+        expect([r.status, r.json]).toEqual([503, { status: 'failed', reason: 'node connection limit is reached', limit: 1, connections: 1 }]);
+      } finally {
+        await conn.close();
+      }
+      expect((await pollUntil(() => fetchJson(limited.base, path), (x) => x.status === 200)).json).toEqual({ status: 'ok', limit: 1, connections: 0 });
+    } finally {
+      await limited.close();
+    }
   });
 
   it('an alarm fails alarms and local-alarms with 503 and the alarm list', async () => {

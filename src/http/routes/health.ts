@@ -59,7 +59,7 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRouteOption
   check('/api/health/checks/node-is-mirror-sync-critical', () => singleNodeCheck());
   check('/api/health/checks/is-in-service', () => isInServiceCheck());
   check('/api/health/checks/ready-to-serve-clients', () => readyToServeClientsCheck(admin));
-  check('/api/health/checks/below-node-connection-limit', () => belowNodeConnectionLimitCheck());
+  check('/api/health/checks/below-node-connection-limit', () => belowNodeConnectionLimitCheck(admin));
   check('/api/healthchecks/node', () => legacyNodeCheck(admin));
   check('/api/healthchecks/node/:node', (p) => legacyNodeCheck(admin, p.node));
 
