@@ -106,4 +106,14 @@ export class NodeCounters {
   /** Message store reads and writes (RabbitMQ's disk_reads / disk_writes; 0 until the store reports them). */
   diskReads = 0;
   diskWrites = 0;
+  /**
+   * Login attempts (RabbitMQ's auth_attempt_metrics): AMQP 0-9-1 SASL logins (start-ok answered,
+   * whatever the mechanism; an unknown or not offered mechanism is no attempt) and management API
+   * requests carrying Basic credentials (warrenctl's local secret not counted: rabbitmqctl logs in
+   * through no protocol).
+   */
+  authAmqpSucceeded = 0;
+  authAmqpFailed = 0;
+  authHttpSucceeded = 0;
+  authHttpFailed = 0;
 }
