@@ -77,22 +77,6 @@ const UNKNOWN_PER_OBJECT = new Set([
   'rabbitmq_queue_head_message_timestamp',
   'rabbitmq_queue_disk_reads_total',
   'rabbitmq_queue_disk_writes_total',
-  // Per channel-and-exchange and per channel-and-queue message counters: Warren counts per channel,
-  // per queue and per exchange (stats/counters.ts), not per pair, so these families have no rows.
-  ...[
-    'channel_messages_published',
-    'channel_messages_confirmed',
-    'channel_messages_unroutable_returned',
-    'channel_messages_unroutable_dropped',
-    'channel_get_ack',
-    'channel_get',
-    'channel_messages_delivered_ack',
-    'channel_messages_delivered',
-    'channel_messages_redelivered',
-    'channel_messages_acked',
-    'channel_get_empty',
-    'queue_messages_published',
-  ].map((n) => `rabbitmq_${n}_total`),
 ]);
 // The aggregated endpoint sums object rows (always a sample), so only the node's own rows can lack one.
 const UNKNOWN_AGGREGATED = new Set([...UNKNOWN_PER_OBJECT].filter((n) => /erlang_|io_|schema_db|msg_store|queue_index/.test(n)));
