@@ -5,8 +5,7 @@
 // each part is what the warrenctl command of that name prints on its own.
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useCtlTarget } from './ctl-target.js';
-import { guestApi } from './ctl-target.js';
+import { guestApi, useCtlTarget } from './ctl-target.js';
 
 const env = useCtlTarget();
 const ctl = (...args: string[]) => env.ctl(...args);
@@ -21,7 +20,7 @@ beforeAll(async () => {
   conn = await amqp.connect(env.t.amqpUrl);
   const ch = await conn.createChannel();
   await ch.assertQueue('f11-report-q', { durable: false });
-  await ch.sendToQueue('f11-report-q', Buffer.from('x'));
+  ch.sendToQueue('f11-report-q', Buffer.from('x'));
 });
 
 afterAll(async () => {
