@@ -1,6 +1,7 @@
 // warrenctl report: rabbitmqctl 3.10.8's report (ReportCommand with the Report formatter, read in
-// deps/rabbitmq_cli: the reference's own `rabbitmqctl report` stops at "{:aborted, {:no_exists,
-// :rabbit_vhost}}" with exit 69, so its layout comes from the source): the banner, then each part
+// deps/rabbitmq_cli: when this was written the shared reference had lost its Mnesia tables to a
+// file-descriptor exhaustion, so its `rabbitmqctl report` could not be observed and the layout
+// comes from the source): the banner, then each part
 // opened by an empty line and its banner, node parts first, then the vhost parts for every vhost;
 // each part is what the warrenctl command of that name prints on its own.
 import amqp from 'amqplib';
