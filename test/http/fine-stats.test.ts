@@ -317,9 +317,36 @@ describe('Prometheus: the per-pair families from the same counters', () => {
     }
   }, 30_000);
 
+  it('confirms per exchange: a nacked publish (reject-publish) is not counted, publishes to two exchanges are told apart', async () => {
+    const ch = await f.conn.createConfirmChannel();
+    await ch.assertQueue('f11p-full', { durable: false, arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish' } });
+    await ch.bindQueue('f11p-full', 'f11p-x', 'full');
+    const outcomes: boolean[] = [];
+    const done = (err: unknown): void => {
+      outcomes.push(err === null || err === undefined);
+    };
+    ch.publish('f11p-x', 'full', Buffer.from('1'), {}, done);
+    ch.publish('f11p-x', 'full', Buffer.from('2'), {}, done);
+    ch.sendToQueue('f11p-q2', Buffer.from('3'), {}, done);
+    ch.publish('f11p-x', 'k', Buffer.from('4'), {}, done);
+    await waitFor(() => outcomes.length === 4, 'four confirms');
+    expect(outcomes).toEqual([true, false, true, true]);
+    const m = parseExposition(await scrapeText(`http://127.0.0.1:${t.services!.prometheus.port}/metrics/detailed?${FAMILIES}`));
+    const mine = (name: string, exchange: string): number | undefined =>
+      m.get(name)!.samples.find((s) => s.labels.channel === `${f.connName} (4)` && s.labels.exchange === exchange)?.value;
+    expect(mine('rabbitmq_detailed_channel_messages_published_total', 'f11p-x')).toBe(3);
+    expect(mine('rabbitmq_detailed_channel_messages_confirmed_total', 'f11p-x')).toBe(2);
+    expect(mine('rabbitmq_detailed_channel_messages_published_total', '')).toBe(1);
+    expect(mine('rabbitmq_detailed_channel_messages_confirmed_total', '')).toBe(1);
+    await ch.deleteQueue('f11p-full');
+    await ch.close();
+  });
+
   it('a deleted queue’s rows go; the aggregated /metrics sums the rows', async () => {
     const agg = parseExposition(await scrapeText(`http://127.0.0.1:${t.services!.prometheus.port}/metrics`));
-    expect(agg.get('rabbitmq_channel_messages_delivered_ack_total')!.samples[0].value).toBe(3);
+    // The consumer's 3, and the one the confirm test's publish to 'k' reached it with.
+    expect(agg.get('rabbitmq_channel_messages_delivered_ack_total')!.samples[0].value).toBe(4);
+    // The open publishing channel's 3 + 1 (the confirm test's channel is closed: its rows went with it).
     expect(agg.get('rabbitmq_queue_messages_published_total')!.samples[0].value).toBe(4);
     const ch = await f.conn.createChannel();
     await ch.deleteQueue('f11p-q2');
