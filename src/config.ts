@@ -653,6 +653,20 @@ export const configSchema = {
     parse: (raw) => integer(raw, 10, 3600000),
   }),
   /**
+   * management.rates_mode: `detailed` adds the fine-grained lists to single channels, queues and
+   * exchanges (publishes, deliveries, incoming, outgoing); `basic` (RabbitMQ's default) leaves
+   * them empty. The Prometheus detailed families are kept in every mode, as RabbitMQ keeps them.
+   */
+  managementRatesMode: option({
+    default: 'basic',
+    keys: ['management.rates_mode'],
+    env: 'WARREN_MANAGEMENT_RATES_MODE',
+    flag: '--management-rates-mode',
+    arg: 'MODE',
+    help: 'basic, detailed (per channel, queue and exchange pair statistics in the management API) or none',
+    parse: (raw) => oneOf(raw, ['basic', 'detailed', 'none'] as const),
+  }),
+  /**
    * Warren: the product connection.start, the management API and the metrics announce
    * (src/identity.ts). "RabbitMQ" goes with the RabbitMQ version Warren matches, which clients
    * such as kombu/Celery need for RabbitMQ's basic.qos semantics; any other name (e.g. "Warren")

@@ -46,7 +46,12 @@ export interface ProductIdentity {
   readonly copyright: string;
   /** connection.start `information`: names Warren, its version and the RabbitMQ version it matches. */
   readonly information: string;
-  /** The runtime (overview `erlang_version`: Warren has no Erlang, so the Node.js version it runs on). */
+  /**
+   * The runtime, wherever RabbitMQ says `erlang_version`: Warren has no Erlang, so every place
+   * names the Node.js it runs on, the same way (overview `erlang_version`, `rabbitmq_build_info`'s
+   * `erlang_version` label, rabbitmqctl cluster_status's versions; connection.start's `platform`
+   * names it too). Only product and version imitate RabbitMQ, because clients decide on them.
+   */
   readonly runtimeVersion: string;
   /** The runtime in full (overview `erlang_full_version`). */
   readonly runtimeFullVersion: string;

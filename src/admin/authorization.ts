@@ -19,13 +19,23 @@ const MANAGEMENT_TAGS = new Set(['management', 'policymaker', 'monitoring', 'adm
  * without a management tag.
  */
 export function authenticateUser(ctx: AdminContext, name: string, password: string, remoteAddress: string | undefined): User {
+  // RabbitMQ's auth_attempt_metrics for protocol http (rabbit_mgmt_util:is_authorized): each request with credentials.
+  const counters = ctx.broker.nodeCounters;
   const user = ctx.users.authenticate(name, password);
-  if (user === null) throw loginFailed();
+  if (user === null) {
+    counters.authHttpFailed++;
+    throw loginFailed();
+  }
   // RabbitMQ applies loopback_users to the management API too.
   if (ctx.loopbackUsers.includes(user.name) && !isLoopback(remoteAddress)) {
+    counters.authHttpFailed++;
     throw new AdminError(401, 'not_authorized', 'User can only log in via localhost');
   }
-  if (!user.tags.some((t) => MANAGEMENT_TAGS.has(t))) throw new AdminError(401, 'not_authorised', 'Not management user');
+  if (!user.tags.some((t) => MANAGEMENT_TAGS.has(t))) {
+    counters.authHttpFailed++;
+    throw new AdminError(401, 'not_authorised', 'Not management user');
+  }
+  counters.authHttpSucceeded++;
   return user;
 }
 

@@ -9,6 +9,8 @@ import type { ChannelSnapshot } from './connection-registry.js';
 import { getConnection, listConnections, notAuthorisedObject, openConnections, type ConnectionInfo } from './connections.js';
 import { channelConsumers, type ConsumerInfo } from './consumers.js';
 import { notFound } from './errors.js';
+import { channelDeliveries, channelPublishes } from '../stats/fine.js';
+import type { StatsJson } from '../stats/render.js';
 
 /** One channel with what RabbitMQ reports of its connection, and its consumers. */
 export interface ChannelInfo extends ChannelSnapshot {
@@ -68,4 +70,36 @@ export function getChannel(ctx: AdminContext, user: User, name: string): Channel
     return ch;
   }
   throw notFound();
+}
+
+/** True when single objects carry the fine-grained lists (management.rates_mode = detailed). */
+export function detailedRates(ctx: AdminContext): boolean {
+  return ctx.broker.config.managementRatesMode === 'detailed';
+}
+
+/** RabbitMQ's channel_details of a channel (rabbit_mgmt_format's augment of a channel pid). */
+export function channelDetailsJson(conn: ConnectionInfo, number: number): Record<string, unknown> {
+  return {
+    connection_name: conn.name,
+    name: `${conn.name} (${number})`,
+    node: conn.node,
+    number,
+    peer_host: conn.peerHost,
+    peer_port: conn.peerPort,
+    user: conn.user,
+  };
+}
+
+/**
+ * Every open channel's counters with its channel_details, for the per-channel lists of a queue
+ * (deliveries) and an exchange (incoming).
+ */
+export function channelsWithDetails(ctx: AdminContext): { stats: ChannelSnapshot['stats']; details: Record<string, unknown> }[] {
+  return openConnections(ctx).flatMap((conn) => conn.channels.map((ch) => ({ stats: ch.stats, details: channelDetailsJson(conn, ch.number) })));
+}
+
+/** GET /api/channels/{name}'s `publishes` (per exchange) and `deliveries` (per queue): empty unless rates_mode is detailed. */
+export function channelFineStats(ctx: AdminContext, ch: ChannelInfo): { publishes: StatsJson[]; deliveries: StatsJson[] } {
+  if (!detailedRates(ctx)) return { publishes: [], deliveries: [] };
+  return { publishes: channelPublishes(ch.stats), deliveries: channelDeliveries(ch.stats) };
 }

@@ -20,7 +20,9 @@ import { AdminError, badRequest, notFound } from './errors.js';
 import { jsonArguments, jsonTable } from './json-arguments.js';
 import { accessRefusedReply, asHttp, exchangeArgument, httpError, ObjectAccess } from './object-access.js';
 import { boolField, checkShortstr, decodeBody, requireKeys, type Body } from './request-body.js';
+import { channelExchangeCell, exchangeCellStats, exchangeOutgoing } from '../stats/fine.js';
 import { exchangeStats } from '../stats/render.js';
+import { channelsWithDetails, detailedRates } from './channels.js';
 import { statsRanges, type StatsJson, type StatsRanges } from './stats-query.js';
 import { visibleVhosts } from './visibility.js';
 
@@ -325,4 +327,20 @@ function durable(ctx: AdminContext): Promise<void> {
   return new Promise((resolve, reject) => {
     store.waitDurable({ durable: () => resolve(), failed: () => reject(rejected()) }, 0);
   });
+}
+
+/**
+ * GET /api/exchanges/{vhost}/{name}'s `incoming` (per channel that published to it) and
+ * `outgoing` (per queue its publishes reached): empty unless rates_mode is detailed. Called after
+ * getExchange (which checked access and existence).
+ */
+export function exchangeFineStats(ctx: AdminContext, vhost: string, name: string): { incoming: StatsJson[]; outgoing: StatsJson[] } {
+  const x = ctx.broker.getVhost(vhost)?.exchanges.get(exchangeId(name));
+  if (x === undefined || !detailedRates(ctx)) return { incoming: [], outgoing: [] };
+  const incoming: StatsJson[] = [];
+  for (const ch of channelsWithDetails(ctx)) {
+    const cell = channelExchangeCell(ch.stats, x.vhost, x.name);
+    if (cell !== undefined) incoming.push({ stats: exchangeCellStats(cell), channel_details: ch.details });
+  }
+  return { incoming, outgoing: exchangeOutgoing(ctx.stats.openChannels(), x) };
 }

@@ -120,7 +120,7 @@ async function nodeJson(ctx: AdminContext, memory: boolean, ranges: StatsRanges 
     disk_free_limit: rt.diskFreeLimit(),
     disk_free_alarm: alarms.includes('disk'),
     proc_total: PROC_TOTAL,
-    rates_mode: 'basic',
+    rates_mode: ctx.broker.config.managementRatesMode,
     uptime: Date.now() - rt.startedAt,
     // Node.js runs one event loop: no scheduler run queue to report.
     run_queue: 0,

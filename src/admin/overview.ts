@@ -153,7 +153,7 @@ export function overview(ctx: AdminContext, user: User, query: OverviewQuery): R
   const all = seesEverything(user);
   const head: Record<string, unknown> = {
     management_version: p.rabbitmqVersion,
-    rates_mode: 'basic',
+    rates_mode: ctx.broker.config.managementRatesMode,
     sample_retention_policies: SAMPLE_RETENTION_POLICIES,
     exchange_types: exchangeTypes('sorted'),
     product_version: p.version,

@@ -20,7 +20,9 @@ import { jsonArguments } from './json-arguments.js';
 import { localAdministrator } from './local-credentials.js';
 import { asHttp, exchangeArgument, ObjectAccess } from './object-access.js';
 import { boolField, decodeBody, requireKeys } from './request-body.js';
+import { channelQueueCell, queueCellStats, queueIncoming } from '../stats/fine.js';
 import { queueStats } from '../stats/render.js';
+import { channelsWithDetails, detailedRates } from './channels.js';
 import { statsRanges, type StatsJson, type StatsRanges } from './stats-query.js';
 import { visibleVhosts } from './visibility.js';
 
@@ -246,3 +248,19 @@ export function queueAction(ctx: AdminContext, user: User, vhost: string, name: 
   throw badRequest(['unknown', action ?? null]);
 }
 
+
+/**
+ * GET /api/queues/{vhost}/{name}'s `deliveries` (per channel that took messages from it) and
+ * `incoming` (per exchange that routed publishes to it): empty unless rates_mode is detailed.
+ * Called after getQueue (which checked access and existence).
+ */
+export function queueFineStats(ctx: AdminContext, vhost: string, name: string): { deliveries: StatsJson[]; incoming: StatsJson[] } {
+  const q = ctx.broker.getVhost(vhost)?.queues.get(name);
+  if (q === undefined || !detailedRates(ctx)) return { deliveries: [], incoming: [] };
+  const deliveries: StatsJson[] = [];
+  for (const ch of channelsWithDetails(ctx)) {
+    const cell = channelQueueCell(ch.stats, q);
+    if (cell !== undefined) deliveries.push({ stats: queueCellStats(cell), channel_details: ch.details });
+  }
+  return { deliveries, incoming: queueIncoming(ctx.stats.openChannels(), q) };
+}

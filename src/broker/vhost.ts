@@ -26,7 +26,7 @@ import { Queue } from './queue/queue.js';
 import type { Consumer } from './consumer.js';
 import { DeadLetterPublisher } from './dead-letter.js';
 import { DirectReplyTo, REPLY_TO_PREFIX } from './direct-reply-to.js';
-import { NodeCounters } from '../stats/counters.js';
+import { NodeCounters, type ChannelExchangeCell, type ChannelQueueExchangeCell } from '../stats/counters.js';
 
 /** exchange.declare arguments as the domain sees them. */
 export interface ExchangeDeclare {
@@ -96,6 +96,8 @@ export const PublishOutcome = {
  */
 export interface CongestionSlot {
   congestedQueue: Queue | null;
+  /** The publishing channel's cell for this exchange: enqueueOn counts the channel×queue×exchange publish in it. */
+  source: ChannelExchangeCell | null;
 }
 
 const { ROUTED, REFUSED, CONGESTED } = PublishOutcome;
@@ -585,7 +587,17 @@ export class Vhost {
 /** Enqueues a channel's message on q (counted in q's publish) and reports the outcome bits; names q in congestion when it is congested. */
 function enqueueOn(q: Queue, message: Message, congestion: CongestionSlot | null): number {
   // RabbitMQ counts the publish on every queue it was routed to, a refused one (reject-publish) included.
-  q.stats.publish++;
+  const qs = q.stats;
+  qs.publish++;
+  // channel_queue_exchange_metrics: the queue's last source is cached (a compare per routed queue).
+  const src = congestion === null ? null : congestion.source;
+  if (src !== null) {
+    if (qs.lastSource !== src) {
+      qs.lastSource = src;
+      qs.lastSourceCell = src.queueCell(q);
+    }
+    (qs.lastSourceCell as ChannelQueueExchangeCell).publish++;
+  }
   let outcome = q.enqueue(message) ? ROUTED : ROUTED | REFUSED;
   if (q.congested) {
     outcome |= CONGESTED;

@@ -8,11 +8,15 @@ import type { ConnectionRegistry } from '../admin/connection-registry.js';
 import type { Broker } from '../broker/broker.js';
 import type { Queue } from '../broker/queue/queue.js';
 import type { ResourceAlarms } from '../resources/alarms.js';
+import type { ChannelCounters } from '../stats/counters.js';
 import type { DiskMonitor } from '../resources/disk-monitor.js';
 import { readFileDescriptors } from '../resources/file-descriptors.js';
 import {
   NO_MESSAGE_COUNTERS,
   type AlarmSample,
+  type ChannelExchangeCounters,
+  type ChannelQueueCounters,
+  type ChannelQueueExchangeCounters,
   type ChannelSample,
   type ConnectionSample,
   type ExchangeSample,
@@ -118,6 +122,7 @@ export function brokerMetricsSource(deps: BrokerSourceDeps): MetricsSource {
             acksUncommitted: ch.acksUncommitted,
             prefetch: ch.prefetchCount,
             globalPrefetch: ch.globalPrefetchCount,
+            ...fineCounters(ch.stats),
           });
         }
       }
@@ -125,6 +130,34 @@ export function brokerMetricsSource(deps: BrokerSourceDeps): MetricsSource {
     },
     counters: () => counters,
   };
+}
+
+/** A channel's per-exchange, per-queue and per-queue-and-exchange counters (deleted queues left out, as RabbitMQ erases them). */
+function fineCounters(c: Readonly<ChannelCounters>): Pick<ChannelSample, 'exchanges' | 'queues' | 'queueExchanges'> {
+  const exchanges: ChannelExchangeCounters[] = [];
+  const queueExchanges: ChannelQueueExchangeCounters[] = [];
+  for (const x of c.exchangeCells.values()) {
+    const vhost = x.exchange.vhost;
+    const exchange = x.exchange.name;
+    exchanges.push({ vhost, exchange, published: x.publish, confirmed: x.confirm, returnedUnroutable: x.returnUnroutable, droppedUnroutable: x.dropUnroutable });
+    for (const qx of x.queues.values()) if (!qx.queue.deleted) queueExchanges.push({ vhost, queue: qx.queue.name, exchange, published: qx.publish });
+  }
+  const queues: ChannelQueueCounters[] = [];
+  for (const q of c.queueCells.values()) {
+    if (q.queue.deleted) continue;
+    queues.push({
+      vhost: q.queue.vhost,
+      queue: q.queue.name,
+      getAck: q.get,
+      get: q.getNoAck,
+      deliveredAck: q.deliver,
+      delivered: q.deliverNoAck,
+      redelivered: q.redeliver,
+      acked: q.ack,
+      getEmpty: q.getEmpty,
+    });
+  }
+  return { exchanges, queues, queueExchanges };
 }
 
 /** vm_memory_high_watermark in bytes: the absolute setting when given, else the fraction of total RAM. */

@@ -20,7 +20,10 @@ export interface ProductInfo {
   version: string;
   /** The RabbitMQ version whose behaviour Warren matches. */
   rabbitmqVersion: string;
-  /** What `erlang_version` says: the OTP release the reference RabbitMQ 3.10.8 runs on. */
+  /**
+   * What `erlang_version` says: the runtime Warren runs on (src/identity.ts runtimeVersion,
+   * "Node.js 20.x.y"), the same value /api/overview and rabbitmqctl's cluster_status give.
+   */
   erlangVersion: string;
 }
 
@@ -30,7 +33,7 @@ export interface ProductInfo {
  * always agree.
  */
 export function productInfo(p: ProductIdentity = productIdentity()): ProductInfo {
-  return { product: p.product, version: p.version, rabbitmqVersion: p.rabbitmqVersion, erlangVersion: '25.2.3' };
+  return { product: p.product, version: p.version, rabbitmqVersion: p.rabbitmqVersion, erlangVersion: p.runtimeVersion };
 }
 
 /** rabbitmq_build_info's labels. */

@@ -3,11 +3,11 @@
  * node totals of every channel (closed ones included) and the node's churn counters, when scraped.
  */
 import type { StatsCollector } from '../stats/collector.js';
-import type { MessageCounters } from './metrics-source.js';
+import type { AuthAttemptCounters, MessageCounters } from './metrics-source.js';
 
 /**
- * MessageCounters on the node's StatsCollector. Dead-lettering counters and login attempts are
- * not counted yet (0 and none).
+ * MessageCounters on the node's StatsCollector (login attempts are the node's counters too).
+ * Dead-lettering counters are not counted yet (0).
  */
 export function statsMessageCounters(stats: StatsCollector): MessageCounters {
   const zero = { expired: 0, rejected: 0, maxlen: 0 };
@@ -45,6 +45,16 @@ export function statsMessageCounters(stats: StatsCollector): MessageCounters {
         queuesDeleted: n.queueDeleted,
       };
     },
-    authAttempts: () => [],
+    authAttempts() {
+      const n = stats.node;
+      const rows: AuthAttemptCounters[] = [];
+      // RabbitMQ shows a protocol from its first attempt on; its table lists http before amqp091.
+      const add = (protocol: string, succeeded: number, failed: number): void => {
+        if (succeeded + failed > 0) rows.push({ protocol, total: succeeded + failed, succeeded, failed });
+      };
+      add('http', n.authHttpSucceeded, n.authHttpFailed);
+      add('amqp091', n.authAmqpSucceeded, n.authAmqpFailed);
+      return rows;
+    },
   };
 }

@@ -12,6 +12,7 @@
 import type { Broker } from '../broker/broker.js';
 import type { ChannelCounters, ConnectionCounters, NodeCounters } from './counters.js';
 import { addChannel, CH, CONN, GAUGE, NODE, Q, readChannel, readConnection, readExchange, readNode, readQueue, VH, X } from './layout.js';
+import { retireChannelCells, tickChannelCells } from './fine.js';
 import { Series, StatsClock } from './series.js';
 import { VhostAggregate } from './vhost-aggregate.js';
 
@@ -113,6 +114,7 @@ export class StatsCollector {
   removeChannel(c: ChannelCounters): void {
     if (!this.channels.delete(c)) return;
     this.node.channelClosed++;
+    retireChannelCells(c);
     if (c.vhost !== null) addChannel(c, c.vhost.retired);
     addChannel(c, this.retiredChannels);
     this.retiredChannels[CH.WIDTH] += c.receivedConfirm;
@@ -184,6 +186,11 @@ export class StatsCollector {
     };
   }
 
+  /** The open channels' counters (their fine-grained cells: stats/fine.ts). */
+  openChannels(): Iterable<ChannelCounters> {
+    return this.channels;
+  }
+
   /** A vhost's totals (undefined for a vhost the collector has not seen: nothing counted there yet). */
   vhostAggregate(name: string): VhostAggregate | undefined {
     return this.vhosts.get(name);
@@ -213,10 +220,12 @@ export class StatsCollector {
       live.add(a);
     }
     const v = this.scratch;
+    const seconds = i / 1000;
     for (const c of this.channels) {
       readChannel(c, v);
       (c.series ??= new Series(CH.WIDTH, false)).record(clock, tick, v);
       if (c.vhost !== null) addChannel(c, c.vhost.sums);
+      if (c.exchangeCells.size !== 0 || c.queueCells.size !== 0) tickChannelCells(c, seconds);
     }
     for (const c of this.connections) {
       readConnection(c, v);

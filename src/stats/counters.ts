@@ -35,6 +35,14 @@ export class QueueCounters {
   getEmpty = 0;
   /** The sampler's history (owned by collector.ts; null until the first sample). */
   series: Series | null = null;
+  /**
+   * The channel×exchange that last published to the queue and its channel×queue×exchange cell:
+   * the publish path's one-entry cache (a hit costs a compare), vhost.ts enqueueOn keeps it.
+   */
+  lastSource: ChannelExchangeCell | null = null;
+  lastSourceCell: ChannelQueueExchangeCell | null = null;
+  /** Publishes of closed channels, by exchange name (RabbitMQ keeps queue_exchange_stats past the channel). */
+  retiredIncoming: Map<string, number> | null = null;
 }
 
 /** An exchange's message_stats counters. */
@@ -45,6 +53,8 @@ export class ExchangeCounters {
   publishOut = 0;
   /** The sampler's history (owned by collector.ts). */
   series: Series | null = null;
+  /** Publishes of closed channels routed to each queue (the exchange's `outgoing` keeps them). */
+  retiredOutgoing: Map<FineQueue, number> | null = null;
 }
 
 /** A channel's message_stats counters. */
@@ -69,6 +79,130 @@ export class ChannelCounters {
   series: Series | null = null;
   /** The totals of the channel's vhost (set when the collector registers the channel). */
   vhost: VhostAggregate | null = null;
+  /** Per exchange published to, by name (RabbitMQ's channel_exchange_metrics). */
+  readonly exchangeCells = new Map<string, ChannelExchangeCell>();
+  /** Per queue delivered, got or acked from (channel_queue_metrics). */
+  readonly queueCells = new Map<FineQueue, ChannelQueueCell>();
+  private lastQueue: FineQueue | null = null;
+  private lastQueueCell: ChannelQueueCell | null = null;
+
+  /** The cell of the exchange of this name, made on the first publish to it. */
+  exchangeCell(exchange: FineExchange): ChannelExchangeCell {
+    let c = this.exchangeCells.get(exchange.name);
+    if (c === undefined) this.exchangeCells.set(exchange.name, (c = new ChannelExchangeCell(exchange)));
+    // A re-declared exchange of the same name keeps counting in the same row (RabbitMQ keys by name).
+    else c.exchange = exchange;
+    return c;
+  }
+
+  /** The cell of queue q (a consumer holds its own; basic.get and its acks come through here, the last one cached). */
+  queueCell(q: FineQueue): ChannelQueueCell {
+    if (this.lastQueue === q) return this.lastQueueCell as ChannelQueueCell;
+    let c = this.queueCells.get(q);
+    if (c === undefined) this.queueCells.set(q, (c = new ChannelQueueCell(q)));
+    this.lastQueue = q;
+    this.lastQueueCell = c;
+    return c;
+  }
+
+  /** Drops the cells of deleted queues (RabbitMQ erases a channel's queue stats when the queue goes); the sampler calls it. */
+  pruneDeleted(): void {
+    for (const q of this.queueCells.keys()) if (q.deleted) this.queueCells.delete(q);
+    if (this.lastQueue?.deleted === true) {
+      this.lastQueue = null;
+      this.lastQueueCell = null;
+    }
+    for (const x of this.exchangeCells.values()) for (const q of x.queues.keys()) if (q.deleted) x.queues.delete(q);
+  }
+}
+
+/** What a fine-grained cell knows of its queue (broker/queue/queue.ts's Queue). */
+export interface FineQueue {
+  readonly name: string;
+  readonly vhost: string;
+  readonly deleted: boolean;
+  readonly stats: QueueCounters;
+}
+
+/** What a fine-grained cell knows of its exchange (broker/exchange/exchange.ts's Exchange). */
+export interface FineExchange {
+  readonly name: string;
+  readonly vhost: string;
+  readonly stats: ExchangeCounters;
+}
+
+/** A fine-grained cell's rates, per second over the sampler's last interval (collector.ts sets them). */
+export class FineRates {
+  prev: number[] | null = null;
+  rates: number[] | null = null;
+}
+
+/**
+ * What one channel published to one exchange (channel_exchange_metrics; the channel's `publishes`
+ * and the exchange's `incoming`). The publisher caches its last cell: one compare per publish.
+ */
+export class ChannelExchangeCell {
+  publish = 0;
+  confirm = 0;
+  returnUnroutable = 0;
+  dropUnroutable = 0;
+  exchange: FineExchange;
+  /** Where those publishes were routed, per queue (channel_queue_exchange_metrics). */
+  readonly queues = new Map<FineQueue, ChannelQueueExchangeCell>();
+  readonly rates = new FineRates();
+
+  constructor(exchange: FineExchange) {
+    this.exchange = exchange;
+  }
+
+  /** The cell of queue q, made on the first publish routed to it. */
+  queueCell(q: FineQueue): ChannelQueueExchangeCell {
+    let c = this.queues.get(q);
+    if (c === undefined) this.queues.set(q, (c = new ChannelQueueExchangeCell(this, q)));
+    return c;
+  }
+
+  values(): number[] {
+    return [this.publish, this.confirm, this.returnUnroutable, this.dropUnroutable];
+  }
+}
+
+/** Messages one channel published through one exchange that reached one queue (the queue's `incoming`, the exchange's `outgoing`). */
+export class ChannelQueueExchangeCell {
+  publish = 0;
+  readonly source: ChannelExchangeCell;
+  readonly queue: FineQueue;
+  readonly rates = new FineRates();
+
+  constructor(source: ChannelExchangeCell, queue: FineQueue) {
+    this.source = source;
+    this.queue = queue;
+  }
+
+  values(): number[] {
+    return [this.publish];
+  }
+}
+
+/** What one channel took from one queue (channel_queue_metrics; the channel's and the queue's `deliveries`). */
+export class ChannelQueueCell {
+  get = 0;
+  getNoAck = 0;
+  deliver = 0;
+  deliverNoAck = 0;
+  redeliver = 0;
+  ack = 0;
+  getEmpty = 0;
+  readonly queue: FineQueue;
+  readonly rates = new FineRates();
+
+  constructor(queue: FineQueue) {
+    this.queue = queue;
+  }
+
+  values(): number[] {
+    return [this.get, this.getNoAck, this.deliver, this.deliverNoAck, this.redeliver, this.ack, this.getEmpty];
+  }
 }
 
 /** A connection's socket counters: RabbitMQ's recv_oct / send_oct and recv_cnt / send_cnt. */
@@ -106,4 +240,14 @@ export class NodeCounters {
   /** Message store reads and writes (RabbitMQ's disk_reads / disk_writes; 0 until the store reports them). */
   diskReads = 0;
   diskWrites = 0;
+  /**
+   * Login attempts (RabbitMQ's auth_attempt_metrics): AMQP 0-9-1 SASL logins (start-ok answered,
+   * whatever the mechanism; an unknown or not offered mechanism is no attempt) and management API
+   * requests carrying Basic credentials (warrenctl's local secret not counted: rabbitmqctl logs in
+   * through no protocol).
+   */
+  authAmqpSucceeded = 0;
+  authAmqpFailed = 0;
+  authHttpSucceeded = 0;
+  authHttpFailed = 0;
 }

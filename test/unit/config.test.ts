@@ -144,6 +144,7 @@ prometheus.ssl.ciphers.2 = ECDHE-RSA-AES256-GCM-SHA384
 prometheus.ssl.depth = 2
 prometheus.ssl.honor_cipher_order = true
 collect_statistics_interval = 1000
+management.rates_mode = detailed
 server_properties.product = Warren
 cluster_name = c1
 connection_max = 100
@@ -227,6 +228,7 @@ shutdown_timeout = 12000
       pagingHeadMessages: 100,
       pagingHeadBytes: 1048576,
       collectStatisticsInterval: 1000,
+      managementRatesMode: 'detailed',
       serverPropertiesProduct: 'Warren',
       clusterName: 'c1',
       connectionMax: 100,
@@ -411,6 +413,7 @@ describe('environment and flags', () => {
         WARREN_PROMETHEUS_SSL_HOST: '127.0.0.9',
         WARREN_PROMETHEUS_SSL_PORT: 'none',
         WARREN_COLLECT_STATISTICS_INTERVAL: '250',
+        WARREN_MANAGEMENT_RATES_MODE: 'detailed',
         WARREN_SERVER_PROPERTIES_PRODUCT: 'Warren',
         WARREN_CLUSTER_NAME: 'c2',
         WARREN_CONNECTION_MAX: '50',
@@ -495,6 +498,7 @@ describe('environment and flags', () => {
       pagingHeadMessages: 8,
       pagingHeadBytes: 1024,
       collectStatisticsInterval: 250,
+      managementRatesMode: 'detailed',
       serverPropertiesProduct: 'Warren',
       clusterName: 'c2',
       connectionMax: 50,

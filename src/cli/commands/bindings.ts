@@ -6,7 +6,7 @@ import { failure } from '../failure.js';
 import { Arguments, printList, uniqueColumns, type ListValue } from './list-format.js';
 
 /** rabbitmqctl 3.10.8's list_bindings info keys (all of them by default). */
-const BINDING_COLUMNS = ['source_name', 'source_kind', 'destination_name', 'destination_kind', 'routing_key', 'arguments'];
+export const BINDING_COLUMNS = ['source_name', 'source_kind', 'destination_name', 'destination_kind', 'routing_key', 'arguments'];
 
 interface BindingJson {
   source: string;

@@ -9,7 +9,7 @@ import { failure } from '../failure.js';
 import { infoKeys, printJsonRows, printTable } from './connections.js';
 
 // rabbitmqctl 3.10.8's list_channels info keys, and its default columns.
-const CHANNEL_COLUMNS = [
+export const CHANNEL_COLUMNS = [
   'pid', 'connection', 'name', 'number', 'user', 'vhost', 'transactional', 'confirm', 'consumer_count', 'messages_unacknowledged',
   'messages_uncommitted', 'acks_uncommitted', 'messages_unconfirmed', 'prefetch_count', 'global_prefetch_count',
 ];

@@ -12,7 +12,7 @@ import { ExitCode } from '../exit-codes.js';
 import { failure, ok, printError } from '../failure.js';
 
 // rabbitmqctl 3.10.8's list_connections info keys, and its default columns.
-const CONNECTION_COLUMNS = [
+export const CONNECTION_COLUMNS = [
   'pid', 'name', 'port', 'host', 'peer_port', 'peer_host', 'ssl', 'ssl_protocol', 'ssl_key_exchange', 'ssl_cipher', 'ssl_hash',
   'peer_cert_subject', 'peer_cert_issuer', 'peer_cert_validity', 'state', 'channels', 'protocol', 'auth_mechanism', 'user', 'vhost',
   'timeout', 'frame_max', 'channel_max', 'client_properties', 'recv_oct', 'recv_cnt', 'send_oct', 'send_cnt', 'send_pend', 'connected_at',

@@ -6,7 +6,7 @@ import { failure } from '../failure.js';
 import { Arguments, printList, uniqueColumns, type ListValue } from './list-format.js';
 
 /** rabbitmqctl 3.10.8's list_exchanges info keys. */
-const EXCHANGE_COLUMNS = ['name', 'type', 'durable', 'auto_delete', 'internal', 'arguments', 'policy'];
+export const EXCHANGE_COLUMNS = ['name', 'type', 'durable', 'auto_delete', 'internal', 'arguments', 'policy'];
 const DEFAULT_EXCHANGE_COLUMNS = ['name', 'type'];
 
 type ExchangeJson = Record<string, unknown> & { arguments?: Record<string, unknown> };

@@ -14,6 +14,7 @@ import { CHANNEL_COMMANDS } from './channels.js';
 import { BINDING_COMMANDS } from './bindings.js';
 import { EXCHANGE_COMMANDS } from './exchanges.js';
 import { QUEUE_COMMANDS } from './queues.js';
+import { REPORT_COMMANDS } from './report.js';
 
 /** The families in --help order. */
 export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> = [
@@ -31,6 +32,7 @@ export const COMMAND_FAMILIES: ReadonlyArray<[string, Record<string, Command>]> 
   ['Queues', QUEUE_COMMANDS],
   ['Exchanges', EXCHANGE_COMMANDS],
   ['Bindings', BINDING_COMMANDS],
+  ['Report', REPORT_COMMANDS],
 ];
 
 /** The command of this name, if any. */

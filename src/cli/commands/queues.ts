@@ -13,7 +13,7 @@ import { reasonOf } from '../api-client.js';
 import { Arguments, Pid, printList, uniqueColumns, type ListValue } from './list-format.js';
 
 /** rabbitmqctl 3.10.8's list_queues info keys. */
-const QUEUE_COLUMNS = [
+export const QUEUE_COLUMNS = [
   'name', 'durable', 'auto_delete', 'arguments', 'policy', 'pid', 'owner_pid', 'exclusive', 'exclusive_consumer_pid',
   'exclusive_consumer_tag', 'messages_ready', 'messages_unacknowledged', 'messages', 'messages_ready_ram',
   'messages_unacknowledged_ram', 'messages_ram', 'messages_persistent', 'message_bytes', 'message_bytes_ready',

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminContext } from '../../admin/admin-context.js';
-import { getChannel, listChannels, listConnectionChannels, type ChannelInfo } from '../../admin/channels.js';
+import { channelFineStats, getChannel, listChannels, listConnectionChannels, type ChannelInfo } from '../../admin/channels.js';
 import { badRequest } from '../../admin/errors.js';
 import { channelStatistics, statsRanges, type StatsJson } from '../../admin/stats-query.js';
 import { authenticate } from '../auth.js';
@@ -53,11 +53,11 @@ export function channelJson(ch: ChannelInfo, stats: StatsJson = {}): Record<stri
 
 /**
  * One channel (GET /api/channels/{name}): the list's keys plus consumer_details, and the
- * per-exchange and per-queue statistics `publishes` and `deliveries` (empty until the
- * statistics work fills them).
+ * per-exchange and per-queue statistics `publishes` and `deliveries` (admin/channels.ts
+ * channelFineStats: empty unless management.rates_mode is detailed, as RabbitMQ's).
  */
-export function channelDetailJson(ch: ChannelInfo, stats: StatsJson = {}): Record<string, unknown> {
-  const all: Record<string, unknown> = { ...channelJson(ch, stats), consumer_details: ch.consumerDetails.map(consumerJson), deliveries: [], publishes: [] };
+export function channelDetailJson(ch: ChannelInfo, stats: StatsJson = {}, fine: { publishes: unknown[]; deliveries: unknown[] } = { publishes: [], deliveries: [] }): Record<string, unknown> {
+  const all: Record<string, unknown> = { ...channelJson(ch, stats), consumer_details: ch.consumerDetails.map(consumerJson), deliveries: fine.deliveries, publishes: fine.publishes };
   return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
 }
 
@@ -95,7 +95,7 @@ export async function channelRoutes(app: FastifyInstance, opts: ChannelRouteOpti
     refuseWithoutStats(statsDisabled(req));
     const ranges = statsRanges(req.query);
     const ch = getChannel(admin, user, req.params.name);
-    return channelDetailJson(ch, channelStatistics(admin, ch, ranges));
+    return channelDetailJson(ch, channelStatistics(admin, ch, ranges), channelFineStats(admin, ch));
   });
   app.get<NameParams>('/api/connections/:name/channels', async (req) => {
     const user = authenticate(admin, req);

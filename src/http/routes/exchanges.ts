@@ -2,11 +2,11 @@
  * /api/exchanges with RabbitMQ 3.10.8's paths, JSON, status codes and errors
  * (rabbit_mgmt_wm_exchanges, _exchange, _exchange_publish; the bindings sub-lists are in
  * routes/bindings.ts). Statistics: message_stats (admin/ renders it with the request's ranges);
- * the single exchange's per-source/destination rates (incoming, outgoing) are not kept yet.
+ * the single exchange's per-channel and per-queue statistics (incoming, outgoing) with rates_mode detailed.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminContext } from '../../admin/admin-context.js';
-import { deleteExchange, getExchange, listExchanges, publishMessage, putExchange, type ExchangeInfo } from '../../admin/exchanges.js';
+import { deleteExchange, exchangeFineStats, getExchange, listExchanges, publishMessage, putExchange, type ExchangeInfo } from '../../admin/exchanges.js';
 import { amqpTableJson } from '../amqp-table-json.js';
 import { authenticate } from '../auth.js';
 import { acceptRawBodies } from '../json-body.js';
@@ -61,8 +61,9 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeRouteOp
 
   app.get<ExchangeParams>('/api/exchanges/:vhost/:name', async (req) => {
     const x = getExchange(admin, authenticate(admin, req), req.params.vhost, req.params.name, req.query ?? {});
-    // The single exchange adds its per-source/destination rates (statistics: empty until they are kept).
-    return objectReply(req, { ...exchangeJson(x), incoming: [], outgoing: [] });
+    // The single exchange adds its per-channel and per-queue statistics (rates_mode detailed).
+    const fine = exchangeFineStats(admin, req.params.vhost, req.params.name);
+    return objectReply(req, { ...exchangeJson(x), incoming: fine.incoming, outgoing: fine.outgoing });
   });
   app.put<ExchangeParams>('/api/exchanges/:vhost/:name', async (req, reply) => {
     const created = putExchange(admin, authenticate(admin, req), req.params.vhost, req.params.name, req.body);

@@ -19,7 +19,7 @@ import type { AdminContext } from '../../admin/admin-context.js';
 import type { ConsumerInfo } from '../../admin/consumers.js';
 import { NODE_NAME } from '../../admin/node-name.js';
 import { getMessages, type GotMessage } from '../../admin/queue-get.js';
-import { deleteQueue, getQueue, listQueues, purgeQueue, putQueue, queueAction, vhostExists, type QueueInfo } from '../../admin/queues.js';
+import { deleteQueue, getQueue, listQueues, purgeQueue, putQueue, queueAction, queueFineStats, vhostExists, type QueueInfo } from '../../admin/queues.js';
 import { listConsumers } from '../../admin/consumers.js';
 import { localAdministrator } from '../../admin/local-credentials.js';
 import type { BasicProperties } from '../../amqp/codec/properties.js';
@@ -209,8 +209,9 @@ export async function queueRoutes(app: FastifyInstance, opts: QueueRouteOptions)
       const basic = queueJson({ ...queue, policy: undefined }, 'basic');
       return objectReply(req, basic);
     }
-    // RabbitMQ puts consumer_details first; deliveries and incoming are per-channel statistics (empty until they are kept).
-    return objectReply(req, { consumer_details: consumers.map(consumerJson), ...queueJson(queue), deliveries: [], incoming: [] });
+    // RabbitMQ puts consumer_details first; deliveries and incoming are the fine-grained statistics (rates_mode detailed).
+    const fine = queueFineStats(admin, req.params.vhost, req.params.name);
+    return objectReply(req, { consumer_details: consumers.map(consumerJson), ...queueJson(queue), deliveries: fine.deliveries, incoming: fine.incoming });
   });
   app.put<QueueParams>('/api/queues/:vhost/:name', async (req, reply) => {
     const created = putQueue(admin, authenticate(admin, req), req.params.vhost, req.params.name, req.body);

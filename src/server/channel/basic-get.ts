@@ -30,25 +30,30 @@ function get(ch: Channel, queueName: string, noAck: boolean): void {
     }
     ch.stats.getEmpty++;
     q.stats.getEmpty++;
+    ch.stats.queueCell(q).getEmpty++;
     ch.send(MethodId.BasicGetEmpty, { reserved1: '' });
     return;
   }
   const tag = ch.nextDeliveryTag();
   const cs = ch.stats;
   const qs = q.stats;
+  const fine = cs.queueCell(q);
   if (!noAck) {
     entry.consumer = null;
     ch.unacked.add(tag, entry);
     ch.ackWatch.delivered(entry);
     cs.get++;
     qs.get++;
+    fine.get++;
   } else {
     cs.getNoAck++;
     qs.getNoAck++;
+    fine.getNoAck++;
   }
   if (entry.redelivered) {
     cs.redeliver++;
     qs.redeliver++;
+    fine.redeliver++;
   }
   writeGetOk(ch.conn.writer, ch.id, tag, entry.redelivered, entry.message, q.messageCount, ch.conn.maxPayload);
 }

@@ -60,6 +60,11 @@ export class ConfirmTracker {
     return this.published - this.confirmed;
   }
 
+  /** Every sequence number up to this one has been acked or nacked on the wire. */
+  get settled(): number {
+    return this.confirmed;
+  }
+
   /** Sequence numbers handed out so far (publishes in confirm mode). */
   get sequenced(): number {
     return this.published;

@@ -3,6 +3,7 @@ import { MethodId, type BasicConsumeArgs, type ChannelMethodHandlers } from '../
 import { Consumer } from '../../broker/consumer.js';
 import { REPLY_TO } from '../../broker/direct-reply-to.js';
 import { consumerTagReused, exclusiveConsumerInUse } from '../../broker/errors.js';
+import type { ChannelQueueCell } from '../../stats/counters.js';
 import { requireAccess } from './access-checks.js';
 import type { Channel } from './channel.js';
 
@@ -11,6 +12,8 @@ const M = MethodId;
 /** A consumer as the server keeps it: the domain consumer plus its tag pre-encoded for basic.deliver. */
 export class ServerConsumer extends Consumer {
   tagBytes: Buffer = Buffer.alloc(0);
+  /** Its channel×queue statistics cell (deliveries and their acks count there without a lookup); set at basic.consume. */
+  cell!: ChannelQueueCell;
 }
 
 /** basic.consume and basic.cancel: the channel's handlers. */
@@ -35,6 +38,7 @@ export const consumerMethods: Pick<ChannelMethodHandlers<Channel>, 'BasicConsume
       arguments: args,
     });
     c.tagBytes = Buffer.from(tag, 'utf8');
+    c.cell = ch.stats.queueCell(queue);
     ch.consumers.set(tag, c);
     // consume-ok goes out before the first delivery: addConsumer only schedules dispatch.
     if (!a.nowait) ch.send(M.BasicConsumeOk, { consumerTag: tag });

@@ -50,22 +50,28 @@ export function deliver(ch: Channel, c: Consumer, entry: QueueEntry): void {
   const tag = ch.nextDeliveryTag();
   const cs = ch.stats;
   const qs = entry.queue.stats;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- a channel's consumers are all ServerConsumers (consumers.ts makes them)
+  const sc = c as ServerConsumer;
+  // The channel×queue cell the consumer holds (channel_queue_metrics): no lookup.
+  const fine = sc.cell;
   if (!c.noAck) {
     ch.unacked.add(tag, entry);
     ch.ackWatch.delivered(entry);
     cs.deliver++;
     qs.deliver++;
+    fine.deliver++;
   } else {
     cs.deliverNoAck++;
     qs.deliverNoAck++;
+    fine.deliverNoAck++;
   }
   // RabbitMQ's redeliver, without a branch: the flag as 0 or 1.
   const again = +entry.redelivered;
   cs.redeliver += again;
   qs.redeliver += again;
+  fine.redeliver += again;
   const conn = ch.conn;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- a channel's consumers are all ServerConsumers (consumers.ts makes them)
-  writeDeliver(conn.writer, ch.id, (c as ServerConsumer).tagBytes, tag, entry.redelivered, entry.message, conn.maxPayload);
+  writeDeliver(conn.writer, ch.id, sc.tagBytes, tag, entry.redelivered, entry.message, conn.maxPayload);
 }
 
 /** A direct reply-to reply for ch's reply consumer; false once the channel is closing. */
@@ -80,8 +86,16 @@ export function deliverReply(ch: Channel, tagBytes: Buffer, message: Message): b
 /** Settles the deliveries an ack names. */
 export function ack(ch: Channel, tag: number, multiple: boolean): void {
   const entries = ch.unacked.collect(tag, multiple);
-  for (const e of entries) e.queue.settle(e);
-  ch.stats.ack += entries.length;
+  const cs = ch.stats;
+  for (const e of entries) {
+    // A delivery's consumer holds its channel×queue cell; a basic.get's comes from the channel (last one cached).
+    // Read before settle, which detaches the entry from its consumer.
+    const c = e.consumer;
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- a channel's consumers are all ServerConsumers
+    (c !== null ? (c as ServerConsumer).cell : cs.queueCell(e.queue)).ack++;
+    e.queue.settle(e);
+  }
+  cs.ack += entries.length;
   afterSettle(ch);
 }
 

@@ -15,7 +15,9 @@ import type { Exchange } from '../../broker/exchange/exchange.js';
 import { Message } from '../../broker/message.js';
 import { STORE_REFUSED, type MessageStore } from '../../broker/persistence.js';
 import type { Queue } from '../../broker/queue/queue.js';
+import { Deque } from '../../broker/queue/deque.js';
 import { PublishOutcome, type CongestionSlot } from '../../broker/vhost.js';
+import type { ChannelExchangeCell } from '../../stats/counters.js';
 import { isImpersonator } from '../../auth/tags.js';
 import { requireAccess, requireTopicAccess } from './access-checks.js';
 import type { Channel } from './channel.js';
@@ -24,6 +26,19 @@ import { ContentAssembler } from './content-assembler.js';
 import { withReplyAddress } from './reply-to.js';
 
 const M = spec.MethodId;
+
+/** Consecutive confirm-mode publishes to one exchange: sequence numbers first..last, not yet settled. */
+class ConfirmRun {
+  readonly cell: ChannelExchangeCell;
+  first: number;
+  last: number;
+
+  constructor(cell: ChannelExchangeCell, seq: number) {
+    this.cell = cell;
+    this.first = seq;
+    this.last = seq;
+  }
+}
 const { ROUTED, REFUSED, CONGESTED } = PublishOutcome;
 /** Property flag bits of user-id, expiration and reply-to. */
 const { userId: USER_ID, expiration: EXPIRATION, replyTo: REPLY_TO_FLAG } = spec.BASIC_PROPERTY_FLAGS;
@@ -62,8 +77,13 @@ export class Publisher {
   /** The publish whose content is being assembled. */
   readonly content = new ContentAssembler();
   private readonly ch: Channel;
-  /** Where vhost.publish names a congested queue; reused for every message. */
-  private readonly congestion: CongestionSlot = { congestedQueue: null };
+  /** Where vhost.publish names a congested queue (and finds the channel×exchange cell); reused for every message. */
+  private readonly congestion: CongestionSlot = { congestedQueue: null, source: null };
+  /** The exchange of the last publish and its channel×exchange cell (the fine-grained stats' one-entry cache). */
+  private lastExchange: Exchange | null = null;
+  private lastCell: ChannelExchangeCell | null = null;
+  /** Confirm-mode publishes not yet confirmed, as runs of consecutive sequence numbers per cell (per-exchange confirms). */
+  private readonly confirmRuns = new Deque<ConfirmRun>(4);
 
   constructor(ch: Channel) {
     this.ch = ch;
@@ -85,8 +105,16 @@ export class Publisher {
    */
   route(exchange: Exchange, message: Message, mandatory: boolean): number {
     const ch = this.ch;
+    let cell = this.lastCell as ChannelExchangeCell;
+    if (this.lastExchange !== exchange) {
+      cell = ch.stats.exchangeCell(exchange);
+      this.lastExchange = exchange;
+      this.lastCell = cell;
+      this.congestion.source = cell;
+    }
     const outcome = ch.vhost.publish(exchange, message, this.congestion);
     ch.stats.publish++;
+    cell.publish++;
     if ((outcome & CONGESTED) !== 0) {
       ch.conn.flow.throttle(this.congestion.congestedQueue as Queue);
       this.congestion.congestedQueue = null;
@@ -96,7 +124,11 @@ export class Publisher {
         // RabbitMQ: the basic.return goes before the confirm.
         writeReturn(ch.conn.writer, ch.id, NO_ROUTE, 'NO_ROUTE', message, ch.conn.maxPayload);
         ch.stats.returnUnroutable++;
-      } else ch.stats.dropUnroutable++;
+        cell.returnUnroutable++;
+      } else {
+        ch.stats.dropUnroutable++;
+        cell.dropUnroutable++;
+      }
     }
     return outcome;
   }
@@ -109,11 +141,33 @@ export class Publisher {
     const s = this.ch.stats;
     s.confirm = this.confirms.acked;
     s.receivedConfirm = this.confirms.sequenced;
+    // The same per exchange: the runs settled on the wire so far (nacks were taken off in sendConfirm).
+    const settled = this.confirms.settled;
+    const runs = this.confirmRuns;
+    while (runs.length !== 0) {
+      const r = runs.peek() as ConfirmRun;
+      if (r.first > settled) break;
+      const upTo = r.last < settled ? r.last : settled;
+      r.cell.confirm += upTo - r.first + 1;
+      if (upTo === r.last) runs.shift();
+      else r.first = upTo + 1;
+    }
   }
 
   private readonly sendConfirm = (ack: boolean, deliveryTag: number, multiple: boolean): void => {
     if (ack) this.ch.send(M.BasicAck, { deliveryTag, multiple });
-    else this.ch.send(M.BasicNack, { deliveryTag, multiple, requeue: false });
+    else {
+      this.ch.send(M.BasicNack, { deliveryTag, multiple, requeue: false });
+      // A nack is no confirm: taken off its exchange's count ahead of its run (rare: reject-publish, a failed write).
+      const runs = this.confirmRuns;
+      for (let i = 0; i < runs.length; i++) {
+        const r = runs.at(i) as ConfirmRun;
+        if (deliveryTag >= r.first && deliveryTag <= r.last) {
+          r.cell.confirm--;
+          break;
+        }
+      }
+    }
   };
 
   private complete(): void {
@@ -167,6 +221,12 @@ export class Publisher {
 
   private confirmPublish(message: Message, outcome: number): void {
     const seq = this.confirms.next();
+    // Per-exchange confirms: extend the last run (one compare) or start one when the exchange changed.
+    const cell = this.lastCell as ChannelExchangeCell;
+    const runs = this.confirmRuns;
+    const tail = runs.at(runs.length - 1);
+    if (tail !== undefined && tail.cell === cell && tail.last === seq - 1) tail.last = seq;
+    else runs.push(new ConfirmRun(cell, seq));
     // x-overflow reject-publish: nacked if any queue it was routed to refused it (RabbitMQ).
     if ((outcome & REFUSED) !== 0) this.confirms.nack(seq);
     else {

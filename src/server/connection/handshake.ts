@@ -215,6 +215,9 @@ export class Handshake {
     };
     const result = login(a, this.users, c.loopbackUsers, conn.socket.remoteAddress, this.offered(), external);
     conn.authMechanism = a.mechanism;
+    // RabbitMQ's auth_attempt_metrics (rabbit_reader's auth_phase): every answered login, loopback refusals failed.
+    if (result.user === null) this.broker.nodeCounters.authAmqpFailed++;
+    else this.broker.nodeCounters.authAmqpSucceeded++;
     if (result.user === null) {
       this.log.warn({ user: result.username, mechanism: a.mechanism, reason: result.reason }, 'login refused');
       // Clients that announce authentication_failure_close are told; others just see the socket close (spec).
