@@ -17,22 +17,29 @@ export interface FlowTarget {
 
 /**
  * When a connection stops being read, and why: credit-style flow control
- * while a queue it publishes to is congested, and resource-alarm blocking
- * (RabbitMQ connection_state 'blocked'). Reading resumes only once neither
- * holds it back.
+ * while a queue it publishes to is congested or while the message store is
+ * behind (its unwritten bytes above the high mark: RabbitMQ's credit flow from
+ * the message store), and resource-alarm blocking (RabbitMQ connection_state
+ * 'blocked'). Reading resumes only once none holds it back.
  */
 export class FlowControl {
   private readonly target: FlowTarget;
   private readonly alarms: ResourceAlarms;
   /** Paused by flow control until a congested queue drains. */
   private throttled = false;
+  /** Paused while the message store is behind, until it catches up. */
+  private storeThrottled = false;
   /** Blocked by a resource alarm: not read until every alarm clears. */
   private alarmBlocked = false;
   /** connection.blocked was sent and connection.unblocked is owed. */
   private blockedSent = false;
   private readonly resumeAfterRelief = (): void => {
     this.throttled = false;
-    if (!this.target.isClosed && !this.alarmBlocked) this.target.socket.resume();
+    if (!this.target.isClosed && !this.alarmBlocked && !this.storeThrottled) this.target.socket.resume();
+  };
+  private readonly resumeAfterStore = (): void => {
+    this.storeThrottled = false;
+    if (!this.target.isClosed && !this.alarmBlocked && !this.throttled) this.target.socket.resume();
   };
 
   constructor(target: FlowTarget, alarms: ResourceAlarms) {
@@ -40,20 +47,20 @@ export class FlowControl {
     this.alarms = alarms;
   }
 
-  /** True while the socket is paused by either cause. */
+  /** True while the socket is paused by any cause. */
   get isPaused(): boolean {
-    return this.throttled || this.alarmBlocked;
+    return this.throttled || this.storeThrottled || this.alarmBlocked;
   }
 
   /**
    * RabbitMQ's connection state as flow control sees it (rabbit_reader i(state)): `blocked`
    * once it published during an alarm, `blocking` while an alarm is raised before that,
-   * `flow` while throttled by a congested queue, else `running`. Read for the management API.
+   * `flow` while throttled by a congested queue or the message store, else `running`. Read for the management API.
    */
   get state(): 'running' | 'flow' | 'blocking' | 'blocked' {
     if (this.alarmBlocked) return 'blocked';
     if (this.alarms.active) return 'blocking';
-    return this.throttled ? 'flow' : 'running';
+    return this.throttled || this.storeThrottled ? 'flow' : 'running';
   }
 
   /**
@@ -74,9 +81,25 @@ export class FlowControl {
    * consumers keep consuming and acking. This publish is still handled;
    * nothing more is read until the alarms clear. Clients with the
    * connection.blocked capability are told why.
+   *
+   * While the message store is behind (no alarm), the connection is paused
+   * the same way until the store catches up, connection or not consuming too:
+   * the relief comes from the disk, not from this connection's acks. Clients
+   * are not told (RabbitMQ's flow state is not announced either).
+   *
+   * The cost when nothing holds publishers back: one field read (alarms.hold).
    */
   publishing(): void {
-    if (!this.alarms.active || this.alarmBlocked) return;
+    const a = this.alarms;
+    if (!a.hold) return;
+    if (!a.active) {
+      if (this.storeThrottled || this.alarmBlocked) return;
+      this.storeThrottled = true;
+      this.target.socket.pause();
+      a.onStoreRelief(this.resumeAfterStore);
+      return;
+    }
+    if (this.alarmBlocked) return;
     this.alarmBlocked = true;
     this.target.socket.pause();
     if (this.target.wantsBlockedNotifications) {
@@ -94,6 +117,6 @@ export class FlowControl {
       this.blockedSent = false;
       this.target.sendBlocked(null);
     }
-    if (!this.throttled) this.target.socket.resume();
+    if (!this.throttled && !this.storeThrottled) this.target.socket.resume();
   }
 }
