@@ -66,7 +66,7 @@ function parseCli() {
     if (!Number.isFinite(n) || n < min) fail(`--${name} must be a number >= ${min}`);
     return n;
   };
-  const names = v.scenarios ? v.scenarios.split(',').map((s) => s.trim()).filter(Boolean) : SCENARIOS.map((s) => s.name);
+  const names = v.scenarios ? v.scenarios.split(',').map((s) => s.trim()).filter(Boolean) : SCENARIOS.filter((s) => !s.optIn).map((s) => s.name); // optIn: only when named
   for (const n of names) if (!SCENARIOS.some((s) => s.name === n)) fail(`unknown scenario "${n}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
   if (v.url) { try { parseAmqpUrl(v.url); } catch (e) { fail(e.message); } }
   if (!/^(auto|none|\d+)$/.test(v.pid)) fail('--pid must be a PID, auto or none');
