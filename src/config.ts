@@ -597,9 +597,12 @@ export const configSchema = {
   memoryHighWatermarkAbsolute: option({
     default: 0,
     keys: ['vm_memory_high_watermark.absolute'],
+    env: 'WARREN_VM_MEMORY_HIGH_WATERMARK_ABSOLUTE',
+    flag: '--vm-memory-high-watermark-absolute',
     arg: 'BYTES',
-    help: 'memory high watermark in bytes, instead of the relative one',
-    parse: (raw) => bytesize(raw, 1, Number.MAX_SAFE_INTEGER),
+    help: 'memory high watermark in bytes (units as RabbitMQ: 1024MiB, 1GB, 512M), instead of the relative one',
+    // RabbitMQ's information units (rabbit_resource_monitor_misc), as disk_free_limit.
+    parse: informationUnit,
   }),
   /** vm_memory_high_watermark_paging_ratio: transient messages are paged to disk above this fraction of the watermark. */
   memoryPagingRatio: option({

@@ -19,7 +19,7 @@ import { loadDefinitionsFile } from './admin/definitions-import.js';
 import { localApiUrl, newLocalSecret, removeLocalCredentials, writeLocalCredentials } from './admin/local-credentials.js';
 import { nodeIdentity } from './identity.js';
 import { createLogger } from './log.js';
-import { brokerMetricsSource, memoryHighWatermark } from './metrics/broker-source.js';
+import { brokerMetricsSource } from './metrics/broker-source.js';
 import { buildInfo, clusterPermanentId, productInfo } from './metrics/identity.js';
 import { MetricsServer } from './metrics/metrics-server.js';
 import { statsMessageCounters } from './metrics/stats-counters.js';
@@ -137,12 +137,13 @@ export function formatAddress(a: ListenAddress): string {
  */
 export async function startServices(config: Config, logger: Logger, storeKind: StoreKind = 'leveldb'): Promise<BrokerServices> {
   await mkdir(config.dataDir, { recursive: true });
+  const resources = new NodeResources(config.dataDir, config.diskFreeLimit, logger, { relative: config.memoryHighWatermark, absolute: config.memoryHighWatermarkAbsolute });
   const paging = {
     headMessages: config.pagingHeadMessages,
     headBytes: config.pagingHeadBytes,
-    pagingThresholdBytes: pagingThresholdBytes(config, os.totalmem()),
+    // Of the machine's or the cgroup's memory; never above the watermark (paging starts before the memory alarm).
+    pagingThresholdBytes: Math.min(pagingThresholdBytes(config, resources.availableMemory), resources.memoryLimit),
   };
-  const resources = new NodeResources(config.dataDir, config.diskFreeLimit, logger);
   const { alarms, disk: diskMonitor } = resources;
   const store = storeKind === 'leveldb' ? new LevelStore(path.join(config.dataDir, 'leveldb'), logger, paging, resources) : new MemoryStore();
   const users = new UserStore();
@@ -220,7 +221,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
       startedAt: Date.now(),
       listeners: () => listeners,
       memoryUsed: () => process.memoryUsage.rss(),
-      memoryLimit: config.memoryHighWatermarkAbsolute > 0 ? config.memoryHighWatermarkAbsolute : Math.floor(config.memoryHighWatermark * os.totalmem()),
+      memoryLimit: resources.memoryLimit,
       memoryWatermark: config.memoryHighWatermarkAbsolute > 0 ? { absolute: config.memoryHighWatermarkAbsolute } : { relative: config.memoryHighWatermark },
       diskFree: () => diskMonitor.free,
       diskFreeLimit: () => diskMonitor.limit,
@@ -287,7 +288,7 @@ export async function startServices(config: Config, logger: Logger, storeKind: S
         connections: server,
         alarms,
         disk: diskMonitor,
-        memoryLimit: memoryHighWatermark(config.memoryHighWatermark, config.memoryHighWatermarkAbsolute),
+        memoryLimit: resources.memoryLimit,
         // The cluster name as it is now (PUT /api/cluster-name renames it at run time).
         identity: () => ({ node: identity.node, cluster: identity.clusterName, clusterPermanentId: permanentId }),
         counters: statsMessageCounters(stats),

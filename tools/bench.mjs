@@ -19,7 +19,7 @@ const EXIT_NO_BROKER = 2;    // usage error, Warren did not start, or the broker
 const USAGE = `usage: node tools/bench.mjs [options]      (npm run bench -- [options])
 
 Starts Warren (node dist/main.js --port 0 --management-port 0 --prometheus-port 0 --data-dir <tmp>) and runs:
-${SCENARIOS.map((s) => `  ${s.name.padEnd(16)} ${s.long ? '(only when named in --scenarios) ' : ''}${s.what}`).join('\n')}
+${SCENARIOS.map((s) => `  ${s.name.padEnd(16)} ${s.long || s.optIn ? '(only when named in --scenarios) ' : ''}${s.what}`).join('\n')}
 Each prints "<name>: <publish msg/s> published, <deliver msg/s> delivered, <n> verified".
 
   --url URL            bench this broker instead of starting Warren
@@ -66,7 +66,7 @@ function parseCli() {
     if (!Number.isFinite(n) || n < min) fail(`--${name} must be a number >= ${min}`);
     return n;
   };
-  const names = v.scenarios ? v.scenarios.split(',').map((s) => s.trim()).filter(Boolean) : SCENARIOS.filter((s) => !s.long).map((s) => s.name);
+  const names = v.scenarios ? v.scenarios.split(',').map((s) => s.trim()).filter(Boolean) : SCENARIOS.filter((s) => !s.long && !s.optIn).map((s) => s.name); // long, optIn: only when named
   for (const n of names) if (!SCENARIOS.some((s) => s.name === n)) fail(`unknown scenario "${n}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
   if (v.url) { try { parseAmqpUrl(v.url); } catch (e) { fail(e.message); } }
   if (!/^(auto|none|\d+)$/.test(v.pid)) fail('--pid must be a PID, auto or none');

@@ -9,10 +9,40 @@ export type AlarmResource = 'disk' | 'memory';
  * capability why; when the last one clears they are unblocked.
  */
 export class ResourceAlarms {
-  /** True while any alarm is raised (read for each basic.publish: a plain field). */
+  /** True while any alarm is raised. */
   active = false;
+  /**
+   * True while an alarm is raised or the message store is behind (storeBehind): the one field
+   * read for each basic.publish (a plain field); only when it is set does flow control look
+   * at which of the two holds the publisher back.
+   */
+  hold = false;
+  /**
+   * True while the message store's unwritten bytes are above its high mark: publishing
+   * connections are paused (RabbitMQ's credit flow, connection state `flow`) until they fall
+   * under its low mark. Not an alarm: nothing is shown in the health checks, clients are not told.
+   */
+  storeBehind = false;
   private readonly raised = new Map<string, AlarmResource>();
   private readonly listeners: Array<() => void> = [];
+  private storeWaiters: Array<() => void> = [];
+
+  /** The message store is behind (true) or caught up again (false); catching up resumes the paused publishers. */
+  setStoreBehind(behind: boolean): void {
+    if (behind === this.storeBehind) return;
+    this.storeBehind = behind;
+    this.hold = this.active || behind;
+    if (behind || this.storeWaiters.length === 0) return;
+    const ws = this.storeWaiters;
+    this.storeWaiters = [];
+    for (const w of ws) w();
+  }
+
+  /** Calls fn once when the store has caught up (at once if it is not behind). */
+  onStoreRelief(fn: () => void): void {
+    if (!this.storeBehind) fn();
+    else this.storeWaiters.push(fn);
+  }
 
   /** Raises source's alarm on resource; listeners are told when the set changes. */
   raise(source: string, resource: AlarmResource): void {
@@ -49,6 +79,7 @@ export class ResourceAlarms {
 
   private changed(): void {
     this.active = this.raised.size !== 0;
+    this.hold = this.active || this.storeBehind;
     for (const fn of this.listeners) fn();
   }
 }

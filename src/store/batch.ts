@@ -52,6 +52,8 @@ export class Batch {
   dels: Buffer[] = [];
   /** Queues whose delivery watermark moved. */
   watermarks: JournalRecords[] = [];
+  /** What its entries and bodies count in GroupCommit.unwrittenBytes (taken off once it is written or failed). */
+  bytes = 0;
   /** Set when the batch is committed: the QueueEntry.storeBatch of the entries it writes. */
   id = 0;
   /** Channels (or tx) waiting for this batch, and the token each waits with (parallel arrays). */

@@ -121,6 +121,10 @@ export class LevelStore implements Store, MessageStore {
   private readonly memory: MemoryMonitor;
   /** Stops watching the paging threshold (null when not watched). */
   private unwatchMemory: (() => void) | null = null;
+  /** Paging state: threshold 0, the last sample above the threshold, the memory alarm raised. */
+  private pageAlways = false;
+  private overPagingThreshold = false;
+  private memoryAlarm = false;
   /** A qid for a non-durable queue's journal: from the same counter, so no stored queue ever gets it. */
   private readonly newQid = (): number => this.nextQid++;
 
@@ -147,13 +151,29 @@ export class LevelStore implements Store, MessageStore {
       resources?.alarms,
     );
     this.gc.paging = { headMessages: options.headMessages, headBytes: options.headBytes };
+    // While the memory alarm is raised, transient messages are paged whatever the threshold says.
+    const alarms = resources?.alarms;
+    alarms?.onChange(() => {
+      const raised = alarms.resources.includes('memory');
+      if (raised === this.memoryAlarm) return;
+      this.memoryAlarm = raised;
+      if (this.db.status === 'open') this.updatePaging();
+    });
   }
 
   /** Memory use crossed the paging threshold; crossing it upwards starts paging transient messages. */
   private memoryPressure(over: boolean): void {
-    this.gc.pageTransient = over;
+    this.overPagingThreshold = over;
     this.logger.info({ thresholdBytes: this.options.pagingThresholdBytes }, over ? 'memory use above the paging threshold: paging transient messages' : 'memory use below the paging threshold');
-    if (over) this.gc.kick();
+    this.updatePaging();
+  }
+
+  /** Transient messages are paged above the paging threshold, always while the memory alarm is raised, or always (threshold 0). */
+  private updatePaging(): void {
+    const page = this.pageAlways || this.overPagingThreshold || this.memoryAlarm;
+    if (page === this.gc.pageTransient) return;
+    this.gc.pageTransient = page;
+    if (page) this.gc.kick();
   }
 
   /** The LevelDB handle (recovery and tests). */
@@ -170,8 +190,9 @@ export class LevelStore implements Store, MessageStore {
       throw e;
     }
     const t = this.options.pagingThresholdBytes;
-    if (t <= 0) this.gc.pageTransient = true;
+    if (t <= 0) this.pageAlways = true;
     else if (Number.isFinite(t)) this.unwatchMemory = this.memory.watch(t, (over) => this.memoryPressure(over));
+    this.updatePaging();
   }
 
   async close(): Promise<void> {

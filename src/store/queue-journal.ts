@@ -41,7 +41,8 @@ export class LevelQueueJournal implements QueueJournal, JournalRecords {
     this.gc.enqueued(entry);
   }
   spill(entry: QueueEntry): boolean {
-    if (this.gc.alarm) return false;
+    // Not while writes fail, nor beyond the filling batch's high mark: a pass over a long backlog would put it all in one batch.
+    if (this.gc.alarm || this.gc.behind) return false;
     this.gc.enqueued(entry);
     return true;
   }

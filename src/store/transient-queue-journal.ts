@@ -23,7 +23,7 @@ export class TransientQueueJournal extends LevelQueueJournal {
 
   override enqueued(): void {}
   override spill(entry: QueueEntry): boolean {
-    if (this.gc.alarm) return false;
+    if (this.gc.alarm || this.gc.behind) return false;
     if (this.qid === 0) this.qid = this.newQid();
     this.gc.enqueued(entry);
     return true;

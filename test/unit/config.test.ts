@@ -222,7 +222,7 @@ shutdown_timeout = 12000
       diskFreeLimit: 2000000000,
       logLevel: 'warn',
       memoryHighWatermark: 0.6,
-      memoryHighWatermarkAbsolute: 1073741824,
+      memoryHighWatermarkAbsolute: 1000000000, // GB: powers of 1000, as RabbitMQ (and disk_free_limit)
       memoryPagingRatio: 0.75,
       pagingThreshold: 10485760,
       pagingHeadMessages: 100,

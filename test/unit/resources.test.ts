@@ -41,3 +41,70 @@ describe('MemoryMonitor', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('memory limit', () => {
+  it('takes the smaller of the machine and the cgroup (v2 "max" and v1\'s huge number mean no limit)', async () => {
+    const { availableMemory, parseCgroupLimit, memoryLimitBytes } = await import('../../src/resources/memory-limit.js');
+    expect(parseCgroupLimit('max\n')).toBeUndefined();
+    expect(parseCgroupLimit('536870912\n')).toBe(536870912);
+    const files: Record<string, string> = { v2: '536870912\n', v1: '9223372036854771712\n' };
+    const read = (f: string): string => {
+      if (!(f in files)) throw new Error('ENOENT');
+      return files[f];
+    };
+    expect(availableMemory(8 * 1024 ** 3, ['v2', 'v1'], read)).toBe(536870912);
+    expect(availableMemory(8 * 1024 ** 3, ['v1', 'missing'], read)).toBe(8 * 1024 ** 3);
+    // RabbitMQ interpret_limit: the fraction of the available memory, or the absolute capped at it.
+    expect(memoryLimitBytes({ relative: 0.4, absolute: 0 }, 1000)).toBe(400);
+    expect(memoryLimitBytes({ relative: 0.4, absolute: 300 }, 1000)).toBe(300);
+    expect(memoryLimitBytes({ relative: 0.4, absolute: 3000 }, 1000)).toBe(1000);
+  });
+});
+
+describe('MemoryAlarm', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('raises the memory alarm at the watermark ("low on memory") and clears it with the node resources stopped', async () => {
+    const { MemoryAlarm, MEMORY_ALARM } = await import('../../src/resources/memory-alarm.js');
+    const { ResourceAlarms } = await import('../../src/resources/alarms.js');
+    const pino = (await import('pino')).default;
+    vi.useFakeTimers();
+    const alarms = new ResourceAlarms();
+    const monitor = new MemoryMonitor();
+    const changes: string[] = [];
+    alarms.onChange(() => changes.push(alarms.active ? alarms.reason : 'clear'));
+    // A limit of 1 byte: the first sample is over it.
+    const alarm = new MemoryAlarm(monitor, 1, alarms, pino({ level: 'silent' }));
+    expect(alarm.clearBelow).toBe(0);
+    alarm.start();
+    vi.advanceTimersByTime(1100);
+    expect(alarms.has(MEMORY_ALARM)).toBe(true);
+    expect(alarms.resources).toEqual(['memory']);
+    expect(alarms.hold).toBe(true);
+    alarm.stop();
+    expect(changes).toEqual(['low on memory', 'clear']);
+    expect(alarms.hold).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('ResourceAlarms.hold (the one field a publish reads)', () => {
+  it('is set by an alarm or by the store being behind, and relief callbacks run when the store catches up', async () => {
+    const { ResourceAlarms } = await import('../../src/resources/alarms.js');
+    const a = new ResourceAlarms();
+    let resumed = 0;
+    a.setStoreBehind(true);
+    expect([a.hold, a.active, a.storeBehind]).toEqual([true, false, true]);
+    a.onStoreRelief(() => resumed++);
+    a.raise('disk_free_limit', 'disk');
+    a.setStoreBehind(false);
+    expect(resumed).toBe(1);
+    expect(a.hold).toBe(true);
+    a.clear('disk_free_limit');
+    expect(a.hold).toBe(false);
+    a.onStoreRelief(() => resumed++);
+    expect(resumed).toBe(2);
+  });
+});

@@ -7,6 +7,7 @@ import { Producer, Consumer, Verifier } from './load.mjs';
 import { ProcWindow } from './proc-stats.mjs';
 import { QUEUE_FEATURE_SCENARIOS } from './queue-features.mjs';
 import { BACKLOG_SCENARIO } from './backlog.mjs';
+import { STORE_FLOW_SCENARIOS } from './store-flow.mjs';
 import { MANAGEMENT_SCALE_SCENARIO } from './management-scale.mjs';
 import { IDLE_SCENARIO, CHURN_SCENARIO } from './connections.mjs';
 
@@ -24,6 +25,7 @@ export const SCENARIOS = [
   },
   ...QUEUE_FEATURE_SCENARIOS,
   BACKLOG_SCENARIO,
+  ...STORE_FLOW_SCENARIOS,
   MANAGEMENT_SCALE_SCENARIO,
   // long (minutes each): only when named, e.g. npm run bench -- --scenarios idle-20k,churn
   IDLE_SCENARIO,

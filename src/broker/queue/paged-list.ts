@@ -121,8 +121,8 @@ export class PagedList implements ReadyList {
     this.pending.push(e);
     this.pendingBytes += e.message.size;
     if (e.storeState === NOT_STORED) {
-      if (j.pageTransient) j.spill(e);
-      else this.unspilled = true;
+      // Not spilled now (not paging, or the store refuses it for now): a later page-out pass writes it.
+      if (!j.pageTransient || !j.spill(e)) this.unspilled = true;
     }
     if (!this.pageOutRequested) {
       this.pageOutRequested = true;

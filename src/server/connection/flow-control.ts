@@ -19,10 +19,11 @@ export interface FlowTarget {
 
 /**
  * When a connection stops being read, and why: credit-style flow control
- * while a queue it publishes to is congested, resource-alarm blocking
- * (RabbitMQ connection_state 'blocked'), and a client that does not read
- * what it asked for (its unsent bytes past the output cap). Reading resumes
- * only once none of them holds it back.
+ * while a queue it publishes to is congested or while the message store is
+ * behind (its unwritten bytes above the high mark: RabbitMQ's credit flow from
+ * the message store), resource-alarm blocking (RabbitMQ connection_state
+ * 'blocked'), and a client that does not read what it asked for (its unsent
+ * bytes past the output cap). Reading resumes only once none holds it back.
  */
 export class FlowControl {
   private readonly target: FlowTarget;
@@ -35,9 +36,15 @@ export class FlowControl {
   private blockedSent = false;
   /** Not read while the connection's unsent bytes are over the output cap (the client is not reading). */
   private outputBlocked = false;
+  /** Paused while the message store is behind, until it catches up. */
+  private storeThrottled = false;
   private readonly resumeAfterRelief = (): void => {
     this.throttled = false;
-    if (!this.target.isClosed && !this.alarmBlocked && !this.outputBlocked) this.target.resumeReading();
+    this.resumeIfFree();
+  };
+  private readonly resumeAfterStore = (): void => {
+    this.storeThrottled = false;
+    this.resumeIfFree();
   };
 
   constructor(target: FlowTarget, alarms: ResourceAlarms) {
@@ -47,7 +54,7 @@ export class FlowControl {
 
   /** True while the socket is paused by either cause. */
   get isPaused(): boolean {
-    return this.throttled || this.alarmBlocked || this.outputBlocked;
+    return this.throttled || this.storeThrottled || this.alarmBlocked || this.outputBlocked;
   }
 
   /**
@@ -58,7 +65,7 @@ export class FlowControl {
   get state(): 'running' | 'flow' | 'blocking' | 'blocked' {
     if (this.alarmBlocked) return 'blocked';
     if (this.alarms.active) return 'blocking';
-    return this.throttled || this.outputBlocked ? 'flow' : 'running';
+    return this.throttled || this.storeThrottled || this.outputBlocked ? 'flow' : 'running';
   }
 
   /** The unsent bytes passed the output cap: nothing more is read until outputDrained. */
@@ -72,7 +79,7 @@ export class FlowControl {
   outputDrained(): void {
     if (!this.outputBlocked) return;
     this.outputBlocked = false;
-    if (!this.target.isClosed && !this.throttled && !this.alarmBlocked) this.target.resumeReading();
+    this.resumeIfFree();
   }
 
   /**
@@ -93,9 +100,25 @@ export class FlowControl {
    * consumers keep consuming and acking. This publish is still handled;
    * nothing more is read until the alarms clear. Clients with the
    * connection.blocked capability are told why.
+   *
+   * While the message store is behind (no alarm), the connection is paused
+   * the same way until the store catches up, connection or not consuming too:
+   * the relief comes from the disk, not from this connection's acks. Clients
+   * are not told (RabbitMQ's flow state is not announced either).
+   *
+   * The cost when nothing holds publishers back: one field read (alarms.hold).
    */
   publishing(): void {
-    if (!this.alarms.active || this.alarmBlocked) return;
+    const a = this.alarms;
+    if (!a.hold) return;
+    if (!a.active) {
+      if (this.storeThrottled || this.alarmBlocked) return;
+      this.storeThrottled = true;
+      this.target.socket.pause();
+      a.onStoreRelief(this.resumeAfterStore);
+      return;
+    }
+    if (this.alarmBlocked) return;
     this.alarmBlocked = true;
     this.target.socket.pause();
     if (this.target.wantsBlockedNotifications) {
@@ -113,6 +136,12 @@ export class FlowControl {
       this.blockedSent = false;
       this.target.sendBlocked(null);
     }
-    if (!this.throttled && !this.outputBlocked) this.target.resumeReading();
+    this.resumeIfFree();
+  }
+
+  /** Reads the socket again unless it is closed or another cause still holds it. */
+  private resumeIfFree(): void {
+    if (this.target.isClosed || this.throttled || this.storeThrottled || this.alarmBlocked || this.outputBlocked) return;
+    this.target.resumeReading();
   }
 }
