@@ -55,6 +55,8 @@ export class ExchangeCounters {
   series: Series | null = null;
   /** Publishes of closed channels routed to each queue (the exchange's `outgoing` keeps them). */
   retiredOutgoing: Map<FineQueue, number> | null = null;
+  /** retiredOutgoing's size at which its deleted queues are pruned next (so churned queues are not kept). */
+  retiredPruneAt = 64;
 }
 
 /** A channel's message_stats counters. */

@@ -41,9 +41,21 @@ export function retireChannelCells(c: ChannelCounters): void {
       const inc = (q.stats.retiredIncoming ??= new Map<string, number>());
       inc.set(x.exchange.name, (inc.get(x.exchange.name) ?? 0) + qx.publish);
       const out = (xs.retiredOutgoing ??= new Map<FineQueue, number>());
+      if (out.size >= xs.retiredPruneAt) pruneRetired(xs, out);
       out.set(q, (out.get(q) ?? 0) + qx.publish);
     }
   }
+}
+
+/**
+ * Drops the deleted queues from an exchange's retired outgoing counts (a churning client's exclusive
+ * queues are deleted just after its channels retire into them). Amortised: the next prune waits
+ * until the map has doubled, so each retirement costs O(1) and the map stays within twice the live
+ * queues it names.
+ */
+function pruneRetired(xs: { retiredPruneAt: number }, out: Map<FineQueue, number>): void {
+  for (const q of out.keys()) if (q.deleted) out.delete(q);
+  xs.retiredPruneAt = Math.max(64, out.size * 2);
 }
 
 const FINE_NAMES = ['publish', 'confirm', 'return_unroutable', 'drop_unroutable'] as const;
