@@ -122,3 +122,22 @@ export async function startWarren({ root, main = 'dist/main.js', nodeArgs = [], 
     cleanup() { fs.rmSync(baseDir, { recursive: true, force: true }); },
   };
 }
+
+/** The management listener's base URL, from Warren's log ("management listener started", address host:port). */
+export async function managementBase(broker, timeoutMs = 15000) {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    for (const line of fs.readFileSync(broker.logPath, 'utf8').split('\n')) {
+      let o;
+      try { o = JSON.parse(line); } catch { continue; }
+      if (!/management listener/i.test(String(o.msg ?? ''))) continue;
+      const m = /^(.*):(\d+)$/.exec(String(o.address ?? ''));
+      if (m) {
+        const host = ['', '0.0.0.0', '::', '[::]'].includes(m[1]) ? '127.0.0.1' : m[1].replace(/^\[|\]$/g, '');
+        return `http://${host.includes(':') ? `[${host}]` : host}:${m[2]}`;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no "management listener started" line in ${broker.logPath} within ${timeoutMs / 1000} s`);
+}

@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
-import { startWarren, RAISE_FD_LIMIT } from './broker-process.mjs';
+import { managementBase, startWarren, RAISE_FD_LIMIT } from './broker-process.mjs';
 import { rssKb, cpuSeconds, pidListeningOn } from './proc-stats.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -91,25 +91,6 @@ async function waitForConnections(base, connections, timeoutMs = 30000) {
     if (o.object_totals.connections === connections) return;
     await delay(250);
   }
-}
-
-/** The management listener's base URL from Warren's log ("management listener started", address host:port). */
-async function managementBase(broker, timeoutMs = 15000) {
-  const t0 = performance.now();
-  while (performance.now() - t0 < timeoutMs) {
-    for (const line of fs.readFileSync(broker.logPath, 'utf8').split('\n')) {
-      let o;
-      try { o = JSON.parse(line); } catch { continue; }
-      if (!/management listener/i.test(String(o.msg ?? ''))) continue;
-      const m = /^(.*):(\d+)$/.exec(String(o.address ?? ''));
-      if (m) {
-        const host = ['', '0.0.0.0', '::', '[::]'].includes(m[1]) ? '127.0.0.1' : m[1].replace(/^\[|\]$/g, '');
-        return `http://${host.includes(':') ? `[${host}]` : host}:${m[2]}`;
-      }
-    }
-    await delay(100);
-  }
-  throw new Error(`no "management listener started" line in ${broker.logPath}`);
 }
 
 /** Splits n over fleets of at most PER_FLEET. */

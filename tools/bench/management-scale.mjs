@@ -6,12 +6,11 @@
 // before the set-up, so the cost of the idle objects shows. Limits (issue 11): page < 50 ms, all < 1 s, sampler
 // < 20 ms. WARREN_BENCH_SCALE_QUEUES / _CONNECTIONS scale the set-up down for a quick run.
 import path from 'node:path';
-import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { RawConnection } from './raw-amqp.mjs';
-import { startWarren } from './broker-process.mjs';
+import { managementBase, startWarren } from './broker-process.mjs';
 import { rssKb } from './proc-stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,25 +35,6 @@ const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const mib = (kb) => (kb === null ? '?' : (kb / 1024).toFixed(0));
 const verdict = (ok) => (ok ? 'ok' : 'FAILED');
-
-/** The management listener's base URL, from Warren's log ("management listener started", address host:port). */
-async function managementBase(broker, timeoutMs = 15000) {
-  const t0 = performance.now();
-  while (performance.now() - t0 < timeoutMs) {
-    for (const line of fs.readFileSync(broker.logPath, 'utf8').split('\n')) {
-      let o;
-      try { o = JSON.parse(line); } catch { continue; }
-      if (!/management listener/i.test(String(o.msg ?? ''))) continue;
-      const m = /^(.*):(\d+)$/.exec(String(o.address ?? ''));
-      if (m) {
-        const host = ['', '0.0.0.0', '::', '[::]'].includes(m[1]) ? '127.0.0.1' : m[1].replace(/^\[|\]$/g, '');
-        return `http://${host.includes(':') ? `[${host}]` : host}:${m[2]}`;
-      }
-    }
-    await delay(100);
-  }
-  throw new Error(`no "management listener started" line in ${broker.logPath} within ${timeoutMs / 1000} s`);
-}
 
 /** GET base+p as guest: {ms, bytes, json}; throws on a non-200. */
 async function timedGet(base, p) {
