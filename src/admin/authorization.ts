@@ -6,7 +6,7 @@
 import { isLoopback } from '../auth/loopback.js';
 import type { User } from '../auth/users.js';
 import type { AdminContext } from './admin-context.js';
-import { AdminError, loginFailed, notAdministrator } from './errors.js';
+import { AdminError, loginFailed, notAdministrator, NotAuthorised } from './errors.js';
 
 export type { User } from '../auth/users.js';
 
@@ -19,7 +19,9 @@ const MANAGEMENT_TAGS = new Set(['management', 'policymaker', 'monitoring', 'adm
  * without a management tag.
  */
 export function authenticateUser(ctx: AdminContext, name: string, password: string, remoteAddress: string | undefined): User {
-  // RabbitMQ's auth_attempt_metrics for protocol http (rabbit_mgmt_util:is_authorized): each request with credentials.
+  // RabbitMQ's auth_attempt_metrics for protocol http (rabbit_mgmt_util:is_authorized): each request with
+  // credentials. The failures are counted here; a success is counted by the caller once the resource's own
+  // check (the user's tags and vhosts) passed too, as RabbitMQ counts it (http/auth.ts).
   const counters = ctx.broker.nodeCounters;
   const user = ctx.users.authenticate(name, password);
   if (user === null) {
@@ -35,7 +37,6 @@ export function authenticateUser(ctx: AdminContext, name: string, password: stri
     counters.authHttpFailed++;
     throw new AdminError(401, 'not_authorised', 'Not management user');
   }
-  counters.authHttpSucceeded++;
   return user;
 }
 
@@ -64,7 +65,7 @@ export function canSeeVhost(ctx: AdminContext, user: User, vhost: string): boole
  */
 export function requireVhostAccess(ctx: AdminContext, user: User, vhost: string): void {
   if (isAdministrator(user) || ctx.broker.getVhost(vhost) === undefined || ctx.users.canAccessVhost(user, vhost)) return;
-  throw new AdminError(401, 'not_authorised', 'User not authorised to access virtual host');
+  throw new NotAuthorised('User not authorised to access virtual host');
 }
 
 /** RabbitMQ's is_authorized_policies: administrators, or policymakers with access to the vhost. */
@@ -72,7 +73,7 @@ export function requirePolicymaker(ctx: AdminContext, user: User, vhost: string)
   if (isAdministrator(user)) return;
   const vhostOk = ctx.broker.getVhost(vhost) === undefined || ctx.users.canAccessVhost(user, vhost);
   if (user.tags.includes('policymaker') && vhostOk) return;
-  throw new AdminError(401, 'not_authorised', 'User not authorised to access object');
+  throw new NotAuthorised('User not authorised to access object');
 }
 
 /**
@@ -86,5 +87,5 @@ export function listsVhost(ctx: AdminContext, user: User, vhost: string): boolea
 /** RabbitMQ's is_authorized_global_parameters (and the vhost-less parameter lists): the policymaker or administrator tag. */
 export function requirePolicymakerTag(user: User): void {
   if (isAdministrator(user) || user.tags.includes('policymaker')) return;
-  throw new AdminError(401, 'not_authorised', 'User not authorised to access object');
+  throw new NotAuthorised('User not authorised to access object');
 }

@@ -7,7 +7,7 @@
 import type { AdminContext } from './admin-context.js';
 import { requireVhostAccess, seesEverything, type User } from './authorization.js';
 import type { ConnectionSnapshot, TlsSnapshot } from './connection-registry.js';
-import { AdminError, notFound } from './errors.js';
+import { AdminError, notFound, NotAuthorised } from './errors.js';
 import { NODE_NAME } from './node-name.js';
 
 /** RabbitMQ's close reason when DELETE /api/connections/{name} has no X-Reason header. */
@@ -38,7 +38,7 @@ export interface TlsDetails {
 
 /** RabbitMQ's 401 when a user reaches for another user's connection or channel. */
 export function notAuthorisedObject(): AdminError {
-  return new AdminError(401, 'not_authorised', 'User not authorised to access object');
+  return new NotAuthorised('User not authorised to access object');
 }
 
 function isAdministrator(user: User): boolean {

@@ -29,9 +29,20 @@ export function badRequest(reason: string | readonly unknown[], escape = true): 
   return new AdminError(400, 'bad_request', reason, escape);
 }
 
+/**
+ * RabbitMQ's 401 when a logged-in user's tags or vhosts do not allow the resource (the check function
+ * of rabbit_mgmt_util:is_authorized_admin, _monitor, _vhost, _policies, _user ...): RabbitMQ counts the
+ * request as a failed login attempt (auth_attempt_failed), not a succeeded one (http/auth.ts).
+ */
+export class NotAuthorised extends AdminError {
+  constructor(reason: string) {
+    super(401, 'not_authorised', reason);
+  }
+}
+
 /** RabbitMQ's 401 for a user without the administrator tag on an administrator-only resource. */
 export function notAdministrator(): AdminError {
-  return new AdminError(401, 'not_authorised', 'Not administrator user');
+  return new NotAuthorised('Not administrator user');
 }
 
 /** RabbitMQ's 401 for credentials that do not name a user with that password. */

@@ -13,7 +13,7 @@ import type { AdminContext, ListenerInfo } from './admin-context.js';
 import { requireVhostAccess, type User } from './authorization.js';
 import { expirationSeconds, expiringListeners } from './certificates.js';
 import { identityOf } from './cluster-name.js';
-import { AdminError, badRequest, notFound } from './errors.js';
+import { AdminError, badRequest, notFound, NotAuthorised } from './errors.js';
 import { LOCAL_CREDENTIALS_USER } from './local-credentials.js';
 import { nodeListeners } from './overview.js';
 
@@ -177,7 +177,7 @@ export function alivenessTest(ctx: AdminContext, user: User, vhostName: string):
   const vhost = ctx.broker.getVhost(vhostName);
   if (vhost === undefined) throw notFound();
   const local = user.name === LOCAL_CREDENTIALS_USER && ctx.users.get(user.name) === undefined;
-  if (!local && !ctx.users.canAccessVhost(user, vhostName)) throw new AdminError(401, 'not_authorised', 'Access refused.');
+  if (!local && !ctx.users.canAccessVhost(user, vhostName)) throw new NotAuthorised('Access refused.');
   try {
     checkPermission(ctx, user, vhost, 'configure', 'queue', ALIVENESS_QUEUE);
     const q = vhost.declareQueue(ALIVENESS_QUEUE, { passive: false, durable: false, exclusive: false, autoDelete: false, arguments: {} }, ALIVENESS_OWNER);

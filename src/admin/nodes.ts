@@ -13,7 +13,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import type { AdminContext, ListenerInfo, NodeRuntime } from './admin-context.js';
 import { seesEverything, type User } from './authorization.js';
 import { identityOf } from './cluster-name.js';
-import { AdminError, notFound } from './errors.js';
+import { AdminError, notFound, NotAuthorised } from './errors.js';
 import { AUTH_MECHANISMS, exchangeTypes, nodeApplications } from './node-facts.js';
 import { nodeListeners, webContexts } from './overview.js';
 import { nodeStats } from '../stats/render.js';
@@ -21,7 +21,7 @@ import { statsRanges, type StatsRanges } from './stats-query.js';
 
 /** RabbitMQ's is_authorized_monitor: administrators and monitoring users. */
 export function requireMonitor(user: User): void {
-  if (!seesEverything(user)) throw new AdminError(401, 'not_authorised', 'Not monitor user');
+  if (!seesEverything(user)) throw new NotAuthorised('Not monitor user');
 }
 
 // Erlang's default process limit: Warren has no such limit; the key is there for tools that read it.

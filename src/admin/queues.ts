@@ -128,11 +128,14 @@ function vhostOr404(ctx: AdminContext, name: string): Vhost {
 }
 
 /**
- * Queues of one vhost (404 when missing; 401 without access) or of every vhost the user may list;
- * with `statsQuery` (the request's query string: its range parameters, admin/stats-query.ts) each
- * with its statistics; a bad range is RabbitMQ's 400 invalid_range_parameters, after the 404.
+ * Queues of one vhost (404 when missing; 401 without access) or of every vhost the user may list,
+ * unrendered: `queues` are the broker's own Queue objects (which carry `vhost` and `name` as the
+ * JSON has them, so a list can be sorted, filtered and paged on them) and `info` makes one's
+ * QueueInfo, only for what is answered. With `statsQuery` (the request's query string: its range
+ * parameters, admin/stats-query.ts) each with its statistics; a bad range is RabbitMQ's 400
+ * invalid_range_parameters, after the 404.
  */
-export function listQueues(ctx: AdminContext, user: User, vhost?: string, statsQuery?: unknown): QueueInfo[] {
+export function listQueues(ctx: AdminContext, user: User, vhost?: string, statsQuery?: unknown): { queues: Queue[]; info: (q: Queue) => QueueInfo } {
   let vhosts: Vhost[];
   if (vhost === undefined) vhosts = visibleVhosts(ctx, user);
   else {
@@ -140,9 +143,13 @@ export function listQueues(ctx: AdminContext, user: User, vhost?: string, statsQ
     vhosts = [vhostOr404(ctx, vhost)];
   }
   const stats = statsQuery === undefined ? undefined : { ctx, ranges: statsRanges(statsQuery, { lengthsCeil: true, list: true }) };
-  const out: QueueInfo[] = [];
-  for (const v of vhosts) for (const q of v.queues.values()) out.push(queueInfo(v, q, stats));
-  return out;
+  const queues: Queue[] = [];
+  const byName = new Map<string, Vhost>();
+  for (const v of vhosts) {
+    byName.set(v.name, v);
+    for (const q of v.queues.values()) queues.push(q);
+  }
+  return { queues, info: (q) => queueInfo(byName.get(q.vhost) ?? vhostOr404(ctx, q.vhost), q, stats) };
 }
 
 /** True when a vhost of this name exists (the `/api/queues/detailed` path is a vhost's in 3.10.8 when one is called that). */

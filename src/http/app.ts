@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminContext } from '../admin/admin-context.js';
 import type { Config } from '../config.js';
+import { countLogins } from './auth.js';
 import { registerDashboard } from './dashboard.js';
 import { certificateRoutes, type CertificateRouteOptions } from './routes/certificates.js';
 import { clusterRoutes } from './routes/cluster.js';
@@ -54,6 +55,7 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
     ...(opts.https === undefined ? {} : { https: opts.https }),
   }) as unknown as FastifyInstance;
 
+  countLogins(app);
   void app.register(healthRoutes, { admin: opts.admin });
   void app.register(policyRoutes, { admin: opts.admin });
   void app.register(consumerRoutes, { admin: opts.admin });

@@ -34,6 +34,28 @@ export interface ListOptions {
  */
 export interface LazyListOptions<T extends object> extends ListOptions {
   render: (item: T) => Record<string, unknown>;
+  /**
+   * Keeps the last default-sorted order of the sources (whose default sort keys never change,
+   * as a queue's vhost and name): a request over the same sources in the same order reuses it.
+   */
+  sortCache?: SortCache;
+}
+
+/** The last sort of a lazy list (LazyListOptions.sortCache), owned by its route. */
+export class SortCache {
+  private key = '';
+  private input: readonly object[] = [];
+  private output: readonly object[] = [];
+
+  /** The sorted sources: the cached order when `items` are the last ones, in their order, sorted by the same key. */
+  sorted<T extends object>(items: T[], key: string, sort: () => T[]): T[] {
+    if (key === this.key && items.length === this.input.length && items.every((x, i) => x === this.input[i])) return this.output.slice() as T[];
+    const out = sort();
+    this.key = key;
+    this.input = items.slice();
+    this.output = out.slice();
+    return out;
+  }
 }
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -157,10 +179,26 @@ function dottedValue(item: unknown, keys: readonly string[]): unknown {
   return keys.length === 0 ? 0 : v;
 }
 
+// A UTF-16 unit at or above U+D800: where JS's < and code point order can differ.
+const HIGH_UNIT = /[\ud800-\uffff]/;
+
 function sortItems<T extends object>(items: T[], paths: readonly string[], reverse: boolean): T[] {
   const split = paths.map(splitPath);
-  const keyed = items.map((item) => ({ item, key: split.map((keys) => dottedValue(item, keys)) }));
+  const keyed = items.map((item) => {
+    const key = split.map((keys) => dottedValue(item, keys));
+    // Strings free of high units compare by JS's < (native, as code point order for them).
+    const plain = key.every((k) => typeof k === 'string' && !HIGH_UNIT.test(k));
+    return { item, key, plain };
+  });
   keyed.sort((a, b) => {
+    if (a.plain && b.plain) {
+      for (let i = 0; i < split.length; i++) {
+        const x = a.key[i] as string;
+        const y = b.key[i] as string;
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    }
     for (let i = 0; i < split.length; i++) {
       const c = compareTerms(a.key[i], b.key[i]);
       if (c !== 0) return c;
@@ -268,11 +306,13 @@ function sortReverse(req: FastifyRequest): boolean {
 }
 
 /** The sort RabbitMQ applies: none for `sort=` (empty), else the asked path before the default ones. */
-function applySort<T extends object>(req: FastifyRequest, items: T[], defaultSort: readonly string[]): T[] {
+function applySort<T extends object>(req: FastifyRequest, items: T[], defaultSort: readonly string[], cache?: SortCache): T[] {
   const sort = queryParam(req, 'sort');
   const reverse = sortReverse(req);
   if (sort === '') return items;
-  return sortItems(items, sort === undefined ? defaultSort : [sort, ...defaultSort], reverse);
+  const paths = sort === undefined ? defaultSort : [sort, ...defaultSort];
+  if (cache === undefined) return sortItems(items, paths, reverse);
+  return cache.sorted(items, `${paths.join('\0')}\0${reverse}`, () => sortItems(items, paths, reverse));
 }
 
 /** The answer to a GET of one object: reduced to `columns` when given (rabbit_mgmt_util:reply). */
@@ -312,7 +352,8 @@ export function listReply<T extends object>(
     return applySort(req, reduced, defaultSort);
   }
   const pagination = paginationParams(req);
-  const sorted = applySort(req, items, defaultSort);
+  // The cache holds sources only: not when the items were rendered for a sort by another key.
+  const sorted = applySort(req, items, defaultSort, items === sources && 'sortCache' in opts ? opts.sortCache : undefined);
   if (pagination === undefined) return sorted.map(out);
   const filter = nameFilter(pagination);
   const filtered = filter === undefined ? sorted : sorted.filter(filter);

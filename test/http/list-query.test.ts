@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { AdminError } from '../../src/admin/errors.js';
-import { compareTerms, disableStats, enableQueueTotals, listReply, objectReply } from '../../src/http/list-query.js';
+import { compareTerms, disableStats, enableQueueTotals, listReply, objectReply, SortCache } from '../../src/http/list-query.js';
 
 const req = (query: Record<string, string | string[]>): FastifyRequest => ({ query }) as unknown as FastifyRequest;
 
@@ -54,6 +54,16 @@ describe('sort', () => {
     expect([...vals].sort(compareTerms)).toEqual([-1, 1.5, 2, false, true, null, { a: 1 }, [1], 's']);
     // Code points, not UTF-16 units: U+FFFF sorts before U+10000.
     expect(['\u{10000}', '\uffff'].sort(compareTerms)).toEqual(['\uffff', '\u{10000}']);
+  });
+
+  it('sorts string keys by code point whether or not they hold units above U+D800 (the fast path for plain strings agrees)', () => {
+    const ns = ['b', '\u{10000}x', 'B', '\uffff', 'a\u{1F600}', 'a\ue000', 'ab', 'a', '\u00e9', 'Z'];
+    const rows = ns.map((name) => ({ name, vhost: '/' }));
+    const expected = [...ns].sort(compareTerms);
+    expect(names(listReply(req({}), rows, ['vhost', 'name']))).toEqual(expected);
+    // Plain rows only (every key below U+D800): the same order as compareTerms gives.
+    const plain = ns.filter((n) => !/[\ud800-\uffff]/.test(n));
+    expect(names(listReply(req({}), plain.map((name) => ({ name, vhost: '/' })), ['vhost', 'name']))).toEqual([...plain].sort(compareTerms));
   });
 });
 
@@ -182,5 +192,25 @@ describe('lazy rendering (opts.render)', () => {
     const all = listReply(req({ sort: 'name' }), sources(), ['vhost', 'name'], { render: c2.render }) as any[];
     expect(c2.calls()).toBe(250);
     expect(all.map((i) => i.name).slice(0, 2)).toEqual(['q000', 'q001']);
+  });
+
+  it('a sort cache reuses the order for the same sources, and sorts again when they, their order or the sort change', () => {
+    const c = counting();
+    const cache = new SortCache();
+    const src = sources();
+    const page = (q: Record<string, string>, items = src): string[] =>
+      (listReply(req({ page: '1', page_size: '3', ...q }), items, ['vhost', 'name'], { render: c.render, sortCache: cache }) as any).items.map((i: any) => i.name);
+    expect(page({})).toEqual(['q000', 'q001', 'q002']);
+    // The cached order is not the caller's to change: a second answer is the same.
+    expect(page({})).toEqual(['q000', 'q001', 'q002']);
+    expect(page({ sort_reverse: 'true' })).toEqual(['q249', 'q248', 'q247']);
+    expect(page({ sort: 'name' })).toEqual(['q000', 'q001', 'q002']);
+    const added = [...src, { name: 'a-first', vhost: '/', n: 0 }];
+    expect(page({}, added)).toEqual(['a-first', 'q000', 'q001']);
+    const removed = src.filter((s) => s.name !== 'q000');
+    expect(page({}, removed)).toEqual(['q001', 'q002', 'q003']);
+    // A sort by another key renders every item and leaves the cache alone.
+    expect(page({ sort: 'n' })).toEqual(['q249', 'q248', 'q247']);
+    expect(page({}, removed)).toEqual(['q001', 'q002', 'q003']);
   });
 });

@@ -89,6 +89,27 @@ describe('login attempts', () => {
     expect(d.get('rabbitmq_detailed_auth_attempts_detailed_total')!.samples).toEqual([]);
   });
 
+  it('a logged-in user refused by the resource\'s own check (tags, vhost) is a failed attempt, as is_authorized counts it', async () => {
+    await target.addUser('f11-mgmt', 'pw', ['management'], []);
+    const before = await scrape();
+    const http = { protocol: 'http' };
+    const count = (m: Map<string, ParsedFamily>, name: string): number => sampleValue(m, name, http);
+    const get = async (path: string): Promise<number> => {
+      const r = await fetch(`${target.base}${path}`, { headers: { authorization: basic('f11-mgmt', 'pw') } });
+      await r.arrayBuffer();
+      return r.status;
+    };
+    expect(await get('/api/whoami')).toBe(200); // succeeded
+    expect(await get('/api/users')).toBe(401); // Not administrator user: failed
+    expect(await get('/api/nodes')).toBe(401); // Not monitor user: failed
+    expect(await get('/api/queues/%2F')).toBe(401); // no permissions in the vhost: failed
+    expect(await get('/api/queues/f11-missing-vhost')).toBe(404); // past the check (a missing vhost passes it): succeeded
+    const after = await scrape();
+    expect(count(after, 'rabbitmq_auth_attempts_succeeded_total') - count(before, 'rabbitmq_auth_attempts_succeeded_total')).toBe(2);
+    expect(count(after, 'rabbitmq_auth_attempts_failed_total') - count(before, 'rabbitmq_auth_attempts_failed_total')).toBe(3);
+    expect(count(after, 'rabbitmq_auth_attempts_total') - count(before, 'rabbitmq_auth_attempts_total')).toBe(5);
+  });
+
   it('the reference labels its rows the same way', async () => {
     if (referencePrometheusUrl === undefined) return; // no live reference in this run: the values above are RabbitMQ's as observed
     const r = await fetch('http://127.0.0.1:15682/api/whoami', { headers: { authorization: basic('guest', 'f11-wrong') } });

@@ -26,7 +26,7 @@ import type { BasicProperties } from '../../amqp/codec/properties.js';
 import { amqpTableJson } from '../amqp-table-json.js';
 import { authenticate } from '../auth.js';
 import { acceptRawBodies } from '../json-body.js';
-import { disableStats, enableQueueTotals, listReply, objectReply, queryParam } from '../list-query.js';
+import { disableStats, enableQueueTotals, listReply, objectReply, queryParam, SortCache } from '../list-query.js';
 import { sendError } from '../send-error.js';
 import { consumerJson } from './consumers.js';
 import { methodNotAllowed } from './method-not-allowed.js';
@@ -170,21 +170,22 @@ export async function queueRoutes(app: FastifyInstance, opts: QueueRouteOptions)
   const { admin } = opts;
   acceptRawBodies(app);
   app.setErrorHandler(async (err, _req, reply) => sendError(reply, err));
+  const sortCache = new SortCache();
 
   const list = (req: FastifyRequest, vhost: string | undefined, detailed: boolean): unknown => {
     const user = authenticate(admin, req);
     const view = viewOf(req);
     // RabbitMQ skips the statistics (and their range parameters) with disable_stats.
-    const queues = listQueues(admin, user, vhost, view === 'full' ? req.query : undefined);
-    // QueueInfo carries vhost and name as the JSON has them: only the answered page is rendered.
-    if (!detailed || view !== 'full') return listReply(req, queues, QUEUE_SORT, { render: (q: QueueInfo) => queueJson(q, view) });
+    const { queues, info } = listQueues(admin, user, vhost, view === 'full' ? req.query : undefined);
+    // The broker's Queue objects carry vhost and name as the JSON has them: only the answered page is rendered.
+    if (!detailed || view !== 'full') return listReply(req, queues, QUEUE_SORT, { render: (q) => queueJson(info(q), view), sortCache });
     const byQueue = new Map<string, ConsumerInfo[]>();
     for (const c of listConsumers(admin, localAdministrator())) {
       const k = JSON.stringify([c.vhost, c.queue]);
       byQueue.set(k, [...(byQueue.get(k) ?? []), c]);
     }
     const items = queues.map((q) => ({
-      ...queueJson(q, view),
+      ...queueJson(info(q), view),
       consumer_details: (byQueue.get(JSON.stringify([q.vhost, q.name])) ?? []).map(consumerJson),
       deliveries: [],
       incoming: [],

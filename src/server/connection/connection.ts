@@ -218,6 +218,7 @@ export class Connection {
     s.recvOct += chunk.length;
     s.recvCnt++;
     if (this.state === 'closed') return;
+    this.flow.read(chunk.length);
     if (this.state === 'header') {
       const rest = this.handshake.readHeader(chunk);
       if (rest === null || rest.length === 0) return;

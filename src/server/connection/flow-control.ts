@@ -18,6 +18,14 @@ export interface FlowTarget {
 }
 
 /**
+ * Bytes a connection is read for before it lets the event loop come round once. libuv reads a
+ * readable socket up to 32 times (64 KiB each) in one go, and each chunk is handled before the next
+ * read: a fast publisher would hold the loop for ~2 MiB of frames (tens of ms) while the management
+ * API's requests, heartbeats and the other connections wait. 256 KiB is a few ms of frames.
+ */
+export const READ_TURN_BYTES = 256 * 1024;
+
+/**
  * When a connection stops being read, and why: credit-style flow control
  * while a queue it publishes to is congested or while the message store is
  * behind (its unwritten bytes above the high mark: RabbitMQ's credit flow from
@@ -38,6 +46,14 @@ export class FlowControl {
   private outputBlocked = false;
   /** Paused while the message store is behind, until it catches up. */
   private storeThrottled = false;
+  /** Bytes read since the connection last let the event loop come round (READ_TURN_BYTES). */
+  private turnBytes = 0;
+  /** Paused until the event loop's check phase: it read READ_TURN_BYTES (yieldTurn). */
+  private turnYielded = false;
+  private readonly endTurn = (): void => {
+    this.turnYielded = false;
+    this.resumeIfFree();
+  };
   private readonly resumeAfterRelief = (): void => {
     this.throttled = false;
     this.resumeIfFree();
@@ -54,7 +70,21 @@ export class FlowControl {
 
   /** True while the socket is paused by either cause. */
   get isPaused(): boolean {
-    return this.throttled || this.storeThrottled || this.alarmBlocked || this.outputBlocked;
+    return this.throttled || this.storeThrottled || this.alarmBlocked || this.outputBlocked || this.turnYielded;
+  }
+
+  /**
+   * A chunk of `bytes` was read. Every READ_TURN_BYTES the connection stops being read until the
+   * event loop has come round (setImmediate), so the other sockets and the timers get their turn:
+   * one pause and resume per 256 KiB read, nothing per frame.
+   */
+  read(bytes: number): void {
+    if ((this.turnBytes += bytes) < READ_TURN_BYTES) return;
+    this.turnBytes = 0;
+    if (this.turnYielded) return;
+    this.turnYielded = true;
+    this.target.socket.pause();
+    setImmediate(this.endTurn);
   }
 
   /**
@@ -141,7 +171,7 @@ export class FlowControl {
 
   /** Reads the socket again unless it is closed or another cause still holds it. */
   private resumeIfFree(): void {
-    if (this.target.isClosed || this.throttled || this.storeThrottled || this.alarmBlocked || this.outputBlocked) return;
+    if (this.target.isClosed || this.throttled || this.storeThrottled || this.alarmBlocked || this.outputBlocked || this.turnYielded) return;
     this.target.resumeReading();
   }
 }
