@@ -40,6 +40,16 @@ export function authenticateUser(ctx: AdminContext, name: string, password: stri
   return user;
 }
 
+/**
+ * Counts a request whose credentials authenticateUser accepted: succeeded, or failed when the
+ * resource's own check refused the user (`refused`: a NotAuthorised), as RabbitMQ's is_authorized does.
+ */
+export function countHttpLogin(ctx: AdminContext, refused: boolean): void {
+  const counters = ctx.broker.nodeCounters;
+  if (refused) counters.authHttpFailed++;
+  else counters.authHttpSucceeded++;
+}
+
 function isAdministrator(user: User): boolean {
   return user.tags.includes('administrator');
 }

@@ -13,7 +13,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import type { AdminContext, ListenerInfo, NodeRuntime } from './admin-context.js';
 import { seesEverything, type User } from './authorization.js';
 import { identityOf } from './cluster-name.js';
-import { AdminError, notFound, NotAuthorised } from './errors.js';
+import { notFound, NotAuthorised } from './errors.js';
 import { AUTH_MECHANISMS, exchangeTypes, nodeApplications } from './node-facts.js';
 import { nodeListeners, webContexts } from './overview.js';
 import { nodeStats } from '../stats/render.js';

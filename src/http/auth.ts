@@ -4,10 +4,9 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminContext } from '../admin/admin-context.js';
-import { authenticateUser, type User } from '../admin/authorization.js';
+import { authenticateUser, countHttpLogin, type User } from '../admin/authorization.js';
 import { AdminError, loginFailed, NotAuthorised } from '../admin/errors.js';
 import { isLocalCredential, localAdministrator } from '../admin/local-credentials.js';
-import type { NodeCounters } from '../stats/counters.js';
 
 /**
  * Requests whose credentials named a management user, not yet counted: RabbitMQ counts such a
@@ -15,7 +14,7 @@ import type { NodeCounters } from '../stats/counters.js';
  * check function: administrator, monitoring, vhost access ...); a NotAuthorised refusal counts it as
  * failed. Settled as the answer is sent (countLogins).
  */
-const pendingLogins = new WeakMap<FastifyRequest, NodeCounters>();
+const pendingLogins = new WeakMap<FastifyRequest, AdminContext>();
 const refusedLogins = new WeakSet<FastifyRequest>();
 
 /** Counts the management API's logins as RabbitMQ does (see pendingLogins); installed on the app before its routes. */
@@ -24,11 +23,10 @@ export function countLogins(app: FastifyInstance): void {
     if (err instanceof NotAuthorised) refusedLogins.add(req);
   });
   app.addHook('onSend', async (req) => {
-    const counters = pendingLogins.get(req);
-    if (counters === undefined) return;
+    const admin = pendingLogins.get(req);
+    if (admin === undefined) return;
     pendingLogins.delete(req);
-    if (refusedLogins.has(req)) counters.authHttpFailed++;
-    else counters.authHttpSucceeded++;
+    countHttpLogin(admin, refusedLogins.has(req));
   });
 }
 
@@ -52,6 +50,6 @@ export function authenticate(admin: AdminContext, req: FastifyRequest): User {
   // warrenctl on this machine, with the secret of <dataDir>/warrenctl.credentials: an administrator.
   if (isLocalCredential(admin.localSecret, name, password)) return localAdministrator();
   const user = authenticateUser(admin, name, password, req.socket.remoteAddress);
-  pendingLogins.set(req, admin.broker.nodeCounters);
+  pendingLogins.set(req, admin);
   return user;
 }
