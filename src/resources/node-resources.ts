@@ -4,6 +4,7 @@ import { DiskMonitor } from './disk-monitor.js';
 import { MemoryAlarm } from './memory-alarm.js';
 import { availableMemory, memoryLimitBytes, type MemoryWatermarkSetting } from './memory-limit.js';
 import { MemoryMonitor } from './memory-monitor.js';
+import { MemoryRelease } from './memory-release.js';
 
 /** RabbitMQ's default vm_memory_high_watermark.relative. */
 const DEFAULT_WATERMARK: MemoryWatermarkSetting = { relative: 0.4, absolute: 0 };
@@ -28,12 +29,15 @@ export class NodeResources {
   readonly memoryLimit: number;
   /** The memory alarm on that limit. */
   readonly memoryAlarm: MemoryAlarm;
+  /** One full collection when a busy spell ends, so the heap and drained bodies go back to the system. */
+  readonly memoryRelease: MemoryRelease;
 
   constructor(dataDir: string, diskFreeLimit: number, logger: Logger, watermark: MemoryWatermarkSetting = DEFAULT_WATERMARK, available = availableMemory()) {
     this.disk = new DiskMonitor(dataDir, diskFreeLimit, this.alarms, logger);
     this.availableMemory = available;
     this.memoryLimit = memoryLimitBytes(watermark, available);
     this.memoryAlarm = new MemoryAlarm(this.memory, this.memoryLimit, this.alarms, logger);
+    this.memoryRelease = new MemoryRelease(logger);
     logger.info({ limit: this.memoryLimit, available }, 'memory high watermark set');
   }
 
@@ -41,11 +45,13 @@ export class NodeResources {
   start(): void {
     this.disk.start();
     this.memoryAlarm.start();
+    this.memoryRelease.start();
   }
 
   /** Stops the periodic checks and clears the alarms they raised. */
   stop(): void {
     this.disk.stop();
     this.memoryAlarm.stop();
+    this.memoryRelease.stop();
   }
 }

@@ -108,3 +108,37 @@ describe('ResourceAlarms.hold (the one field a publish reads)', () => {
     expect(resumed).toBe(2);
   });
 });
+
+describe('MemoryRelease', () => {
+  // Real time and a real heap: a busy spell that leaves 64 MiB of garbage, then a quiet one.
+  it('after a busy spell, quiet ones collect twice and RSS goes back down; a quiet broker is not collected again', async () => {
+    const { MemoryRelease } = await import('../../src/resources/memory-release.js');
+    const pino = (await import('pino')).default;
+    const release = new MemoryRelease(pino({ level: 'silent' }), 50);
+    release.start();
+    try {
+      // Busy: ~150 ms of synchronous work in 10 ms slices (ELU near 100 %), allocating 64 MiB of
+      // touched Buffers and 10 MiB of small objects, all dropped at the end.
+      let junk: unknown[] = [];
+      const until = performance.now() + 150;
+      while (performance.now() < until) {
+        const t = performance.now() + 10;
+        while (performance.now() < t) {
+          if (junk.length < 64) junk.push(Buffer.alloc(1024 * 1024, 1));
+          else junk.push({ n: junk.length });
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      const grown = process.memoryUsage.rss();
+      junk = [];
+      await vi.waitFor(() => expect(release.releases).toBeGreaterThanOrEqual(1), { timeout: 5000, interval: 20 });
+      await vi.waitFor(() => expect(process.memoryUsage.rss()).toBeLessThan(grown - 32 * 1024 * 1024), { timeout: 5000, interval: 50 });
+      await vi.waitFor(() => expect(release.releases).toBe(2), { timeout: 5000, interval: 20 });
+      // Quiet from now on: several more checks, no third collection.
+      await new Promise((r) => setTimeout(r, 400));
+      expect(release.releases).toBe(2);
+    } finally {
+      release.stop();
+    }
+  });
+});

@@ -135,6 +135,8 @@ export class Connection {
     if (this.state !== 'closed' && !this.flow.isPaused && this.parser.hasLeftover) this.parse(EMPTY);
   };
   private cleanedUp = false;
+  /** "closing AMQP connection" was logged (the client's connection.close): the socket's end is not logged again. */
+  private closeLogged = false;
 
   constructor(socket: Socket, ctx: ConnectionContext) {
     this.socket = socket;
@@ -361,7 +363,9 @@ export class Connection {
     }
     switch (m.id) {
       case M.ConnectionClose:
-        this.log.info({ replyCode: m.args.replyCode, replyText: m.args.replyText }, 'client closed connection');
+        // RabbitMQ 3.10: "closing AMQP connection <0.1.0> (src -> dst, vhost: '/', user: 'guest')".
+        this.log.info({ replyCode: m.args.replyCode, replyText: m.args.replyText }, 'closing AMQP connection');
+        this.closeLogged = true;
         this.teardownChannels();
         this.state = 'closing';
         this.sendMethod(0, M.ConnectionCloseOk, {});
@@ -505,7 +509,9 @@ export class Connection {
     if (this.vhost !== null) for (const q of this.exclusiveQueues) this.vhost.removeQueue(q);
     this.exclusiveQueues.clear();
     this.ctx.stats.removeConnection(this.counters);
-    this.log.info('connection closed');
+    // One line per closed connection at info (churn at 2,000/s logs 3 lines a connection, as RabbitMQ).
+    if (this.closeLogged) this.log.debug('connection closed');
+    else this.log.info('connection closed');
     this.ctx.onClosed(this);
   }
 }
