@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWarren } from './broker-process.mjs';
+import { rssKb } from './proc-stats.mjs';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PERF = process.env.WARREN_AMQP_PERF ?? path.resolve(ROOT, '..', 'shared', 'tools', 'perf', 'amqp-perf.mjs');
@@ -33,6 +35,8 @@ function runPerf(args) {
   });
 }
 
+const RELEASE_WAIT_MS = 15_000;
+
 function scenario(name, confirm) {
   return {
     name,
@@ -55,7 +59,10 @@ function scenario(name, confirm) {
         if (confirm) args.push('-c', String(confirm));
         const j = await runPerf(args);
         const k = j.broker_rss_kb ?? {};
-        r.lines.push(`${name}: enqueue ${j.enqueue_rate} msg/s (${j.enqueue_s} s); broker RSS before ${mib(k.before)} MiB, settled ${mib(k.backlog_settled)} MiB, peak ${mib(k.peak)} MiB, after the drain ${mib(k.after_drain)} MiB; drain ${j.drain_rate} msg/s`);
+        // Warren gives memory back once the load stops (resources/memory-release.ts: 4 s and 10 s after): RSS 15 s on.
+        await delay(RELEASE_WAIT_MS);
+        const released = rssKb(w.pid);
+        r.lines.push(`${name}: enqueue ${j.enqueue_rate} msg/s (${j.enqueue_s} s); broker RSS before ${mib(k.before)} MiB, settled ${mib(k.backlog_settled)} MiB, peak ${mib(k.peak)} MiB, after the drain ${mib(k.after_drain)} MiB, ${RELEASE_WAIT_MS / 1000} s later ${mib(released)} MiB; drain ${j.drain_rate} msg/s`);
         r.ok = j.verify?.ok === true && (j.errors ?? []).length === 0;
         if (!r.ok) r.error = `verify: ${JSON.stringify(j.verify)} errors: ${JSON.stringify(j.errors)}`;
       } catch (e) {
