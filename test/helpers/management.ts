@@ -1,11 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import { AmqpTracker } from './amqp-tracker.js';
 import { fixedWait } from './wait.js';
-import { defaultConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { testConfig } from './test-config.js';
 
 /**
  * A broker with its management API on a real port, and the set-up calls a test
@@ -67,7 +68,7 @@ export async function startManagementTarget(overrides: Partial<Config> = {}): Pr
     };
   }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-mgmt-'));
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', dataDir, ...overrides };
+  const config: Config = testConfig({ dataDir, ...overrides });
   let services: Awaited<ReturnType<typeof startServices>>;
   try {
     services = await startServices(config, createLogger('silent'));

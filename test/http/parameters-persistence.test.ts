@@ -7,11 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
 import { startManagementTarget } from '../helpers/management.js';
 import { expectShapeLike, fetchJson, referenceMgmtUrl } from '../helpers/shape-compare.js';
 import { call } from './access-api.js';
+import { testConfig } from '../helpers/test-config.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 async function start(dataDir: string): Promise<BrokerServices> {
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', dataDir };
+  const config: Config = testConfig({ dataDir });
   return startServices(config, createLogger('silent'));
 }
 

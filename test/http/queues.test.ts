@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.js';
 import { createLogger, startServices } from '../../src/index.js';
 import { expectShapeLike } from '../helpers/shape-compare.js';
 import { pollUntil } from '../helpers/wait.js';
 import { expectStats, referenceWhen, request, useObjectsTarget } from './objects-target.js';
+import { testConfig } from '../helpers/test-config.js';
 
 const env = useObjectsTarget();
 const conns: amqp.ChannelModel[] = [];
@@ -413,7 +413,7 @@ describe('consumers', () => {
 describe('persistence', () => {
   it('durable queues, exchanges and bindings declared through the API survive a restart, with their properties_key', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-objects-'));
-    const config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent' as const, dataDir };
+    const config = testConfig({ dataDir });
     try {
       let s = await startServices(config, createLogger('silent'));
       let base = `http://127.0.0.1:${s.management.port}`;

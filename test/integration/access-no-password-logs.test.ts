@@ -7,10 +7,11 @@ import { Writable } from 'node:stream';
 import amqp from 'amqplib';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
-import { defaultConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { startServices } from '../../src/index.js';
 import { basic } from '../helpers/management.js';
 import { call } from '../http/access-api.js';
+import { testConfig } from '../helpers/test-config.js';
 
 it('no password appears in the log', async () => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-nopw-'));
@@ -21,7 +22,7 @@ it('no password appears in the log', async () => {
       done();
     },
   });
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'trace', dataDir };
+  const config: Config = testConfig({ logLevel: 'trace', dataDir });
   const s = await startServices(config, pino({ level: 'trace' }, sink));
   try {
     const base = `http://127.0.0.1:${s.management.port}`;

@@ -5,10 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
 import { basic } from '../helpers/management.js';
 import { call } from '../http/access-api.js';
+import { testConfig } from '../helpers/test-config.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -16,7 +17,7 @@ afterAll(async () => {
 });
 
 async function start(dataDir: string): Promise<BrokerServices> {
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', dataDir };
+  const config: Config = testConfig({ dataDir });
   return startServices(config, createLogger('silent'));
 }
 
@@ -100,15 +101,7 @@ describe('first start', () => {
   it('default_user_tags and default_permissions.* shape the default user', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-access-'));
     dirs.push(dataDir);
-    const config: Config = {
-      ...defaultConfig(),
-      host: '127.0.0.1',
-      port: 0,
-      managementHost: '127.0.0.1',
-      managementPort: 0,
-      prometheusHost: '127.0.0.1',
-      prometheusPort: 0,
-      logLevel: 'silent',
+    const config: Config = testConfig({
       dataDir,
       defaultUser: 'boss',
       defaultPass: 'pw',
@@ -117,7 +110,7 @@ describe('first start', () => {
       defaultPermissionConfigure: '^cfg',
       defaultPermissionWrite: '.*',
       defaultPermissionRead: '',
-    };
+    });
     const s = await startServices(config, createLogger('silent'));
     try {
       const base = `http://127.0.0.1:${s.management.port}`;

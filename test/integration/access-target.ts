@@ -1,7 +1,8 @@
 import amqp from 'amqplib';
 import { expect } from 'vitest';
-import { defaultConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
+import { testConfig } from '../helpers/test-config.js';
 
 /**
  * A broker for the permission tests and the set-up calls they need: Warren
@@ -75,7 +76,7 @@ export async function startAccessTarget(overrides: Partial<Config> = {}): Promis
       },
     };
   }
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', ...overrides };
+  const config: Config = testConfig(overrides);
   const s = await startServices(config, createLogger('silent'), 'memory');
   return {
     external: false,

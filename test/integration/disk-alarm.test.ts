@@ -11,18 +11,19 @@ import path from 'node:path';
 import { once } from 'node:events';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
 import { LevelStore } from '../../src/store/level-store.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { fixedWait, waitFor } from '../helpers/wait.js';
+import { testConfig } from '../helpers/test-config.js';
 
 const HUGE = Number.MAX_SAFE_INTEGER;
 const open: Array<{ services: BrokerServices; dir: string; conns: ChannelModel[] }> = [];
 
 async function start(overrides: Partial<Config> = {}): Promise<{ services: BrokerServices; url: string; connect: () => Promise<ChannelModel> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'warren-alarm-'));
-  const config: Config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', dataDir: dir, ...overrides };
+  const config: Config = testConfig({ dataDir: dir, ...overrides });
   const services = await startServices(config, createLogger('silent'), 'leveldb');
   const entry = { services, dir, conns: [] as ChannelModel[] };
   open.push(entry);

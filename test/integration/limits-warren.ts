@@ -2,8 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
+import { testConfig } from '../helpers/test-config.js';
 
 export interface LimitsBroker {
   services: BrokerServices;
@@ -16,18 +17,10 @@ export interface LimitsBroker {
 
 export async function startLimitsBroker(overrides: Partial<Config> = {}): Promise<LimitsBroker> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'warren-limits-'));
-  const config: Config = {
-    ...defaultConfig(),
-    host: '127.0.0.1',
-    port: 0,
-    managementHost: '127.0.0.1',
-    managementPort: 0,
-    prometheusHost: '127.0.0.1',
-    prometheusPort: 0,
-    logLevel: 'silent',
+  const config: Config = testConfig({
     dataDir,
     ...overrides,
-  };
+  });
   const services = await startServices(config, createLogger('silent'), 'memory');
   const port = services.amqp.port;
   return {

@@ -9,12 +9,12 @@ import path from 'node:path';
 import type { Channel, ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
 import { Level } from 'level';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
 import { BODY, INDEX, tagRange } from '../../src/store/keys.js';
 import { AmqpTracker, uniq } from '../helpers/amqp-tracker.js';
 import { basic } from '../helpers/management.js';
 import { fixedWait, pollUntil } from '../helpers/wait.js';
+import { testConfig } from '../helpers/test-config.js';
 
 const external = process.env.WARREN_TEST_URL;
 const WARREN = !external;
@@ -27,7 +27,7 @@ const t = new AmqpTracker(() => url);
 const policies: string[] = [];
 
 async function start(): Promise<void> {
-  const config = { ...defaultConfig(), host: '127.0.0.1', port: 0, managementHost: '127.0.0.1', managementPort: 0, prometheusHost: '127.0.0.1', prometheusPort: 0, logLevel: 'silent', dataDir };
+  const config = testConfig({ dataDir });
   broker = await startServices(config, createLogger('silent'), 'leveldb');
   url = `amqp://guest:guest@127.0.0.1:${broker.amqp.port}`;
   mgmt = `http://127.0.0.1:${broker.management.port}`;

@@ -9,11 +9,11 @@ import path from 'node:path';
 import type { Channel } from 'amqplib';
 import { Level } from 'level';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.js';
 import { createLogger, startServices, type BrokerServices } from '../../src/index.js';
 import { BODY, INDEX, tagRange } from '../../src/store/keys.js';
 import { AmqpTracker } from '../helpers/amqp-tracker.js';
 import { waitFor } from '../helpers/wait.js';
+import { testConfig } from '../helpers/test-config.js';
 
 const external = process.env.WARREN_TEST_URL;
 const N = 300;
@@ -24,19 +24,11 @@ let url = '';
 const t = new AmqpTracker(() => url);
 
 async function start(): Promise<void> {
-  const config = {
-    ...defaultConfig(),
-    host: '127.0.0.1',
-    port: 0,
-    managementHost: '127.0.0.1',
-    managementPort: 0,
-    prometheusHost: '127.0.0.1',
-    prometheusPort: 0,
-    logLevel: 'silent',
+  const config = testConfig({
     dataDir,
     pagingThreshold: 0,
     pagingHeadMessages: 8,
-  };
+  });
   broker = await startServices(config, createLogger('silent'), 'leveldb');
   url = `amqp://guest:guest@127.0.0.1:${broker.amqp.port}`;
 }
