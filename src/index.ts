@@ -432,8 +432,8 @@ function amqpUrl(config: Config, amqp: ListenAddress): string {
   return `amqp://${auth}@${formatAddress({ host, port: amqp.port })}${vhost}`;
 }
 
-// Embedded brokers stay private and quiet unless asked otherwise.
-const EMBEDDED_DEFAULTS: Partial<Config> = {
+/** What embedded brokers (startBroker) change of the defaults: private (127.0.0.1, ports the OS picks) and quiet. */
+export const EMBEDDED_DEFAULTS: Readonly<Partial<Config>> = {
   host: '127.0.0.1',
   port: 0,
   managementHost: '127.0.0.1',
