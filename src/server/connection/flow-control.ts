@@ -30,8 +30,9 @@ export const READ_TURN_BYTES = 256 * 1024;
  * while a queue it publishes to is congested or while the message store is
  * behind (its unwritten bytes above the high mark: RabbitMQ's credit flow from
  * the message store), resource-alarm blocking (RabbitMQ connection_state
- * 'blocked'), and a client that does not read what it asked for (its unsent
- * bytes past the output cap). Reading resumes only once none holds it back.
+ * 'blocked'), a client that does not read what it asked for (its unsent
+ * bytes past the output cap), and for one turn of the event loop every
+ * READ_TURN_BYTES read. Reading resumes only once none holds it back.
  */
 export class FlowControl {
   private readonly target: FlowTarget;
@@ -48,7 +49,7 @@ export class FlowControl {
   private storeThrottled = false;
   /** Bytes read since the connection last let the event loop come round (READ_TURN_BYTES). */
   private turnBytes = 0;
-  /** Paused until the event loop's check phase: it read READ_TURN_BYTES (yieldTurn). */
+  /** Paused until the event loop's check phase: it read READ_TURN_BYTES (read). */
   private turnYielded = false;
   private readonly endTurn = (): void => {
     this.turnYielded = false;
@@ -68,7 +69,7 @@ export class FlowControl {
     this.alarms = alarms;
   }
 
-  /** True while the socket is paused by either cause. */
+  /** True while the socket is paused by any cause. */
   get isPaused(): boolean {
     return this.throttled || this.storeThrottled || this.alarmBlocked || this.outputBlocked || this.turnYielded;
   }
